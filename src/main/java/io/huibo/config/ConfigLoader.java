@@ -1,0 +1,325 @@
+package io.huibo.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * Reads the YAML file, then lets the environment override any scalar key: {@code http.port} is
+ * {@code HUIBO_HTTP_PORT}, {@code dispatch.leaseTtl} is {@code HUIBO_DISPATCH_LEASE_TTL}. Nodes come
+ * from the file or from {@code HUIBO_NODES} ({@code id=user:secret@host:port/maxCalls,...}); a node's
+ * secret can also come from {@code HUIBO_NODE_<ID>_SECRET} so it never has to be in the file.
+ */
+public final class ConfigLoader {
+
+    /** Every scalar key with its default; null means required. */
+    private static final Map<String, Object> DEFAULTS = new LinkedHashMap<>();
+
+    static {
+        DEFAULTS.put("instanceId", "");
+        DEFAULTS.put("http.host", "0.0.0.0");
+        DEFAULTS.put("http.port", 8080);
+        DEFAULTS.put("http.apiToken", null);
+        DEFAULTS.put("agi.host", "0.0.0.0");
+        DEFAULTS.put("agi.port", 4573);
+        DEFAULTS.put("agi.advertiseHost", "127.0.0.1");
+        DEFAULTS.put("agi.allow", "");
+        DEFAULTS.put("agi.idleTimeout", "30s");
+        DEFAULTS.put("redis.uri", "redis://127.0.0.1:6379");
+        DEFAULTS.put("redis.keyPrefix", "huibo");
+        DEFAULTS.put("db.url", "jdbc:mariadb://127.0.0.1:3306/huibo");
+        DEFAULTS.put("db.user", "huibo");
+        DEFAULTS.put("db.password", "");
+        DEFAULTS.put("db.poolSize", 8);
+        DEFAULTS.put("dispatch.pollInterval", "100ms");
+        DEFAULTS.put("dispatch.claimBatch", 100);
+        DEFAULTS.put("dispatch.leaseTtl", "30s");
+        DEFAULTS.put("dispatch.originateTimeout", "30s");
+        DEFAULTS.put("dispatch.actionTimeout", "5s");
+        DEFAULTS.put("dispatch.retryBusy", "2m");
+        DEFAULTS.put("dispatch.retryNoAnswer", "5m");
+        DEFAULTS.put("dispatch.retryCongestion", "1m");
+        DEFAULTS.put("dispatch.retryFailed", "2m");
+        DEFAULTS.put("dispatch.context", "huibo-leg-a");
+        DEFAULTS.put("dispatch.connectContext", "huibo-connect");
+        DEFAULTS.put("routing.legA", "PJSIP/{number}@trunk");
+        DEFAULTS.put("routing.legB", "PJSIP/{number}@trunk");
+    }
+
+    private static final Pattern NODE_SPEC =
+            Pattern.compile("([A-Za-z0-9_-]+)=([^:@]+):([^@]*)@([A-Za-z0-9.:\\[\\]-]+):(\\d+)/(\\d+)");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
+    private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9_-]{1,32}");
+
+    private ConfigLoader() {
+    }
+
+    /** @param file may be null: defaults and environment only */
+    public static HuiboConfig load(Path file, Map<String, String> env) {
+        Map<String, Object> tree = new LinkedHashMap<>();
+        if (file != null) {
+            if (!Files.isRegularFile(file)) {
+                throw new ConfigException("config file not found: " + file);
+            }
+            try (InputStream in = Files.newInputStream(file)) {
+                Object root = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
+                if (root != null && !(root instanceof Map)) {
+                    throw new ConfigException("config file " + file + ": the top level must be a mapping");
+                }
+                if (root != null) {
+                    tree.putAll(castMap(root));
+                }
+            } catch (IOException e) {
+                throw new ConfigException("config file " + file + ": " + e.getMessage());
+            } catch (org.yaml.snakeyaml.error.YAMLException e) {
+                throw new ConfigException("config file " + file + " is not valid YAML: "
+                        + e.getMessage().replace('\n', ' '));
+            }
+        }
+        return build(tree, env);
+    }
+
+    static HuiboConfig build(Map<String, Object> tree, Map<String, String> env) {
+        Map<String, Object> flat = new LinkedHashMap<>();
+        flatten("", tree, flat);
+        for (String key : flat.keySet()) {
+            if (!DEFAULTS.containsKey(key) && !key.equals("nodes") && !key.startsWith("nodes.")) {
+                throw new ConfigException("unknown config key: " + key);
+            }
+        }
+        Map<String, Object> v = new LinkedHashMap<>(DEFAULTS);
+        flat.forEach((k, val) -> {
+            if (DEFAULTS.containsKey(k)) {
+                v.put(k, val);
+            }
+        });
+        for (String key : DEFAULTS.keySet()) {
+            String e = env.get(envName(key));
+            if (e != null) {
+                v.put(key, e);
+            }
+        }
+        String instanceId = str(v, "instanceId");
+        if (instanceId.isBlank()) {
+            instanceId = UUID.randomUUID().toString().substring(0, 8);
+        }
+        List<String> allow = new ArrayList<>();
+        for (String a : str(v, "agi.allow").split("[,\\s]+")) {
+            if (!a.isBlank()) {
+                allow.add(a.trim());
+            }
+        }
+        String token = (String) v.get("http.apiToken");
+        if (token == null || token.isBlank()) {
+            throw new ConfigException("http.apiToken is not set (set HUIBO_API_TOKEN or http.apiToken)");
+        }
+        if (token.length() < 16) {
+            throw new ConfigException("http.apiToken must be at least 16 characters");
+        }
+        List<NodeConfig> nodes = nodes(tree.get("nodes"), env);
+        String legA = str(v, "routing.legA");
+        String legB = str(v, "routing.legB");
+        for (String t : List.of(legA, legB)) {
+            if (!t.contains("{number}")) {
+                throw new ConfigException("routing templates must contain {number}: " + t);
+            }
+        }
+        return new HuiboConfig(
+                instanceId,
+                new HuiboConfig.Http(str(v, "http.host"), port(v, "http.port"), token),
+                new HuiboConfig.Agi(str(v, "agi.host"), port(v, "agi.port"), str(v, "agi.advertiseHost"),
+                        List.copyOf(allow), duration(v, "agi.idleTimeout")),
+                new HuiboConfig.Redis(str(v, "redis.uri"), str(v, "redis.keyPrefix")),
+                new HuiboConfig.Db(str(v, "db.url"), str(v, "db.user"), str(v, "db.password"),
+                        positive(v, "db.poolSize")),
+                new HuiboConfig.Dispatch(
+                        duration(v, "dispatch.pollInterval"),
+                        positive(v, "dispatch.claimBatch"),
+                        duration(v, "dispatch.leaseTtl"),
+                        duration(v, "dispatch.originateTimeout"),
+                        duration(v, "dispatch.actionTimeout"),
+                        duration(v, "dispatch.retryBusy"),
+                        duration(v, "dispatch.retryNoAnswer"),
+                        duration(v, "dispatch.retryCongestion"),
+                        duration(v, "dispatch.retryFailed"),
+                        str(v, "dispatch.context"),
+                        str(v, "dispatch.connectContext")),
+                new HuiboConfig.Routing(legA, legB),
+                nodes);
+    }
+
+    /** {@code dispatch.leaseTtl} becomes {@code HUIBO_DISPATCH_LEASE_TTL}. */
+    public static String envName(String key) {
+        StringBuilder sb = new StringBuilder("HUIBO_");
+        for (char c : key.toCharArray()) {
+            if (c == '.') {
+                sb.append('_');
+            } else if (Character.isUpperCase(c)) {
+                sb.append('_').append(c);
+            } else {
+                sb.append(Character.toUpperCase(c));
+            }
+        }
+        String name = sb.toString();
+        // the short names promised in the docs
+        return switch (name) {
+            case "HUIBO_HTTP_API_TOKEN" -> "HUIBO_API_TOKEN";
+            default -> name;
+        };
+    }
+
+    private static List<NodeConfig> nodes(Object fromFile, Map<String, String> env) {
+        List<NodeConfig> nodes = new ArrayList<>();
+        String spec = env.get("HUIBO_NODES");
+        if (spec != null && !spec.isBlank()) {
+            for (String part : spec.split(",")) {
+                Matcher m = NODE_SPEC.matcher(part.trim());
+                if (!m.matches()) {
+                    throw new ConfigException("HUIBO_NODES: cannot read '" + part.trim().replaceAll(":[^@]*@", ":***@")
+                            + "' (expected id=user:secret@host:port/maxCalls)");
+                }
+                nodes.add(node(m.group(1), m.group(4), m.group(5), m.group(2), m.group(3), m.group(6), env));
+            }
+        } else if (fromFile != null) {
+            if (!(fromFile instanceof List<?> list)) {
+                throw new ConfigException("nodes must be a list");
+            }
+            int i = 0;
+            for (Object o : list) {
+                if (!(o instanceof Map<?, ?> m)) {
+                    throw new ConfigException("nodes[" + i + "] must be a mapping");
+                }
+                for (Object k : m.keySet()) {
+                    if (!List.of("id", "host", "amiPort", "user", "secret", "maxCalls").contains(String.valueOf(k))) {
+                        throw new ConfigException("nodes[" + i + "]: unknown key " + k);
+                    }
+                }
+                nodes.add(node(s(m.get("id")), s(m.get("host")), s(m.get("amiPort") == null ? 5038 : m.get("amiPort")),
+                        s(m.get("user")), m.get("secret") == null ? null : s(m.get("secret")),
+                        s(m.get("maxCalls") == null ? 30 : m.get("maxCalls")), env));
+                i++;
+            }
+        }
+        if (nodes.isEmpty()) {
+            throw new ConfigException("no Asterisk nodes configured (nodes: in the file, or HUIBO_NODES)");
+        }
+        if (nodes.stream().map(NodeConfig::id).distinct().count() != nodes.size()) {
+            throw new ConfigException("node ids must be unique");
+        }
+        return List.copyOf(nodes);
+    }
+
+    private static NodeConfig node(String id, String host, String port, String user, String secret,
+                                   String maxCalls, Map<String, String> env) {
+        if (id == null || !NODE_ID.matcher(id).matches()) {
+            throw new ConfigException("node id must be 1-32 of [A-Za-z0-9_-]: " + id);
+        }
+        if (host == null || host.isBlank()) {
+            throw new ConfigException("node " + id + ": host is missing");
+        }
+        if (user == null || user.isBlank()) {
+            throw new ConfigException("node " + id + ": user is missing");
+        }
+        String envSecret = env.get("HUIBO_NODE_" + id.toUpperCase(Locale.ROOT).replace('-', '_') + "_SECRET");
+        if (envSecret != null) {
+            secret = envSecret;
+        }
+        if (secret == null || secret.isEmpty()) {
+            throw new ConfigException("node " + id + ": secret is missing (set HUIBO_NODE_"
+                    + id.toUpperCase(Locale.ROOT).replace('-', '_') + "_SECRET)");
+        }
+        int p = parseInt("node " + id + " amiPort", port);
+        if (p < 1 || p > 65535) {
+            throw new ConfigException("node " + id + ": amiPort out of range: " + p);
+        }
+        int max = parseInt("node " + id + " maxCalls", maxCalls);
+        if (max < 1) {
+            throw new ConfigException("node " + id + ": maxCalls must be at least 1");
+        }
+        return new NodeConfig(id, host, p, user, secret, max);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> castMap(Object o) {
+        return (Map<String, Object>) o;
+    }
+
+    private static void flatten(String prefix, Map<String, Object> in, Map<String, Object> out) {
+        in.forEach((k, val) -> {
+            String key = prefix.isEmpty() ? String.valueOf(k) : prefix + "." + k;
+            if (val instanceof Map<?, ?> m && !key.equals("nodes")) {
+                flatten(key, castMap(m), out);
+            } else if (val instanceof List<?> l && key.equals("agi.allow")) {
+                out.put(key, String.join(",", l.stream().map(String::valueOf).toList()));
+            } else {
+                out.put(key, val);
+            }
+        });
+    }
+
+    private static String s(Object o) {
+        return o == null ? null : String.valueOf(o);
+    }
+
+    private static String str(Map<String, Object> v, String key) {
+        Object o = v.get(key);
+        return o == null ? "" : String.valueOf(o);
+    }
+
+    private static int parseInt(String what, String s) {
+        try {
+            return Integer.parseInt(s.trim());
+        } catch (NumberFormatException | NullPointerException e) {
+            throw new ConfigException(what + " is not a number: " + s);
+        }
+    }
+
+    private static int port(Map<String, Object> v, String key) {
+        int p = parseInt(key, str(v, key));
+        if (p < 0 || p > 65535) {
+            throw new ConfigException(key + " out of range: " + p);
+        }
+        return p;
+    }
+
+    private static int positive(Map<String, Object> v, String key) {
+        int p = parseInt(key, str(v, key));
+        if (p < 1) {
+            throw new ConfigException(key + " must be at least 1: " + p);
+        }
+        return p;
+    }
+
+    /** "250ms", "30s", "2m", "1h"; a bare number is seconds. */
+    public static Duration parseDuration(String what, String s) {
+        Matcher m = DURATION.matcher(s == null ? "" : s.trim());
+        if (!m.matches()) {
+            throw new ConfigException(what + " is not a duration (like 500ms, 30s, 2m): " + s);
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        return switch (unit) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            default -> Duration.ofHours(n);
+        };
+    }
+
+    private static Duration duration(Map<String, Object> v, String key) {
+        return parseDuration(key, str(v, key));
+    }
+}

@@ -1,0 +1,45 @@
+package io.huibo.domain;
+
+import java.time.Instant;
+
+/**
+ * One dial of a callback on one PBX node. {@code channelId} is the deterministic Uniqueid given to
+ * Asterisk in the Originate, so the attempt can be found again on the node after a crash.
+ * Fields about the end are null while the attempt is in progress.
+ */
+public record Attempt(
+        String callbackId,
+        int number,
+        String nodeId,
+        String channelId,
+        Instant startedAt,
+        Instant answeredAt,
+        Instant endedAt,
+        Outcome outcome,
+        Leg failedLeg,
+        Integer hangupCause,
+        String detail) {
+
+    public static String channelIdFor(String callbackId, int attempt) {
+        return "hb-" + callbackId + "-" + attempt;
+    }
+
+    public static Attempt started(String callbackId, int number, String nodeId, Instant at) {
+        return new Attempt(callbackId, number, nodeId, channelIdFor(callbackId, number), at,
+                null, null, null, null, null, null);
+    }
+
+    public boolean inProgress() {
+        return outcome == null;
+    }
+
+    public Attempt answered(Instant at) {
+        return new Attempt(callbackId, number, nodeId, channelId, startedAt, at, endedAt, outcome,
+                failedLeg, hangupCause, detail);
+    }
+
+    public Attempt ended(Instant at, Outcome outcome, Leg failedLeg, Integer hangupCause, String detail) {
+        return new Attempt(callbackId, number, nodeId, channelId, startedAt, answeredAt, at, outcome,
+                failedLeg, hangupCause, detail);
+    }
+}
