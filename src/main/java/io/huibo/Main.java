@@ -1,2 +1,212 @@
 package io.huibo;
-public class Main { public static void main(String[] a) {} }
+
+import io.huibo.agi.AgiAllowlist;
+import io.huibo.agi.AgiScripts;
+import io.huibo.agi.CallbackLookup;
+import io.huibo.agi.FastAgiServer;
+import io.huibo.api.HealthCheck;
+import io.huibo.api.HttpApi;
+import io.huibo.cli.CallbackCommand;
+import io.huibo.cli.DemoCommand;
+import io.huibo.config.HuiboConfig;
+import io.huibo.dispatch.Dispatcher;
+import io.huibo.dispatch.RetryPolicy;
+import io.huibo.domain.Callback;
+import io.huibo.pbx.PbxCluster;
+import io.huibo.queue.CallbackQueue;
+import io.huibo.routing.Router;
+import io.huibo.routing.StaticRouter;
+import io.huibo.service.CallbackService;
+import io.huibo.service.QueueResync;
+import io.huibo.service.ServiceHealth;
+import io.huibo.sim.SimCommand;
+import io.huibo.store.ApiKeyStore;
+import io.huibo.store.CallbackStore;
+import io.huibo.store.Database;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.huibo.config.ConfigException;
+import io.huibo.config.ConfigLoader;
+import io.huibo.queue.QueueUnavailableException;
+import io.huibo.store.StoreUnavailableException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Option;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The one entry point: {@code huibo serve} (the server), {@code huibo sim} (the PBX simulator) and
+ * the operator commands.
+ */
+@Command(name = "huibo", mixinStandardHelpOptions = true, version = "huibo 0.1.0",
+        description = "Callback server for Asterisk.",
+        subcommands = {Main.Serve.class, SimCommand.class, CallbackCommand.class, DemoCommand.class})
+public final class Main implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+    public static void main(String[] args) {
+        // picocli answers a bad flag or argument with exit code 2, as Huibo's CLI promises
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    /**
+     * Wires one Huibo instance: MariaDB and Redis first (a start without them stops with one clear
+     * line), then the AMI nodes, the schedule repair, the dispatcher, FastAGI and HTTP.
+     */
+    public static Running start(HuiboConfig cfg) {
+        Clock clock = Clock.systemUTC();
+        Database db = Database.open(cfg.db());
+        CallbackQueue queue;
+        try {
+            queue = CallbackQueue.connect(cfg.redis().uri(), cfg.redis().keyPrefix());
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+        Vertx vertx = Vertx.vertx();
+        CallbackStore store = new CallbackStore(db);
+        ApiKeyStore keys = new ApiKeyStore(db);
+        Running running = new Running(vertx, db, queue, store);
+        try {
+            await(keys.ensure("bootstrap", cfg.http().apiToken()));
+            PbxCluster cluster = new PbxCluster(vertx, cfg.nodes(), cfg.dispatch().actionTimeout());
+            running.cluster = cluster;
+            cluster.start();
+            int resynced = await(new QueueResync(store, queue, clock).run());
+            String agiAddress = cfg.agi().advertiseHost() + ":" + cfg.agi().port();
+            Dispatcher dispatcher = new Dispatcher(queue, store, cluster, RetryPolicy.from(cfg.dispatch()),
+                    cfg.dispatch(), cfg.instanceId() + "-" + UUID.randomUUID().toString().substring(0, 8),
+                    agiAddress, clock);
+            await(vertx.deployVerticle(dispatcher));
+
+            CallbackLookup lookup = id -> {
+                Optional<Callback> live = dispatcher.inFlight(id);
+                return live.isPresent() ? Future.succeededFuture(live) : store.find(id);
+            };
+            Router router = new StaticRouter(cfg.routing());
+            AgiScripts scripts = AgiScripts.forHuibo(router, lookup,
+                    (int) Math.max(1, cfg.dispatch().originateTimeout().toSeconds()));
+            FastAgiServer agi = new FastAgiServer(vertx, cfg.agi().host(), cfg.agi().port(),
+                    AgiAllowlist.of(cfg.agi().allow(), cfg.nodes()), cfg.agi().idleTimeout(), scripts);
+            await(agi.start());
+
+            HealthCheck health = new ServiceHealth(queue, store, cluster);
+            CallbackService callbacks = new CallbackService(store, queue, clock);
+            HttpApi api = new HttpApi(vertx, callbacks, keys::verify, health);
+            await(api.listen(cfg.http().host(), cfg.http().port()));
+            log.info("re-indexed {} callbacks at start", resynced);
+            System.out.printf("huibo ready: instance=%s http=%s:%d agi=%s:%d nodes=%d%n", cfg.instanceId(),
+                    cfg.http().host(), cfg.http().port(), cfg.agi().host(), cfg.agi().port(), cfg.nodes().size());
+            System.out.flush();
+            return running;
+        } catch (RuntimeException e) {
+            running.close();
+            throw e;
+        }
+    }
+
+    /** {@code huibo serve}: runs until SIGTERM or SIGINT. */
+    @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the Huibo server.")
+    static final class Serve implements Callable<Integer> {
+        @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+                description = "YAML configuration (default: $HUIBO_CONFIG; without either, defaults and HUIBO_* variables)")
+        Path config;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            String fromEnv = System.getenv("HUIBO_CONFIG");
+            Path file = config != null ? config : fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv) : null;
+            HuiboConfig cfg;
+            try {
+                cfg = ConfigLoader.load(file, System.getenv());
+            } catch (ConfigException e) {
+                System.err.println("huibo: bad configuration: " + e.getMessage());
+                return 2;
+            }
+            Running running;
+            try {
+                running = start(cfg);
+            } catch (StoreUnavailableException | QueueUnavailableException e) {
+                System.err.println("huibo: cannot start: " + e.getMessage());
+                return 1;
+            } catch (RuntimeException e) {
+                log.error("start failed", e);
+                System.err.println("huibo: cannot start: " + e.getMessage());
+                return 1;
+            }
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                log.info("stopping");
+                running.close();
+                stopped.countDown();
+            }, "huibo-shutdown"));
+            stopped.await();
+            return 0;
+        }
+    }
+
+    static <T> T await(Future<T> f) {
+        try {
+            return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            throw c instanceof RuntimeException r ? r : new IllegalStateException(c.getMessage(), c);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting");
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("start timed out");
+        }
+    }
+
+    /** A started instance; closing it stops everything it started. */
+    public static final class Running implements AutoCloseable {
+        private final Vertx vertx;
+        private final Database db;
+        private final CallbackQueue queue;
+        private final CallbackStore store;
+        private PbxCluster cluster;
+
+        Running(Vertx vertx, Database db, CallbackQueue queue, CallbackStore store) {
+            this.vertx = vertx;
+            this.db = db;
+            this.queue = queue;
+            this.store = store;
+        }
+
+        @Override
+        public void close() {
+            try {
+                if (cluster != null) {
+                    cluster.stop().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+                }
+            } catch (Exception e) {
+                log.warn("stopping the AMI nodes: {}", e.toString());
+            }
+            try {
+                vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                log.warn("stopping Vert.x: {}", e.toString());
+            }
+            store.close();
+            queue.close();
+            db.close();
+        }
+    }
+}

@@ -23,7 +23,7 @@ public record HuiboConfig(
     }
 
     /**
-     * @param advertiseHost address the dialplan uses to reach this instance (set as HUIBO_AGI_HOST)
+     * @param advertiseHost address Asterisk uses to reach this instance; passed in each Originate as HUIBO_AGI=host:port
      * @param allow         CIDRs or addresses allowed to connect; empty means loopback and the nodes
      */
     public record Agi(String host, int port, String advertiseHost, List<String> allow, Duration idleTimeout) {

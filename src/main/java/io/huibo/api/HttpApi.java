@@ -1,0 +1,145 @@
+package io.huibo.api;
+
+import io.huibo.service.CallbackService;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The HTTP API: {@code /v1/callbacks} and {@code /health}. See README.md for the contract. */
+public final class HttpApi {
+    private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+    /** Metadata is limited to 4 KiB; the rest of a valid body is small. */
+    private static final long BODY_LIMIT = 64 * 1024;
+
+    private final Vertx vertx;
+    private final CallbackService callbacks;
+    private final TokenVerifier tokens;
+    private final HealthCheck health;
+
+    public HttpApi(Vertx vertx, CallbackService callbacks, TokenVerifier tokens, HealthCheck health) {
+        this.vertx = vertx;
+        this.callbacks = callbacks;
+        this.tokens = tokens;
+        this.health = health;
+    }
+
+    public Router router() {
+        Router router = Router.router(vertx);
+        router.get("/health").handler(this::health);
+        // the body handler comes first: authentication is asynchronous, and the body must not be lost meanwhile
+        router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
+        router.route("/v1/*").handler(this::authenticate);
+        router.post("/v1/callbacks").handler(this::submit);
+        router.get("/v1/callbacks/:id").handler(this::get);
+        router.delete("/v1/callbacks/:id").handler(this::cancel);
+        router.route().last().handler(ctx -> Problems.send(ctx, 404, "Not found", "no such resource", null));
+        router.route().failureHandler(this::failure);
+        return router;
+    }
+
+    public Future<HttpServer> listen(String host, int port) {
+        return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setTcpNoDelay(true))
+                .requestHandler(router())
+                .listen();
+    }
+
+    private void authenticate(RoutingContext ctx) {
+        String h = ctx.request().getHeader("Authorization");
+        if (h == null || !h.regionMatches(true, 0, "Bearer ", 0, 7) || h.length() <= 7) {
+            unauthorized(ctx);
+            return;
+        }
+        tokens.verify(h.substring(7).trim()).onComplete(ar -> {
+            if (ar.succeeded() && Boolean.TRUE.equals(ar.result())) {
+                ctx.next();
+            } else {
+                unauthorized(ctx);
+            }
+        });
+    }
+
+    private static void unauthorized(RoutingContext ctx) {
+        ctx.response().putHeader("WWW-Authenticate", "Bearer");
+        Problems.send(ctx, 401, "Unauthorized", "a valid 'Authorization: Bearer <token>' header is required", null);
+    }
+
+    private void submit(RoutingContext ctx) {
+        var req = CallbackRequestParser.parse(ctx.body().buffer(), ctx.request().getHeader("Idempotency-Key"));
+        callbacks.submit(req).onComplete(ar -> {
+            if (ar.failed()) {
+                log.error("could not accept a callback", ar.cause());
+                Problems.send(ctx, 503, "Service unavailable",
+                        "the callback could not be stored; retry with the same Idempotency-Key", null);
+                return;
+            }
+            var cb = ar.result().callback();
+            ctx.response().setStatusCode(ar.result().repeat() ? 200 : 202)
+                    .putHeader("Content-Type", "application/json")
+                    .putHeader("Location", "/v1/callbacks/" + cb.id())
+                    .end(CallbackJson.accepted(cb).encode());
+        });
+    }
+
+    private void get(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        callbacks.get(id).onComplete(ar -> {
+            if (ar.failed()) {
+                ctx.fail(ar.cause());
+            } else if (ar.result().isEmpty()) {
+                Problems.send(ctx, 404, "Not found", "no callback with id '" + id + "'", null);
+            } else {
+                ctx.response().putHeader("Content-Type", "application/json")
+                        .end(CallbackJson.full(ar.result().get()).encode());
+            }
+        });
+    }
+
+    private void cancel(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        callbacks.cancel(id).onComplete(ar -> {
+            if (ar.failed()) {
+                ctx.fail(ar.cause());
+                return;
+            }
+            switch (ar.result()) {
+                case CANCELLED -> ctx.response().putHeader("Content-Type", "application/json")
+                        .end(new io.vertx.core.json.JsonObject().put("id", id).put("state", "cancelled").encode());
+                case NOT_FOUND -> Problems.send(ctx, 404, "Not found", "no callback with id '" + id + "'", null);
+                case TOO_LATE -> Problems.send(ctx, 409, "Conflict",
+                        "the callback is being dialed or has ended; it can no longer be cancelled", null);
+            }
+        });
+    }
+
+    private void health(RoutingContext ctx) {
+        health.check().onComplete(ar -> {
+            if (ar.failed()) {
+                Problems.send(ctx, 503, "Unhealthy", String.valueOf(ar.cause().getMessage()), null);
+                return;
+            }
+            ctx.response().setStatusCode(ar.result().healthy() ? 200 : 503)
+                    .putHeader("Content-Type", "application/json")
+                    .end(ar.result().body().encode());
+        });
+    }
+
+    private void failure(RoutingContext ctx) {
+        Throwable t = ctx.failure();
+        if (t instanceof InvalidRequestException e) {
+            Problems.invalid(ctx, e);
+        } else if (ctx.statusCode() == 413) {
+            Problems.send(ctx, 413, "Payload too large", "the request body is over " + BODY_LIMIT + " bytes", null);
+        } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+            Problems.send(ctx, ctx.statusCode(), "Bad request", "the request could not be read", null);
+        } else {
+            log.error("request {} {} failed", ctx.request().method(), ctx.request().path(), t);
+            Problems.send(ctx, 500, "Internal error", "the request failed; see the server log", null);
+        }
+    }
+}

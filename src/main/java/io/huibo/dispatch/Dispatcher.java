@@ -1,0 +1,460 @@
+package io.huibo.dispatch;
+
+import io.huibo.config.HuiboConfig;
+import io.huibo.domain.Attempt;
+import io.huibo.domain.CallState;
+import io.huibo.domain.Callback;
+import io.huibo.domain.Leg;
+import io.huibo.domain.Outcome;
+import io.huibo.pbx.AmiNode;
+import io.huibo.pbx.AttemptResult;
+import io.huibo.pbx.LiveChannel;
+import io.huibo.pbx.OriginateException;
+import io.huibo.pbx.OriginateRequest;
+import io.huibo.pbx.PbxCluster;
+import io.huibo.queue.CallbackQueue;
+import io.huibo.queue.Claim;
+import io.huibo.store.CallbackStore;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pulls due callbacks from the shared queue, up to what the nodes can dial now, and runs each
+ * attempt to its end: node choice, Originate, outcome, retry or finish.
+ *
+ * <p>All state lives on this verticle's event loop. Durable order for every step is MariaDB first
+ * (the record of truth), Redis second (the schedule and the lease): a crash between the two leaves a
+ * lease that expires, and the next owner finds the step recorded in MariaDB and finishes it. An
+ * attempt is marked in Redis (ChannelId and node) before its Originate is sent, so whoever holds the
+ * callback next asks the node about that channel instead of dialing again.
+ */
+public final class Dispatcher extends VerticleBase {
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+    private static final long RECONCILE_RETRY_MS = 2000;
+
+    /** An attempt this instance is running on a node. */
+    private record InFlight(Callback callback, Attempt attempt) {
+    }
+
+    private final CallbackQueue queue;
+    private final CallbackStore store;
+    private final PbxCluster cluster;
+    private final RetryPolicy policy;
+    private final HuiboConfig.Dispatch cfg;
+    private final String owner;
+    private final String agiAddress;
+    private final String ringTimeoutSeconds;
+    private final Clock clock;
+
+    private final Map<String, InFlight> byChannel = new HashMap<>();
+    /** Read by the FastAGI route lookup from other event loops, hence concurrent. */
+    private final Map<String, Callback> inFlightCallbacks = new ConcurrentHashMap<>();
+    /** Callbacks claimed and held while an attempt is being set up or reconciled. */
+    private final Set<String> held = new HashSet<>();
+    /** Slots promised to attempts whose Originate has not been acknowledged yet, per node. */
+    private final Map<String, Integer> reserved = new HashMap<>();
+    private boolean claiming;
+    private boolean stopping;
+
+    public Dispatcher(CallbackQueue queue, CallbackStore store, PbxCluster cluster, RetryPolicy policy,
+                      HuiboConfig.Dispatch cfg, String owner, String agiAddress, Clock clock) {
+        this.queue = queue;
+        this.store = store;
+        this.cluster = cluster;
+        this.policy = policy;
+        this.cfg = cfg;
+        this.owner = owner;
+        this.agiAddress = agiAddress;
+        this.ringTimeoutSeconds = String.valueOf(Math.max(1, cfg.originateTimeout().toSeconds()));
+        this.clock = clock;
+    }
+
+    @Override
+    public Future<?> start() {
+        cluster.onAttemptResult(r -> context.runOnContext(v -> onResult(r)));
+        vertx.setPeriodic(cfg.pollInterval().toMillis(), id -> tick());
+        long renewEvery = Math.max(100, cfg.leaseTtl().toMillis() / 3);
+        vertx.setPeriodic(renewEvery, id -> renew());
+        vertx.setPeriodic(Math.max(200, cfg.leaseTtl().toMillis() / 4), id -> reap());
+        return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<?> stop() {
+        // In-flight attempts are left to their leases: another instance (or this one, restarted)
+        // reconciles them with the node.
+        stopping = true;
+        return Future.succeededFuture();
+    }
+
+    /** The callback and attempt of a channel this instance dials, for the FastAGI route lookup. */
+    public Optional<Callback> inFlight(String callbackId) {
+        return Optional.ofNullable(inFlightCallbacks.get(callbackId));
+    }
+
+    public int inFlightCount() {
+        return byChannel.size();
+    }
+
+    // ---------------------------------------------------------------- claiming
+
+    private void tick() {
+        if (claiming || stopping) {
+            return;
+        }
+        int free = freeSlots();
+        if (free <= 0) {
+            return;
+        }
+        int max = Math.min(free, cfg.claimBatch());
+        claiming = true;
+        queue.claim(max, cfg.leaseTtl(), owner, clock.instant())
+                .compose(this::handle)
+                .onComplete(ar -> {
+                    claiming = false;
+                    if (ar.failed()) {
+                        log.warn("claim failed: {}", ar.cause().toString());
+                    } else if (ar.result() == max) {
+                        // a full batch: more may be due, don't wait for the next poll
+                        context.runOnContext(v -> tick());
+                    }
+                });
+    }
+
+    private int freeSlots() {
+        int free = 0;
+        for (AmiNode n : cluster.nodes()) {
+            free += Math.max(0, n.freeSlots() - reserved.getOrDefault(n.id(), 0));
+        }
+        return free;
+    }
+
+    /** Least loaded connected node with a free slot, counting slots already promised. */
+    private AmiNode chooseNode() {
+        AmiNode best = null;
+        double bestLoad = Double.MAX_VALUE;
+        for (AmiNode n : cluster.nodes()) {
+            int r = reserved.getOrDefault(n.id(), 0);
+            if (n.freeSlots() - r <= 0) {
+                continue;
+            }
+            double load = (double) (n.maxCalls() - n.freeSlots() + r) / n.maxCalls();
+            if (load < bestLoad) {
+                bestLoad = load;
+                best = n;
+            }
+        }
+        return best;
+    }
+
+    private Future<Integer> handle(List<Claim> claims) {
+        if (claims.isEmpty()) {
+            return Future.succeededFuture(0);
+        }
+        List<String> fresh = new ArrayList<>();
+        for (Claim c : claims) {
+            held.add(c.id());
+            if (c.hasInflight()) {
+                reconcile(c);
+            } else {
+                fresh.add(c.id());
+            }
+        }
+        if (fresh.isEmpty()) {
+            return Future.succeededFuture(claims.size());
+        }
+        Map<String, Claim> byId = new HashMap<>();
+        claims.forEach(c -> byId.put(c.id(), c));
+        return store.findAll(fresh).map(found -> {
+            for (String id : fresh) {
+                Callback cb = found.get(id);
+                Claim c = byId.get(id);
+                if (cb == null) {
+                    log.warn("claimed callback {} is not in MariaDB; dropping it from the queue", id);
+                    release(queue.ack(id, owner), id);
+                } else if (cb.state().isFinal()) {
+                    release(queue.ack(id, owner), id);
+                } else if (cb.state() == CallState.DIALING) {
+                    // MariaDB saw an attempt start that Redis did not record: ask the node about it
+                    reconcileFromStore(cb, c);
+                } else {
+                    startAttempt(cb, c);
+                }
+            }
+            return claims.size();
+        });
+    }
+
+    private void release(Future<?> f, String id) {
+        f.onComplete(ar -> held.remove(id));
+    }
+
+    // ---------------------------------------------------------------- one attempt
+
+    private void startAttempt(Callback cb, Claim claim) {
+        AmiNode node = chooseNode();
+        if (node == null) {
+            // capacity went away between claim and now: put it back, due now, same priority
+            release(queue.retry(cb.id(), owner, cb.priority(), clock.instant()), cb.id());
+            return;
+        }
+        reserved.merge(node.id(), 1, Integer::sum);
+        int number = cb.attempts() + 1;
+        Instant now = clock.instant();
+        Attempt attempt = Attempt.started(cb.id(), number, node.id(), now);
+        Callback dialing = new Callback(cb.id(), cb.number(), cb.destination(), cb.callerId(), cb.priority(),
+                cb.maxAttempts(), cb.metadata(), cb.idempotencyKey(), CallState.DIALING, number, cb.dueAt(),
+                cb.createdAt(), now);
+        queue.markDialing(cb.id(), owner, number, node.id(), attempt.channelId())
+                .compose(marked -> {
+                    if (!marked) {
+                        return Future.failedFuture(new LostLease(cb.id()));
+                    }
+                    return store.attemptStarted(attempt)
+                            .compose(v -> store.transition(cb.id(), CallState.QUEUED, CallState.DIALING, number,
+                                    cb.dueAt(), "attempt " + number + " on " + node.id()));
+                })
+                .compose(moved -> {
+                    if (!moved) {
+                        return Future.failedFuture(new IllegalStateException(
+                                "callback " + cb.id() + " left QUEUED before attempt " + number));
+                    }
+                    track(new InFlight(dialing, attempt));
+                    held.remove(cb.id());
+                    return node.originate(new OriginateRequest(cb.id(), number, attempt.channelId(),
+                            cfg.context(), cfg.connectContext(), cfg.originateTimeout(), cb.callerId(),
+                            agiAddress));
+                })
+                .onComplete(ar -> {
+                    reserved.merge(node.id(), -1, Integer::sum);
+                    if (ar.succeeded()) {
+                        return;
+                    }
+                    Throwable t = ar.cause();
+                    if (t instanceof LostLease) {
+                        log.info("lost the lease of {} before dialing; another instance has it", cb.id());
+                        held.remove(cb.id());
+                    } else if (t instanceof OriginateException oe && oe.resultFollows()) {
+                        // rejected, timed out or cut off: the call may still be up, and the node
+                        // reports the attempt's end later; finishing it now could dial it twice
+                        log.warn("originate of {} on {}: {}; waiting for its result", attempt.channelId(),
+                                node.id(), t.getMessage());
+                    } else if (byChannel.containsKey(attempt.channelId())) {
+                        // nothing reached the node: the attempt is over
+                        log.warn("originate of {} on {} not sent: {}", attempt.channelId(), node.id(), t.getMessage());
+                        finish(new AttemptResult(attempt.channelId(), cb.id(), number, node.id(), Outcome.FAILED,
+                                Leg.A, null, null, clock.instant(), "originate failed: " + t.getMessage()));
+                    } else {
+                        log.error("could not start attempt {} of {}: {}", number, cb.id(), t.toString());
+                        held.remove(cb.id());
+                    }
+                });
+    }
+
+    private void onResult(AttemptResult r) {
+        if (!byChannel.containsKey(r.channelId())) {
+            log.debug("result for a channel this instance does not run: {}", r.channelId());
+            return;
+        }
+        finish(r);
+    }
+
+    private void finish(AttemptResult r) {
+        InFlight f = byChannel.remove(r.channelId());
+        if (f == null) {
+            return;
+        }
+        inFlightCallbacks.remove(f.callback().id());
+        Callback cb = f.callback();
+        Attempt ended = f.attempt().ended(r.endedAt() == null ? clock.instant() : r.endedAt(), r.outcome(),
+                r.outcome().isSuccess() ? null : r.failedLeg(), r.hangupCause(), r.detail());
+        if (r.answeredAt() != null) {
+            ended = ended.answered(r.answeredAt());
+        }
+        held.add(cb.id());
+        Attempt toStore = ended;
+        store.attemptEnded(toStore)
+                .compose(v -> conclude(cb, toStore.number(), r.outcome(), CallState.DIALING))
+                .onComplete(ar -> {
+                    held.remove(cb.id());
+                    if (ar.failed()) {
+                        log.error("could not record the end of {}: {}", r.channelId(), ar.cause().toString());
+                    }
+                });
+    }
+
+    /** Applies the retry policy to a callback whose attempt {@code number} ended with {@code outcome}. */
+    private Future<Void> conclude(Callback cb, int number, Outcome outcome, CallState from) {
+        Instant now = clock.instant();
+        RetryPolicy.Decision d = policy.decide(cb, number, outcome, now);
+        String detail = "attempt " + number + ": " + outcome.wire();
+        if (d instanceof RetryPolicy.Decision.Retry retry) {
+            Future<Boolean> moved = from == CallState.QUEUED ? Future.succeededFuture(true)
+                    : store.transition(cb.id(), from, CallState.QUEUED, number, retry.at(), detail);
+            return moved.compose(ok -> queue.retry(cb.id(), owner, cb.priority(), retry.at())).mapEmpty();
+        }
+        CallState end = d instanceof RetryPolicy.Decision.Complete ? CallState.COMPLETED : CallState.FAILED;
+        Future<Boolean> moved = from == end ? Future.succeededFuture(true)
+                : store.transition(cb.id(), from, end, number, cb.dueAt(), detail);
+        return moved.compose(ok -> queue.ack(cb.id(), owner)).mapEmpty();
+    }
+
+    // ---------------------------------------------------------------- reconciliation
+
+    /** A claim whose previous owner had an attempt in flight: find out what became of it. */
+    private void reconcile(Claim c) {
+        store.find(c.id()).compose(found -> {
+            if (found.isEmpty()) {
+                return queue.ack(c.id(), owner).mapEmpty();
+            }
+            Callback cb = found.get();
+            if (cb.state().isFinal()) {
+                return queue.ack(c.id(), owner).mapEmpty();
+            }
+            return store.attempt(c.id(), c.inflightAttempt()).compose(a -> {
+                if (a.isPresent() && !a.get().inProgress()) {
+                    // the end was recorded; the crash came before the callback moved on
+                    Callback at = withAttempts(cb, c.inflightAttempt());
+                    return conclude(at, c.inflightAttempt(), a.get().outcome(), cb.state());
+                }
+                Attempt attempt = a.orElse(new Attempt(c.id(), c.inflightAttempt(), c.inflightNode(),
+                        c.inflightChannelId(), clock.instant(), null, null, null, null, null, null));
+                return askNode(cb, attempt, c);
+            });
+        }).onComplete(ar -> {
+            if (ar.failed()) {
+                log.warn("reconciling {} failed ({}); retrying", c.id(), ar.cause().toString());
+                vertx.setTimer(RECONCILE_RETRY_MS, t -> reconcile(c));
+            }
+        });
+    }
+
+    private void reconcileFromStore(Callback cb, Claim c) {
+        store.attempt(cb.id(), cb.attempts()).onComplete(ar -> {
+            if (ar.succeeded() && ar.result().isPresent()) {
+                Attempt a = ar.result().get();
+                reconcile(new Claim(c.id(), c.priority(), c.fence(), a.number(), a.nodeId(), a.channelId()));
+            } else {
+                // DIALING without any attempt row: nothing was sent; dial it
+                store.transition(cb.id(), CallState.DIALING, CallState.QUEUED, cb.attempts(), cb.dueAt(),
+                                "no attempt was recorded")
+                        .onComplete(x -> startAttempt(withState(cb, CallState.QUEUED), c));
+            }
+        });
+    }
+
+    private Future<Void> askNode(Callback cb, Attempt attempt, Claim c) {
+        AmiNode node = cluster.node(attempt.nodeId()).orElse(null);
+        if (node == null) {
+            return lost(cb, attempt, "node " + attempt.nodeId() + " is no longer configured");
+        }
+        if (!node.isConnected()) {
+            // can't tell yet whether the call is up: keep the lease and ask again later, never redial
+            vertx.setTimer(RECONCILE_RETRY_MS, t -> reconcile(c));
+            return Future.succeededFuture();
+        }
+        return node.coreShowChannels().compose(channels -> {
+            LiveChannel live = null;
+            for (LiveChannel ch : channels) {
+                if (attempt.channelId().equals(ch.uniqueid())) {
+                    live = ch;
+                }
+            }
+            if (live == null) {
+                return lost(cb, attempt, "not on node " + node.id() + " any more; outcome unknown");
+            }
+            log.info("adopting live call {} on {}", attempt.channelId(), node.id());
+            Callback dialing = withState(withAttempts(cb, attempt.number()), CallState.DIALING);
+            track(new InFlight(dialing, attempt));
+            held.remove(cb.id());
+            node.adopt(attempt.channelId(), cb.id(), attempt.number(), live);
+            Future<Void> recorded = store.attemptStarted(attempt);
+            if (cb.state() == CallState.QUEUED) {
+                recorded = recorded.compose(v -> store.transition(cb.id(), CallState.QUEUED, CallState.DIALING,
+                        attempt.number(), cb.dueAt(), "adopted live call on " + node.id())).mapEmpty();
+            }
+            return recorded;
+        });
+    }
+
+    private Future<Void> lost(Callback cb, Attempt attempt, String why) {
+        log.warn("attempt {} of {}: {}", attempt.number(), cb.id(), why);
+        Attempt ended = attempt.ended(clock.instant(), Outcome.FAILED, Leg.A, null, why);
+        CallState from = cb.state();
+        Future<Void> start = store.attemptStarted(attempt);
+        return start.compose(v -> store.attemptEnded(ended))
+                .compose(v -> {
+                    if (from == CallState.QUEUED) {
+                        return store.transition(cb.id(), CallState.QUEUED, CallState.DIALING, attempt.number(),
+                                cb.dueAt(), why).mapEmpty();
+                    }
+                    return Future.succeededFuture();
+                })
+                .compose(v -> conclude(withAttempts(cb, attempt.number()), attempt.number(), Outcome.FAILED,
+                        CallState.DIALING))
+                .onComplete(ar -> held.remove(cb.id()));
+    }
+
+    // ---------------------------------------------------------------- leases
+
+    private void renew() {
+        Set<String> ids = new HashSet<>(held);
+        for (InFlight f : byChannel.values()) {
+            ids.add(f.callback().id());
+        }
+        if (ids.isEmpty()) {
+            return;
+        }
+        queue.renew(ids, owner, cfg.leaseTtl(), clock.instant()).onComplete(ar -> {
+            if (ar.failed()) {
+                log.warn("lease renewal failed: {}", ar.cause().toString());
+            } else if (ar.result() < ids.size()) {
+                log.warn("{} of {} leases were lost to another instance", ids.size() - ar.result(), ids.size());
+            }
+        });
+    }
+
+    private void reap() {
+        if (stopping) {
+            return;
+        }
+        queue.reap(clock.instant()).onComplete(ar -> {
+            if (ar.succeeded() && ar.result() > 0) {
+                log.info("{} expired leases returned to the queue", ar.result());
+            }
+        });
+    }
+
+    private void track(InFlight f) {
+        byChannel.put(f.attempt().channelId(), f);
+        inFlightCallbacks.put(f.callback().id(), f.callback());
+    }
+
+    private static Callback withAttempts(Callback cb, int attempts) {
+        return new Callback(cb.id(), cb.number(), cb.destination(), cb.callerId(), cb.priority(), cb.maxAttempts(),
+                cb.metadata(), cb.idempotencyKey(), cb.state(), attempts, cb.dueAt(), cb.createdAt(), cb.updatedAt());
+    }
+
+    private static Callback withState(Callback cb, CallState state) {
+        return new Callback(cb.id(), cb.number(), cb.destination(), cb.callerId(), cb.priority(), cb.maxAttempts(),
+                cb.metadata(), cb.idempotencyKey(), state, cb.attempts(), cb.dueAt(), cb.createdAt(), cb.updatedAt());
+    }
+
+    private static final class LostLease extends RuntimeException {
+        LostLease(String id) {
+            super("lease of " + id + " lost", null, false, false);
+        }
+    }
+}

@@ -1,0 +1,704 @@
+package io.huibo.pbx;
+
+import io.huibo.config.NodeConfig;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import org.asteriskjava.manager.AuthenticationFailedException;
+import org.asteriskjava.manager.ManagerConnection;
+import org.asteriskjava.manager.ManagerConnectionFactory;
+import org.asteriskjava.manager.ManagerConnectionState;
+import org.asteriskjava.manager.ManagerEventListener;
+import org.asteriskjava.manager.ResponseEvents;
+import org.asteriskjava.manager.action.CoreShowChannelsAction;
+import org.asteriskjava.manager.action.ManagerAction;
+import org.asteriskjava.manager.action.OriginateAction;
+import org.asteriskjava.manager.action.PingAction;
+import org.asteriskjava.manager.event.CoreShowChannelEvent;
+import org.asteriskjava.manager.event.DisconnectEvent;
+import org.asteriskjava.manager.event.ResponseEvent;
+import org.asteriskjava.manager.response.ManagerError;
+import org.asteriskjava.manager.response.ManagerResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One Asterisk node over AMI: one asterisk-java {@link ManagerConnection} at a time, our own reconnect
+ * loop and keepalive, async Originate with our own timeout, and a {@link CallTracker} that turns the
+ * node's events into {@link AttemptResult}s.
+ *
+ * <p>Threads: every piece of mutable state lives on one Vert.x context (the one current when the node
+ * was constructed, or a new event-loop context). asterisk-java's blocking calls (login, logoff, the
+ * socket write of sendAction, CoreShowChannels) run on a small private executor. The asterisk-java
+ * event listener only copies the event into an immutable {@link CallEvent} and hands it to the context:
+ * a slow listener would delay every AMI response on the connection (asterisk-java issues #161, #592).
+ *
+ * <p>Why our own reconnect loop: asterisk-java does not retry when the first login fails, and its own
+ * retry after a drop has a fixed schedule and no status. So on every drop the old connection is
+ * logged off (which also stops asterisk-java's reconnect thread) and a fresh one is built.
+ */
+public final class AmiNode {
+    private static final Logger log = LoggerFactory.getLogger(AmiNode.class);
+    private static final long HOUSEKEEPING_MS = 500;
+
+    /**
+     * Tunables; {@link #defaults()} suits production.
+     *
+     * @param pingInterval      how often our keepalive Ping is sent
+     * @param pingTimeout       a Ping without answer within this drops the connection (silent drop)
+     * @param reconnectMin      first reconnect delay; doubles per failure up to reconnectMax, with jitter
+     * @param authRetry         delay between retries after an authentication failure
+     * @param reconcileInterval how often CoreShowChannels is compared with tracked attempts (only while
+     *                          some are tracked); also done after every (re)connect
+     * @param maxCallDuration   safety net: an answered attempt is ended after this long
+     * @param connectTimeout    TCP connect timeout
+     */
+    public record Options(Duration pingInterval, Duration pingTimeout, Duration reconnectMin, Duration reconnectMax,
+                          Duration authRetry, Duration reconcileInterval, Duration maxCallDuration,
+                          Duration connectTimeout) {
+        public static Options defaults() {
+            return new Options(Duration.ofSeconds(5), Duration.ofSeconds(3), Duration.ofMillis(250),
+                    Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofHours(4),
+                    Duration.ofSeconds(5));
+        }
+
+        public Options withPing(Duration interval, Duration timeout) {
+            return new Options(interval, timeout, reconnectMin, reconnectMax, authRetry, reconcileInterval,
+                    maxCallDuration, connectTimeout);
+        }
+
+        public Options withReconnect(Duration min, Duration max, Duration auth) {
+            return new Options(pingInterval, pingTimeout, min, max, auth, reconcileInterval, maxCallDuration,
+                    connectTimeout);
+        }
+
+        public Options withReconcileInterval(Duration d) {
+            return new Options(pingInterval, pingTimeout, reconnectMin, reconnectMax, authRetry, d,
+                    maxCallDuration, connectTimeout);
+        }
+    }
+
+    private final Vertx vertx;
+    private final NodeConfig cfg;
+    private final Duration actionTimeout;
+    private final Options opts;
+    private final Context ctx;
+    private final ExecutorService workers;
+    private final CallTracker tracker;
+    private final AtomicInteger active = new AtomicInteger();
+
+    // read from any thread, written on ctx
+    private volatile NodeStatus.State state = NodeStatus.State.DISCONNECTED;
+    private volatile String lastError;
+    private volatile Instant connectedSince;
+
+    // confined to ctx
+    private ManagerConnection conn;
+    private long generation;
+    private int failures;
+    private boolean started;
+    private boolean stopped;
+    private boolean pingInFlight;
+    private boolean reconcileInFlight;
+    private Instant lastReconcile = Instant.EPOCH;
+    private long pingTimer = -1;
+    private long reconnectTimer = -1;
+    private long housekeepingTimer = -1;
+    private Handler<CallEvent> callEventHandler = e -> { };
+    private Handler<AttemptResult> resultHandler = r -> { };
+
+    public AmiNode(Vertx vertx, NodeConfig cfg, Duration actionTimeout) {
+        this(vertx, cfg, actionTimeout, Options.defaults());
+    }
+
+    public AmiNode(Vertx vertx, NodeConfig cfg, Duration actionTimeout, Options opts) {
+        this.vertx = vertx;
+        this.cfg = cfg;
+        this.actionTimeout = actionTimeout;
+        this.opts = opts;
+        this.ctx = vertx.getOrCreateContext();
+        AtomicInteger n = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(3, r -> {
+            Thread t = new Thread(r, "huibo-ami-" + cfg.id() + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.tracker = new CallTracker(cfg.id(), Clock.systemUTC(), opts.maxCallDuration());
+        tracker.onResult(r -> {
+            active.decrementAndGet();
+            resultHandler.handle(r);
+        });
+    }
+
+    public String id() {
+        return cfg.id();
+    }
+
+    public int maxCalls() {
+        return cfg.maxCalls();
+    }
+
+    /** Attempts in flight on this node: originates sent (or adopted) whose result was not yet emitted. */
+    public int active() {
+        return active.get();
+    }
+
+    public boolean isConnected() {
+        return state == NodeStatus.State.CONNECTED;
+    }
+
+    /** Free call slots; 0 unless CONNECTED. */
+    public int freeSlots() {
+        return state == NodeStatus.State.CONNECTED ? Math.max(0, cfg.maxCalls() - active.get()) : 0;
+    }
+
+    public NodeStatus status() {
+        NodeStatus.State s = state;
+        return new NodeStatus(cfg.id(), s, lastError, active.get(), cfg.maxCalls(),
+                s == NodeStatus.State.CONNECTED ? connectedSince : null);
+    }
+
+    /** Raw call events (Originate responses, dial, state, hangup), on the node's Vert.x context. */
+    public void onCallEvent(Handler<CallEvent> h) {
+        ctx.runOnContext(v -> callEventHandler = h == null ? e -> { } : h);
+    }
+
+    /** One result per attempt (see {@link OriginateException#resultFollows()}), on the node's context. */
+    public void onAttemptResult(Handler<AttemptResult> h) {
+        ctx.runOnContext(v -> resultHandler = h == null ? r -> { } : h);
+    }
+
+    /**
+     * Starts the connection loop. Completes after the first login attempt, whether it succeeded or
+     * not: a node that is down at start keeps being retried in the background (see {@link #status()}).
+     */
+    public Future<Void> start() {
+        Context caller = Vertx.currentContext();
+        Promise<Void> first = Promise.promise();
+        ctx.runOnContext(v -> {
+            if (started || stopped) {
+                first.complete();
+                return;
+            }
+            started = true;
+            housekeepingTimer = vertx.setPeriodic(HOUSEKEEPING_MS, id -> housekeeping());
+            connect(first);
+        });
+        return onCaller(first.future(), caller);
+    }
+
+    /** Logs off and stops retrying. Tracked attempts are left alone (a restart adopts them). */
+    public Future<Void> stop() {
+        Context caller = Vertx.currentContext();
+        Promise<Void> done = Promise.promise();
+        ctx.runOnContext(v -> {
+            stopped = true;
+            generation++;
+            cancelTimer(pingTimer);
+            cancelTimer(reconnectTimer);
+            cancelTimer(housekeepingTimer);
+            pingTimer = reconnectTimer = housekeepingTimer = -1;
+            ManagerConnection c = conn;
+            conn = null;
+            state = NodeStatus.State.DISCONNECTED;
+            connectedSince = null;
+            blocking(() -> {
+                close(c);
+                return null;
+            }).onComplete(ar -> {
+                workers.shutdown();
+                done.complete();
+            });
+        });
+        return onCaller(done.future(), caller);
+    }
+
+    /**
+     * Sends an async Originate. Completes when Asterisk answers "Originate successfully queued"; fails
+     * with {@link OriginateException} on an Error response, a disconnect (asterisk-java answers null)
+     * or when no response comes within the action timeout. The call's result comes later through
+     * {@link #onAttemptResult}.
+     */
+    public Future<Void> originate(OriginateRequest r) {
+        Context caller = Vertx.currentContext();
+        if (state != NodeStatus.State.CONNECTED) {
+            return Future.failedFuture(new OriginateException(OriginateException.Kind.NOT_SENT,
+                    "node " + cfg.id() + " is " + state));
+        }
+        if (!reserveSlot()) {
+            return Future.failedFuture(new OriginateException(OriginateException.Kind.NOT_SENT,
+                    "node " + cfg.id() + " has no free call slot"));
+        }
+        Promise<Void> p = Promise.promise();
+        ctx.runOnContext(v -> doOriginate(r, p));
+        return onCaller(p.future(), caller);
+    }
+
+    /**
+     * Reconciliation after a restart: the attempt is live on this node, so track it until its Hangup
+     * (or until a CoreShowChannels no longer lists it). It counts as active meanwhile.
+     */
+    public Future<Boolean> adopt(String channelId, String callbackId, int attempt, boolean answeredHint) {
+        return adopt(channelId, callbackId, attempt, answeredHint, false);
+    }
+
+    private Future<Boolean> adopt(String channelId, String callbackId, int attempt, boolean answeredHint,
+                                  boolean bridgedHint) {
+        Context caller = Vertx.currentContext();
+        Promise<Boolean> p = Promise.promise();
+        ctx.runOnContext(v -> {
+            boolean added = tracker.adopt(channelId, callbackId, attempt, answeredHint, bridgedHint);
+            if (added) {
+                active.incrementAndGet();
+            }
+            p.complete(added);
+        });
+        return onCaller(p.future(), caller);
+    }
+
+    /**
+     * {@link #adopt(String, String, int, boolean)} with hints from the live channel: state Up means leg A
+     * answered, a BridgeId means leg B answered too (the originated channel is bridged to it).
+     */
+    public Future<Boolean> adopt(String channelId, String callbackId, int attempt, LiveChannel live) {
+        boolean bridged = live != null && live.bridgeId() != null && !live.bridgeId().isBlank();
+        return adopt(channelId, callbackId, attempt, live != null && live.state() == CallEvent.STATE_UP, bridged);
+    }
+
+    /** ChannelIds of the attempts this node is tracking. */
+    public Future<Set<String>> trackedChannelIds() {
+        Context caller = Vertx.currentContext();
+        Promise<Set<String>> p = Promise.promise();
+        ctx.runOnContext(v -> p.complete(tracker.tracked()));
+        return onCaller(p.future(), caller);
+    }
+
+    /** Live channels on the node ({@code CoreShowChannels}), with the action timeout. */
+    public Future<List<LiveChannel>> coreShowChannels() {
+        Context caller = Vertx.currentContext();
+        Promise<List<LiveChannel>> p = Promise.promise();
+        ctx.runOnContext(v -> {
+            ManagerConnection c = conn;
+            if (c == null || state != NodeStatus.State.CONNECTED) {
+                p.fail(new IllegalStateException("node " + cfg.id() + " is " + state));
+                return;
+            }
+            blocking(() -> listChannels(c)).onComplete(p);
+        });
+        return onCaller(p.future(), caller);
+    }
+
+    // ---------------------------------------------------------------- connection loop (on ctx)
+
+    private void connect(Promise<Void> firstDone) {
+        reconnectTimer = -1;
+        if (stopped) {
+            if (firstDone != null) {
+                firstDone.tryComplete();
+            }
+            return;
+        }
+        long gen = ++generation;
+        if (state != NodeStatus.State.AUTH_FAILED) {
+            state = NodeStatus.State.CONNECTING;
+        }
+        blocking(() -> login(gen)).onComplete(ar -> {
+            if (firstDone != null) {
+                firstDone.tryComplete();
+            }
+            if (ar.succeeded()) {
+                onLoggedIn(gen, ar.result());
+            } else {
+                onLoginFailed(gen, ar.cause());
+            }
+        });
+    }
+
+    private ManagerConnection login(long gen) throws Exception {
+        ManagerConnection c = new ManagerConnectionFactory(cfg.host(), cfg.amiPort(), cfg.user(), cfg.secret())
+                .createManagerConnection();
+        c.setSocketTimeout((int) opts.connectTimeout().toMillis());
+        // a read timeout longer than ping interval + ping timeout: with our Pings flowing, only a
+        // silently dead peer lets it expire, and then asterisk-java reports a disconnect by itself
+        c.setSocketReadTimeout((int) (opts.pingInterval().toMillis() * 2 + opts.pingTimeout().toMillis()));
+        c.addEventListener(listener(gen));
+        try {
+            c.login();
+            return c;
+        } catch (Exception e) {
+            close(c);
+            throw e;
+        }
+    }
+
+    private ManagerEventListener listener(long gen) {
+        String nodeId = cfg.id();
+        return event -> {
+            // runs on asterisk-java's single event pump thread: copy and hand off, nothing else
+            if (event instanceof DisconnectEvent) {
+                ctx.runOnContext(v -> onDropped(gen, "connection lost"));
+                return;
+            }
+            CallEvent.from(nodeId, event, Instant.now()).ifPresent(ce -> ctx.runOnContext(v -> onCallEvent(ce)));
+        };
+    }
+
+    private void onLoggedIn(long gen, ManagerConnection c) {
+        if (stopped || gen != generation) {
+            blocking(() -> {
+                close(c);
+                return null;
+            });
+            return;
+        }
+        conn = c;
+        failures = 0;
+        lastError = null;
+        connectedSince = Instant.now();
+        state = NodeStatus.State.CONNECTED;
+        log.info("AMI node {} connected to {}:{}", cfg.id(), cfg.host(), cfg.amiPort());
+        pingTimer = vertx.setPeriodic(opts.pingInterval().toMillis(), id -> ping(gen));
+        // events may have been missed while disconnected: compare tracked attempts with the node
+        reconcile();
+    }
+
+    private void onLoginFailed(long gen, Throwable t) {
+        if (stopped || gen != generation) {
+            return;
+        }
+        long delay;
+        // asterisk-java also throws AuthenticationFailedException when the Challenge merely timed
+        // out ("Unable to send challenge action"); only a refused login is worth the slow retry
+        if (t instanceof AuthenticationFailedException && !String.valueOf(t.getMessage()).startsWith("Unable to")) {
+            state = NodeStatus.State.AUTH_FAILED;
+            lastError = "authentication failed: " + t.getMessage();
+            delay = opts.authRetry().toMillis();
+        } else {
+            state = NodeStatus.State.DISCONNECTED;
+            lastError = describe(t);
+            delay = backoff();
+        }
+        log.warn("AMI node {} login failed ({}), retry in {} ms", cfg.id(), lastError, delay);
+        scheduleReconnect(delay);
+    }
+
+    private void onDropped(long gen, String why) {
+        if (stopped || gen != generation || state != NodeStatus.State.CONNECTED) {
+            return;
+        }
+        log.warn("AMI node {} dropped: {}", cfg.id(), why);
+        state = NodeStatus.State.DISCONNECTED;
+        lastError = why;
+        connectedSince = null;
+        cancelTimer(pingTimer);
+        pingTimer = -1;
+        ManagerConnection old = conn;
+        conn = null;
+        // logoff also ends asterisk-java's own reconnect thread for that connection
+        blocking(() -> {
+            close(old);
+            return null;
+        });
+        scheduleReconnect(backoff());
+    }
+
+    private void scheduleReconnect(long delayMs) {
+        cancelTimer(reconnectTimer);
+        reconnectTimer = vertx.setTimer(Math.max(1, delayMs), id -> connect(null));
+    }
+
+    /** Exponential backoff with jitter: a random delay in [d/2, d], d doubling per failure. */
+    private long backoff() {
+        long min = Math.max(1, opts.reconnectMin().toMillis());
+        long max = Math.max(min, opts.reconnectMax().toMillis());
+        int exp = Math.min(failures++, 20);
+        long d = Math.min(max, min << exp);
+        return d / 2 + ThreadLocalRandom.current().nextLong(d / 2 + 1);
+    }
+
+    private void ping(long gen) {
+        ManagerConnection c = conn;
+        if (c == null || gen != generation || state != NodeStatus.State.CONNECTED || pingInFlight) {
+            return;
+        }
+        pingInFlight = true;
+        sendAsync(c, new PingAction(), opts.pingTimeout(), null).onComplete(ar -> {
+            pingInFlight = false;
+            if (ar.failed()) {
+                onDropped(gen, "keepalive ping failed: " + ar.cause().getMessage());
+            } else if (isError(ar.result())) {
+                onDropped(gen, "keepalive ping refused: " + ar.result().getMessage());
+            }
+        });
+    }
+
+    private void housekeeping() {
+        tracker.expire();
+        if (state == NodeStatus.State.CONNECTED && tracker.size() > 0
+                && Instant.now().isAfter(lastReconcile.plus(opts.reconcileInterval()))) {
+            reconcile();
+        }
+    }
+
+    private void reconcile() {
+        ManagerConnection c = conn;
+        if (c == null || reconcileInFlight) {
+            return;
+        }
+        reconcileInFlight = true;
+        Instant at = Instant.now();
+        lastReconcile = at;
+        blocking(() -> listChannels(c)).onComplete(ar -> {
+            reconcileInFlight = false;
+            if (ar.failed()) {
+                log.warn("AMI node {}: CoreShowChannels failed: {}", cfg.id(), describe(ar.cause()));
+                return;
+            }
+            Set<String> live = new HashSet<>();
+            for (LiveChannel ch : ar.result()) {
+                live.add(ch.uniqueid());
+            }
+            List<String> gone = tracker.reconcile(live, at);
+            if (!gone.isEmpty()) {
+                log.info("AMI node {}: {} attempt(s) ended unseen: {}", cfg.id(), gone.size(), gone);
+            }
+        });
+    }
+
+    private void onCallEvent(CallEvent e) {
+        tracker.accept(e);
+        try {
+            callEventHandler.handle(e);
+        } catch (RuntimeException ex) {
+            log.error("call event handler failed", ex);
+        }
+    }
+
+    // ---------------------------------------------------------------- originate (on ctx)
+
+    private boolean reserveSlot() {
+        while (true) {
+            int a = active.get();
+            if (a >= cfg.maxCalls()) {
+                return false;
+            }
+            if (active.compareAndSet(a, a + 1)) {
+                return true;
+            }
+        }
+    }
+
+    private void doOriginate(OriginateRequest r, Promise<Void> p) {
+        ManagerConnection c = conn;
+        if (c == null || stopped || state != NodeStatus.State.CONNECTED) {
+            active.decrementAndGet();
+            p.fail(new OriginateException(OriginateException.Kind.NOT_SENT, "node " + cfg.id() + " is " + state));
+            return;
+        }
+        if (!tracker.track(r.channelId(), r.callbackId(), r.attempt(), r.timeout())) {
+            active.decrementAndGet();
+            p.fail(new OriginateException(OriginateException.Kind.NOT_SENT,
+                    r.channelId() + " is already in flight on node " + cfg.id()));
+            return;
+        }
+        OriginateAction a = originateAction(r);
+        sendAsync(c, a, actionTimeout, late -> {
+            // an Error after we gave up waiting: still nothing was dialed
+            if (isError(late)) {
+                tracker.rejected(r.channelId(), late.getMessage());
+            }
+        }).onComplete(ar -> {
+            if (ar.succeeded()) {
+                ManagerResponse resp = ar.result();
+                if (isError(resp)) {
+                    tracker.rejected(r.channelId(), resp.getMessage());
+                    p.fail(new OriginateException(OriginateException.Kind.REJECTED,
+                            "originate rejected by " + cfg.id() + ": " + resp.getMessage()));
+                } else {
+                    p.complete();
+                }
+                return;
+            }
+            OriginateException ex = ar.cause() instanceof OriginateException oe ? oe
+                    : new OriginateException(OriginateException.Kind.DISCONNECTED, describe(ar.cause()));
+            if (ex.kind() == OriginateException.Kind.NOT_SENT && tracker.forget(r.channelId())) {
+                active.decrementAndGet();
+            }
+            p.fail(ex);
+        });
+    }
+
+    static OriginateAction originateAction(OriginateRequest r) {
+        OriginateAction a = new OriginateAction();
+        a.setChannel("Local/s@" + r.context());
+        a.setContext(r.connectContext());
+        a.setExten("s");
+        a.setPriority(1);
+        a.setAsync(true);
+        a.setTimeout(r.timeout().toMillis());
+        a.setChannelId(r.channelId());
+        // our ActionID comes back (after asterisk-java's own prefix) on the OriginateResponse, which
+        // correlates a failure even when Asterisk reports no Uniqueid
+        a.setActionId(r.channelId());
+        if (r.callerId() != null && !r.callerId().isBlank()) {
+            a.setCallerId(r.callerId());
+        }
+        Map<String, String> vars = new LinkedHashMap<>();
+        vars.put("HUIBO_CALLBACK", r.callbackId());
+        vars.put("HUIBO_ATTEMPT", Integer.toString(r.attempt()));
+        vars.put("HUIBO_AGI", r.agiAddress());
+        a.setVariables(vars);
+        return a;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /**
+     * asterisk-java's async sendAction has no timeout and answers null on disconnect; this adds our
+     * timer and maps both to {@link OriginateException}s. The socket write runs on a worker thread.
+     * Completes on ctx. {@code late} gets a response that arrives after the timeout (may be null).
+     */
+    private Future<ManagerResponse> sendAsync(ManagerConnection c, ManagerAction action, Duration timeout,
+                                              Handler<ManagerResponse> late) {
+        Promise<ManagerResponse> p = Promise.promise();
+        AtomicBoolean settled = new AtomicBoolean();
+        long timer = vertx.setTimer(Math.max(1, timeout.toMillis()), id -> {
+            if (settled.compareAndSet(false, true)) {
+                p.fail(new OriginateException(OriginateException.Kind.TIMEOUT,
+                        action.getAction() + " got no response from " + cfg.id() + " within " + timeout.toMillis()
+                                + " ms"));
+            }
+        });
+        workers.execute(() -> {
+            try {
+                c.sendAction(action, resp -> ctx.runOnContext(v -> {
+                    if (settled.compareAndSet(false, true)) {
+                        vertx.cancelTimer(timer);
+                        if (resp == null) {
+                            p.fail(new OriginateException(OriginateException.Kind.DISCONNECTED,
+                                    "connection to " + cfg.id() + " lost before the response"));
+                        } else {
+                            p.complete(resp);
+                        }
+                    } else if (late != null && resp != null) {
+                        late.handle(resp);
+                    }
+                }));
+            } catch (IllegalStateException e) {
+                settleFailure(settled, timer, p, OriginateException.Kind.NOT_SENT, e);
+            } catch (IOException | RuntimeException e) {
+                // the write failed midway: Asterisk may or may not have the action
+                settleFailure(settled, timer, p, OriginateException.Kind.DISCONNECTED, e);
+            }
+        });
+        return p.future();
+    }
+
+    private void settleFailure(AtomicBoolean settled, long timer, Promise<ManagerResponse> p,
+                               OriginateException.Kind kind, Exception e) {
+        ctx.runOnContext(v -> {
+            if (settled.compareAndSet(false, true)) {
+                vertx.cancelTimer(timer);
+                p.fail(new OriginateException(kind, describe(e)));
+            }
+        });
+    }
+
+    private List<LiveChannel> listChannels(ManagerConnection c) throws Exception {
+        ResponseEvents re = c.sendEventGeneratingAction(new CoreShowChannelsAction(), actionTimeout.toMillis());
+        if (isError(re.getResponse())) {
+            throw new IOException("CoreShowChannels refused: " + re.getResponse().getMessage());
+        }
+        List<LiveChannel> out = new ArrayList<>();
+        for (ResponseEvent e : re.getEvents()) {
+            if (e instanceof CoreShowChannelEvent ch) {
+                out.add(new LiveChannel(ch.getChannel(), ch.getUniqueid(), ch.getLinkedid(),
+                        ch.getChannelState() == null ? -1 : ch.getChannelState(), ch.getApplication(),
+                        ch.getBridgeid(), LiveChannel.parseDuration(ch.getDuration())));
+            }
+        }
+        return out;
+    }
+
+    /** Runs blocking code on the node's executor; the future completes on ctx. */
+    private <T> Future<T> blocking(Callable<T> work) {
+        Promise<T> p = Promise.promise();
+        try {
+            workers.execute(() -> {
+                try {
+                    T v = work.call();
+                    ctx.runOnContext(x -> p.complete(v));
+                } catch (Throwable t) {
+                    ctx.runOnContext(x -> p.fail(t));
+                }
+            });
+        } catch (RuntimeException rejected) {
+            p.fail(rejected);
+        }
+        return p.future();
+    }
+
+    private static void close(ManagerConnection c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            ManagerConnectionState s = c.getState();
+            if (s == ManagerConnectionState.CONNECTED || s == ManagerConnectionState.RECONNECTING) {
+                c.logoff();
+            }
+        } catch (RuntimeException e) {
+            log.debug("logoff failed", e);
+        }
+    }
+
+    private static boolean isError(ManagerResponse r) {
+        return r instanceof ManagerError || (r != null && "Error".equalsIgnoreCase(r.getResponse()));
+    }
+
+    private static String describe(Throwable t) {
+        String m = t.getMessage();
+        return m == null || m.isBlank() ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + m;
+    }
+
+    private void cancelTimer(long id) {
+        if (id >= 0) {
+            vertx.cancelTimer(id);
+        }
+    }
+
+    /** Brings a result back to the caller's context, as the project's async APIs promise. */
+    private <T> Future<T> onCaller(Future<T> f, Context caller) {
+        if (caller == null || caller == ctx) {
+            return f;
+        }
+        Promise<T> p = Promise.promise();
+        f.onComplete(ar -> caller.runOnContext(v -> {
+            if (ar.succeeded()) {
+                p.complete(ar.result());
+            } else {
+                p.fail(ar.cause());
+            }
+        }));
+        return p.future();
+    }
+}

@@ -1,0 +1,109 @@
+package io.huibo.pbx;
+
+import io.huibo.config.NodeConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+
+import java.time.Duration;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * The set of AMI nodes. Picks the least-loaded connected node for the next attempt. Nodes can be
+ * added and removed at runtime (a sorted concurrent map, so reads never block and order is by id).
+ */
+public final class PbxCluster {
+    private final Map<String, AmiNode> nodes = new ConcurrentSkipListMap<>();
+    private volatile Handler<AttemptResult> resultHandler;
+
+    public PbxCluster(Collection<AmiNode> initial) {
+        for (AmiNode n : initial) {
+            if (nodes.putIfAbsent(n.id(), n) != null) {
+                throw new IllegalArgumentException("duplicate node id " + n.id());
+            }
+        }
+    }
+
+    /** One {@link AmiNode} per configured node, with default options. */
+    public PbxCluster(Vertx vertx, Collection<NodeConfig> configs, Duration actionTimeout) {
+        this(configs.stream().map(c -> new AmiNode(vertx, c, actionTimeout)).toList());
+    }
+
+    /**
+     * Results of every node (also of nodes added later), each delivered on its node's context: hop to
+     * your own context if you share state with other code.
+     */
+    public void onAttemptResult(Handler<AttemptResult> h) {
+        resultHandler = h;
+        nodes.values().forEach(n -> n.onAttemptResult(h));
+    }
+
+    /** Starts every node; completes when each finished its first login attempt. */
+    public Future<Void> start() {
+        List<Future<Void>> all = new ArrayList<>();
+        nodes.values().forEach(n -> all.add(n.start()));
+        return Future.join(all).mapEmpty();
+    }
+
+    public Future<Void> stop() {
+        List<Future<Void>> all = new ArrayList<>();
+        nodes.values().forEach(n -> all.add(n.stop()));
+        return Future.join(all).mapEmpty();
+    }
+
+    /** Adds and starts a node. Fails if the id is taken. */
+    public Future<Void> add(AmiNode node) {
+        if (nodes.putIfAbsent(node.id(), node) != null) {
+            return Future.failedFuture(new IllegalArgumentException("duplicate node id " + node.id()));
+        }
+        Handler<AttemptResult> h = resultHandler;
+        if (h != null) {
+            node.onAttemptResult(h);
+        }
+        return node.start();
+    }
+
+    /** Removes a node from picking at once, then stops it. Calls in flight there are not touched. */
+    public Future<Void> remove(String id) {
+        AmiNode n = nodes.remove(id);
+        return n == null ? Future.succeededFuture() : n.stop();
+    }
+
+    /**
+     * The connected node with a free slot and the lowest load (active / maxCalls), ties broken by id.
+     * Advisory: {@link AmiNode#originate} reserves the slot atomically and refuses when full.
+     */
+    public Optional<AmiNode> pick() {
+        return nodes.values().stream()
+                .filter(n -> n.freeSlots() > 0)
+                .min(Comparator.comparingDouble((AmiNode n) -> (double) n.active() / Math.max(1, n.maxCalls()))
+                        .thenComparing(AmiNode::id));
+    }
+
+    public int freeSlots() {
+        int sum = 0;
+        for (AmiNode n : nodes.values()) {
+            sum += n.freeSlots();
+        }
+        return sum;
+    }
+
+    public Optional<AmiNode> node(String id) {
+        return Optional.ofNullable(nodes.get(id));
+    }
+
+    public List<AmiNode> nodes() {
+        return List.copyOf(nodes.values());
+    }
+
+    public List<NodeStatus> statuses() {
+        return nodes.values().stream().map(AmiNode::status).toList();
+    }
+}

@@ -1,0 +1,90 @@
+package io.huibo.service;
+
+import io.huibo.domain.CallState;
+import io.huibo.domain.Callback;
+import io.huibo.domain.CallbackIds;
+import io.huibo.queue.CallbackQueue;
+import io.huibo.store.CallbackStore;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Accepting, showing and cancelling callbacks. A callback is accepted only once it is committed in
+ * MariaDB (the record of truth) and indexed in Redis (the schedule); if Redis is lost afterwards,
+ * {@link QueueResync} rebuilds the schedule from MariaDB.
+ */
+public final class CallbackService {
+    private static final Logger log = LoggerFactory.getLogger(CallbackService.class);
+
+    private final CallbackStore store;
+    private final CallbackQueue queue;
+    private final Clock clock;
+
+    public CallbackService(CallbackStore store, CallbackQueue queue, Clock clock) {
+        this.store = store;
+        this.queue = queue;
+        this.clock = clock;
+    }
+
+    public Future<Submission> submit(NewCallback req) {
+        Instant now = clock.instant();
+        Instant due = req.at() == null || req.at().isBefore(now) ? now : req.at();
+        Callback cb = new Callback(CallbackIds.next(), req.number(), req.destination(),
+                req.callerId() == null ? null : req.callerId().value(), req.priority(), req.maxAttempts(),
+                req.metadata(), req.idempotencyKey(), CallState.QUEUED, 0, due, now, now);
+        return store.insert(cb).compose(stored -> {
+            if (!stored.id().equals(cb.id())) {
+                return Future.succeededFuture(new Submission(stored, true));
+            }
+            return queue.enqueue(stored.id(), stored.priority(), stored.dueAt())
+                    .map(added -> new Submission(stored, false));
+        });
+    }
+
+    public Future<Optional<CallbackView>> get(String id) {
+        if (!CallbackIds.isValid(id)) {
+            return Future.succeededFuture(Optional.empty());
+        }
+        return store.find(id).compose(found -> {
+            if (found.isEmpty()) {
+                return Future.succeededFuture(Optional.empty());
+            }
+            return store.attempts(id).map(attempts -> Optional.of(new CallbackView(found.get(), attempts)));
+        });
+    }
+
+    /**
+     * Cancels a callback that is not being dialed. Redis decides atomically: a callback that a
+     * dispatcher has claimed is leased, and the cancel loses the race cleanly ({@link CancelOutcome#TOO_LATE}).
+     */
+    public Future<CancelOutcome> cancel(String id) {
+        if (!CallbackIds.isValid(id)) {
+            return Future.succeededFuture(CancelOutcome.NOT_FOUND);
+        }
+        return store.find(id).compose(found -> {
+            if (found.isEmpty()) {
+                return Future.succeededFuture(CancelOutcome.NOT_FOUND);
+            }
+            Callback cb = found.get();
+            if (cb.state() != CallState.QUEUED) {
+                return Future.succeededFuture(CancelOutcome.TOO_LATE);
+            }
+            return queue.cancel(id).compose(result -> switch (result) {
+                case BUSY -> Future.succeededFuture(CancelOutcome.TOO_LATE);
+                // NOT_FOUND: committed but not (yet) indexed; the state guard below still protects it
+                case CANCELLED, NOT_FOUND -> store.transition(id, CallState.QUEUED, CallState.CANCELLED,
+                                cb.attempts(), cb.dueAt(), "cancelled over the API")
+                        .map(ok -> {
+                            if (!ok) {
+                                log.warn("callback {} left QUEUED before its cancel was recorded", id);
+                            }
+                            return ok ? CancelOutcome.CANCELLED : CancelOutcome.TOO_LATE;
+                        });
+            });
+        });
+    }
+}

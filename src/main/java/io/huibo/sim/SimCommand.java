@@ -1,0 +1,66 @@
+package io.huibo.sim;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code huibo sim}: runs N simulated Asterisk 20 nodes (AMI + FastAGI client) until killed. */
+@Command(name = "sim", mixinStandardHelpOptions = true,
+    description = "PBX simulator: plays one or more Asterisk 20 nodes over real AMI/FastAGI.")
+public final class SimCommand implements Callable<Integer> {
+    @Option(names = "--nodes", defaultValue = "1", description = "number of nodes (default ${DEFAULT-VALUE})")
+    int nodes;
+    @Option(names = "--base-port", defaultValue = "5038", description = "AMI port of sim1; node i listens on P+i-1")
+    int basePort;
+    @Option(names = "--bind", defaultValue = "127.0.0.1")
+    String bind;
+    @Option(names = "--user", defaultValue = "huibo")
+    String user;
+    @Option(names = "--secret", description = "AMI secret (or env HUIBO_SIM_SECRET)")
+    String secret;
+    @Option(names = "--channels", defaultValue = "30", description = "per-node call limit")
+    int channels;
+    @Option(names = "--scenario", description = "scenario YAML file")
+    Path scenario;
+    @Option(names = "--control-port", defaultValue = "0", description = "HTTP control API port (0 = off)")
+    int controlPort;
+    @Option(names = "--agi", description = "host:port of the FastAGI server when the Originate has no HUIBO_AGI")
+    String agi;
+
+    @Override
+    public Integer call() throws Exception {
+        String s = secret != null ? secret : System.getenv("HUIBO_SIM_SECRET");
+        if (s == null || s.isEmpty()) {
+            System.err.println("sim: --secret or HUIBO_SIM_SECRET is required");
+            return 2;
+        }
+        Scenario sc = scenario == null ? Scenario.empty() : Scenario.load(scenario);
+        Simulator sim = new Simulator(new Simulator.Options(nodes, basePort, bind, user, s, channels, sc,
+            controlPort, agi));
+        try {
+            sim.start();
+        } catch (Exception e) {
+            System.err.println("sim: cannot start: " + e.getMessage());
+            sim.close();
+            return 1;
+        }
+        for (int i = 1; i <= nodes; i++) {
+            System.out.println("sim" + i + " AMI listening on " + bind + ":" + sim.amiPort(i));
+        }
+        if (sim.controlPort() > 0) {
+            System.out.println("sim control API on http://" + bind + ":" + sim.controlPort());
+        }
+        System.out.println("sim ready");
+        System.out.flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        // SIGTERM runs shutdown hooks: stop cleanly, then let the JVM exit.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            sim.close();
+            stopped.countDown();
+        }, "sim-shutdown"));
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,307 @@
+package io.huibo.sim;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One simulated Asterisk node: an AMI server, its live calls and its counters.
+ * A verticle, so the AMI sockets, timers and FastAGI clients of one node all run on one event loop
+ * and the call state machines need no locking. Counters are atomics because the control API reads them.
+ */
+final class SimNode extends VerticleBase {
+    record Config(String id, String bind, int port, String user, String secret, int maxChannels,
+                  Scenario scenario, String fallbackAgi) {}
+
+    private final Config cfg;
+    private final CallLog log;
+    private final long startedAt = System.currentTimeMillis();
+    private final Set<AmiSession> sessions = new LinkedHashSet<>();
+    /** Live calls by the ;1 uniqueid; read by the control API, hence concurrent. */
+    private final Map<String, SimCall> live = new ConcurrentHashMap<>();
+    private final AtomicInteger peak = new AtomicInteger();
+    private final AtomicLong originates = new AtomicLong();
+    private final AtomicInteger channelSeq = new AtomicInteger();
+    private final AtomicLong uniqueSeq = new AtomicLong();
+    private NetServer server;
+    private NetClient agiNetClient;
+    private FastAgiClient agi;
+    private volatile int boundPort;
+    private volatile boolean listening;
+    private volatile boolean silent;
+
+    SimNode(Config cfg, CallLog log) {
+        this.cfg = cfg;
+        this.log = log;
+    }
+
+    @Override
+    public Future<?> start() {
+        agiNetClient = vertx.createNetClient(new NetClientOptions().setConnectTimeout(2000));
+        agi = new FastAgiClient(vertx, agiNetClient);
+        return listen();
+    }
+
+    @Override
+    public Future<?> stop() {
+        dropEverything();
+        return server == null ? Future.succeededFuture() : server.close();
+    }
+
+    private Future<Void> listen() {
+        server = vertx.createNetServer().connectHandler(socket -> {
+            AmiSession s = new AmiSession(this, socket);
+            sessions.add(s);
+            if (silent) {
+                socket.pause();
+            } else {
+                s.start();
+            }
+        });
+        return server.listen(boundPort > 0 ? boundPort : cfg.port(), cfg.bind()).map(srv -> {
+            boundPort = srv.actualPort();
+            listening = true;
+            return null;
+        });
+    }
+
+    // ---- control operations (called from any thread; hop onto this node's context) ----
+
+    /** Asterisk died: AMI sockets close, the listener goes away and every call is dropped without events. */
+    Future<Void> kill() {
+        Promise<Void> p = Promise.promise();
+        context.runOnContext(v -> {
+            dropEverything();
+            listening = false;
+            NetServer s = server;
+            server = null;
+            (s == null ? Future.<Void>succeededFuture() : s.close()).onComplete(p);
+        });
+        return p.future();
+    }
+
+    /** Starts listening again after kill, or resumes after silent. */
+    Future<Void> revive() {
+        Promise<Void> p = Promise.promise();
+        context.runOnContext(v -> {
+            if (silent) {
+                silent = false;
+                for (AmiSession s : List.copyOf(sessions)) {
+                    s.close(); // a frozen session's client has long given up; make it reconnect cleanly
+                }
+            }
+            if (!listening) {
+                listen().onComplete(p);
+            } else {
+                p.complete();
+            }
+        });
+        return p.future();
+    }
+
+    /** Hangs like a stuck Asterisk: sockets stay open, nothing is read or written. */
+    Future<Void> silence() {
+        Promise<Void> p = Promise.promise();
+        context.runOnContext(v -> {
+            silent = true;
+            sessions.forEach(AmiSession::pause);
+            p.complete();
+        });
+        return p.future();
+    }
+
+    private void dropEverything() {
+        for (AmiSession s : List.copyOf(sessions)) {
+            s.close();
+        }
+        sessions.clear();
+        for (SimCall c : List.copyOf(live.values())) {
+            c.drop();
+        }
+        live.clear();
+    }
+
+    // ---- used by sessions and calls ----
+
+    String id() { return cfg.id(); }
+    String user() { return cfg.user(); }
+    String secret() { return cfg.secret(); }
+    Vertx vertx() { return vertx; }
+    FastAgiClient agi() { return agi; }
+    Scenario scenario() { return cfg.scenario(); }
+    String fallbackAgi() { return cfg.fallbackAgi(); }
+    int port() { return boundPort; }
+    int maxChannels() { return cfg.maxChannels(); }
+    int active() { return live.size(); }
+    int peak() { return peak.get(); }
+    long originates() { return originates.get(); }
+    boolean listening() { return listening; }
+    boolean silent() { return silent; }
+    long uptimeSeconds() { return (System.currentTimeMillis() - startedAt) / 1000; }
+
+    boolean hasLiveChannel(String channelId) {
+        for (SimCall c : live.values()) {
+            if (c.hasChannel(channelId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    String nextChannelSuffix() {
+        return String.format("%08x", channelSeq.getAndIncrement());
+    }
+
+    String nextUniqueid() {
+        return (System.currentTimeMillis() / 1000) + "." + uniqueSeq.getAndIncrement();
+    }
+
+    void sessionClosed(AmiSession s) {
+        sessions.remove(s);
+    }
+
+    void emit(AmiMessage event) {
+        if (silent) {
+            return;
+        }
+        for (AmiSession s : sessions) {
+            if (s.wantsEvents()) {
+                s.send(event);
+            }
+        }
+    }
+
+    void callEnded(SimCall call) {
+        live.remove(call.key());
+    }
+
+    // ---- actions ----
+
+    void originate(AmiSession session, AmiMessage a, String actionId) {
+        originates.incrementAndGet();
+        String channel = a.get("Channel");
+        if (channel == null || channel.isEmpty()) {
+            session.send(AmiMessage.response("Error", actionId).add("Message", "Channel not specified"));
+            return;
+        }
+        Map<String, String> vars = new LinkedHashMap<>();
+        for (String v : a.getAll("Variable")) {
+            for (String kv : v.split(",")) {
+                int eq = kv.indexOf('=');
+                if (eq > 0) {
+                    vars.put(kv.substring(0, eq).trim(), kv.substring(eq + 1));
+                }
+            }
+        }
+        SimCall.Request req = new SimCall.Request(actionId, channel, a.get("Context"), orDefault(a.get("Exten"), "s"),
+            parseInt(a.get("Priority"), 1), Duration.ofMillis(parseInt(a.get("Timeout"), 30_000)),
+            a.get("CallerID"), a.get("ChannelId"), a.get("OtherChannelId"), vars);
+        session.send(AmiMessage.response("Success", actionId).add("Message", "Originate successfully queued"));
+        // Let the queued response leave first, like Asterisk's async originate thread.
+        context.runOnContext(v -> {
+            if (!channel.regionMatches(true, 0, "Local/", 0, 6) || !channel.contains("@")) {
+                SimCall.originateFailure(this, req, 0);
+                return;
+            }
+            if (live.size() >= cfg.maxChannels()) {
+                // Like a channel that cannot be allocated (maxcalls reached): Reason 0, no channel events.
+                SimCall.originateFailure(this, req, 0);
+                return;
+            }
+            SimCall call = new SimCall(this, req, log);
+            live.put(call.key(), call);
+            peak.accumulateAndGet(live.size(), Math::max);
+            call.start();
+        });
+    }
+
+    void coreShowChannels(AmiSession s, String id) {
+        s.send(AmiMessage.response("Success", id).add("EventList", "start").add("Message", "Channels will follow"));
+        int n = 0;
+        for (SimCall c : live.values()) {
+            for (SimChannel ch : c.channels()) {
+                AmiMessage m = new AmiMessage().add("Event", "CoreShowChannel").add("ActionID", id);
+                ch.appendTo(m).add("Application", ch.application).add("ApplicationData", ch.applicationData)
+                    .add("Duration", ch.duration()).add("BridgeId", "");
+                s.send(m);
+                n++;
+            }
+        }
+        s.send(new AmiMessage().add("Event", "CoreShowChannelsComplete").add("ActionID", id)
+            .add("EventList", "Complete").add("ListItems", n));
+    }
+
+    void status(AmiSession s, AmiMessage a, String id) {
+        String name = a.get("Channel");
+        List<SimChannel> chans = new ArrayList<>();
+        for (SimCall c : live.values()) {
+            for (SimChannel ch : c.channels()) {
+                if (name == null || name.isEmpty() || ch.name.equals(name)) {
+                    chans.add(ch);
+                }
+            }
+        }
+        if (name != null && !name.isEmpty() && chans.isEmpty()) {
+            s.send(AmiMessage.response("Error", id).add("Message", "No such channel"));
+            return;
+        }
+        s.send(AmiMessage.response("Success", id).add("EventList", "start").add("Message", "Channel status will follow"));
+        for (SimChannel ch : chans) {
+            AmiMessage m = AmiMessage.event("Status", "Call");
+            ch.appendTo(m).add("Type", ch.type).add("DNID", "").add("EffectiveConnectedLineNum", "<unknown>")
+                .add("EffectiveConnectedLineName", "<unknown>").add("TimeToHangup", 0).add("BridgeID", "")
+                .add("Application", ch.application).add("Data", ch.applicationData)
+                .add("Nativeformats", "(ulaw)").add("Readformat", "ulaw").add("Readtrans", "")
+                .add("Writeformat", "ulaw").add("Writetrans", "").add("Callgroup", 0).add("Pickupgroup", 0)
+                .add("Seconds", ch.seconds());
+            if (id != null) {
+                m.add("ActionID", id);
+            }
+            s.send(m);
+        }
+        AmiMessage done = AmiMessage.event("StatusComplete", null);
+        if (id != null) {
+            done.add("ActionID", id);
+        }
+        s.send(done.add("EventList", "Complete").add("ListItems", chans.size()).add("Items", chans.size()));
+    }
+
+    void hangupAction(AmiSession s, AmiMessage a, String id) {
+        String name = a.get("Channel");
+        for (SimCall c : live.values()) {
+            if (name != null && c.hasChannelNamed(name)) {
+                s.send(AmiMessage.response("Success", id).add("Message", "Channel Hungup"));
+                // Without Cause the Hangup events say 0 (traces: hangup-action vs hangup-action-cause).
+                c.hangupByAction(parseInt(a.get("Cause"), 0));
+                return;
+            }
+        }
+        s.send(AmiMessage.response("Error", id).add("Message", "No such channel"));
+    }
+
+    private static int parseInt(String s, int dflt) {
+        try {
+            return s == null || s.isBlank() ? dflt : Integer.parseInt(s.trim());
+        } catch (NumberFormatException e) {
+            return dflt;
+        }
+    }
+
+    private static String orDefault(String s, String d) {
+        return s == null || s.isEmpty() ? d : s;
+    }
+}

@@ -1,0 +1,584 @@
+package io.huibo.store;
+
+import io.huibo.domain.Attempt;
+import io.huibo.domain.CallState;
+import io.huibo.domain.Callback;
+import io.huibo.domain.Leg;
+import io.huibo.domain.Outcome;
+import io.huibo.domain.PhoneNumber;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.huibo.store.StoreSupport.clip;
+import static io.huibo.store.StoreSupport.getInstant;
+import static io.huibo.store.StoreSupport.millis;
+import static io.huibo.store.StoreSupport.setInstant;
+
+/**
+ * Callbacks, their attempts and their state history in MariaDB.
+ *
+ * <p>Inserts are group-committed: callers queue them, one writer thread takes everything waiting (up
+ * to {@link #MAX_BATCH}) and writes it as one multi-row INSERT and one commit, so the cost of a commit
+ * (a log flush) is shared by every request that arrived meanwhile. Everything else runs on a small
+ * executor of the store; no JDBC ever runs on a Vert.x event loop.
+ */
+public final class CallbackStore implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CallbackStore.class);
+
+    static final int MAX_BATCH = 500;
+    private static final int IN_CHUNK = 500;
+    private static final int DETAIL_MAX = 1000;
+
+    private static final String COLUMNS = "id, number, destination, caller_id, priority, max_attempts, metadata, "
+            + "idempotency_key, state, attempts, due_at, created_at, updated_at";
+    private static final String ROW = "(?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    private static final String ATTEMPT_COLUMNS = "callback_id, number, node_id, channel_id, started_at, "
+            + "answered_at, ended_at, outcome, failed_leg, hangup_cause, detail";
+
+    private record PendingInsert(Callback callback, CompletableFuture<Callback> result) {
+    }
+
+    private final DataSource ds;
+    private final ExecutorService executor;
+    private final LinkedBlockingQueue<PendingInsert> inserts = new LinkedBlockingQueue<>();
+    private final Thread writer;
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong inserted = new AtomicLong();
+    private volatile boolean closed;
+
+    public CallbackStore(Database db) {
+        this.ds = db.dataSource();
+        // One pool connection stays free for the writer.
+        this.executor = StoreSupport.executor("huibo-store", Math.max(1, db.poolSize() - 1));
+        this.writer = new Thread(this::writeLoop, "huibo-store-writer");
+        this.writer.setDaemon(true);
+        this.writer.start();
+    }
+
+    // ---- inserts (group commit)
+
+    /**
+     * Stores a new callback. If its idempotency key is already taken (in the database, or by an earlier
+     * insert of the same batch), completes with the existing callback instead. Times are returned cut to
+     * milliseconds, as stored.
+     */
+    public Future<Callback> insert(Callback cb) {
+        Context ctx = Vertx.currentContext();
+        CompletableFuture<Callback> result = new CompletableFuture<>();
+        if (closed) {
+            result.completeExceptionally(new IllegalStateException("store is closed"));
+        } else {
+            inserts.add(new PendingInsert(normalize(cb), result));
+        }
+        return StoreSupport.back(result, ctx);
+    }
+
+    /** How many group commits the writer made (each is one INSERT statement and one commit). */
+    public long batchCount() {
+        return batches.get();
+    }
+
+    /** How many callbacks went through the writer successfully (including idempotent hits). */
+    public long insertCount() {
+        return inserted.get();
+    }
+
+    private void writeLoop() {
+        List<PendingInsert> batch = new ArrayList<>(MAX_BATCH);
+        while (true) {
+            PendingInsert first;
+            try {
+                first = inserts.poll(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                break;
+            }
+            if (first == null) {
+                if (closed) {
+                    break;
+                }
+                continue;
+            }
+            batch.add(first);
+            inserts.drainTo(batch, MAX_BATCH - 1);
+            try {
+                writeBatch(batch);
+            } catch (RuntimeException e) {
+                // Never let the writer die: fail this batch, keep serving the next ones.
+                batch.forEach(p -> p.result().completeExceptionally(e));
+            }
+            batch.clear();
+        }
+        PendingInsert left;
+        while ((left = inserts.poll()) != null) {
+            left.result().completeExceptionally(new IllegalStateException("store is closed"));
+        }
+    }
+
+    private void writeBatch(List<PendingInsert> batch) {
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            Map<PendingInsert, Callback> results;
+            try {
+                results = insertRows(c, batch);
+                c.commit();
+            } catch (SQLException e) {
+                rollbackQuietly(c);
+                if (batch.size() == 1) {
+                    batch.get(0).result().completeExceptionally(e);
+                    return;
+                }
+                // One bad row must not fail the others: write them one by one to find it.
+                LOG.warn("batch insert of {} callbacks failed ({}); retrying one by one", batch.size(), e.getMessage());
+                for (PendingInsert p : batch) {
+                    writeBatch(List.of(p));
+                }
+                return;
+            } finally {
+                c.setAutoCommit(true);
+            }
+            batches.incrementAndGet();
+            inserted.addAndGet(batch.size());
+            for (PendingInsert p : batch) {
+                p.result().complete(results.get(p));
+            }
+        } catch (SQLException e) {
+            batch.forEach(p -> p.result().completeExceptionally(e));
+        }
+    }
+
+    /** One INSERT for the batch; rows whose idempotency key exists are skipped, then looked up. */
+    private Map<PendingInsert, Callback> insertRows(Connection c, List<PendingInsert> batch) throws SQLException {
+        StringBuilder sql = new StringBuilder(120 + batch.size() * (ROW.length() + 1))
+                .append("INSERT INTO callbacks (").append(COLUMNS).append(") VALUES ");
+        for (int i = 0; i < batch.size(); i++) {
+            sql.append(i == 0 ? "" : ",").append(ROW);
+        }
+        // Not INSERT IGNORE: that would also turn real errors (too long, bad value) into silent warnings.
+        sql.append(" ON DUPLICATE KEY UPDATE id = id");
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int i = 1;
+            for (PendingInsert p : batch) {
+                Callback cb = p.callback();
+                ps.setString(i++, cb.id());
+                ps.setString(i++, cb.number().value());
+                ps.setString(i++, cb.destination().value());
+                ps.setString(i++, cb.callerId());
+                ps.setInt(i++, cb.priority());
+                ps.setInt(i++, cb.maxAttempts());
+                ps.setString(i++, encodeMetadata(cb.metadata()));
+                ps.setString(i++, cb.idempotencyKey());
+                ps.setString(i++, cb.state().wire());
+                ps.setInt(i++, cb.attempts());
+                setInstant(ps, i++, cb.dueAt());
+                setInstant(ps, i++, cb.createdAt());
+                setInstant(ps, i++, cb.updatedAt());
+            }
+            ps.executeUpdate();
+        }
+        Map<PendingInsert, Callback> results = new HashMap<>();
+        LinkedHashSet<String> keys = new LinkedHashSet<>();
+        for (PendingInsert p : batch) {
+            results.put(p, p.callback());
+            if (p.callback().idempotencyKey() != null) {
+                keys.add(p.callback().idempotencyKey());
+            }
+        }
+        if (!keys.isEmpty()) {
+            // Whoever holds a key now (in this transaction) is the callback for that key: either the row
+            // just written, or an earlier one, which the duplicate gets instead of an error.
+            Map<String, Callback> owners = new HashMap<>();
+            for (List<String> chunk : chunks(keys)) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
+                        + " FROM callbacks WHERE idempotency_key IN (" + marks(chunk.size()) + ")")) {
+                    bindStrings(ps, chunk);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            Callback existing = readCallback(rs);
+                            owners.put(existing.idempotencyKey(), existing);
+                        }
+                    }
+                }
+            }
+            for (PendingInsert p : batch) {
+                String key = p.callback().idempotencyKey();
+                if (key == null) {
+                    continue;
+                }
+                Callback owner = owners.get(key);
+                if (owner == null) {
+                    throw new SQLException("idempotency key vanished during insert: " + key);
+                }
+                if (!owner.id().equals(p.callback().id())) {
+                    results.put(p, owner);
+                }
+            }
+        }
+        return results;
+    }
+
+    private static Callback normalize(Callback cb) {
+        Instant created = millis(cb.createdAt() != null ? cb.createdAt() : Instant.now());
+        Instant updated = cb.updatedAt() != null ? millis(cb.updatedAt()) : created;
+        return new Callback(cb.id(), cb.number(), cb.destination(), cb.callerId(), cb.priority(),
+                cb.maxAttempts(), cb.metadata(), cb.idempotencyKey(), cb.state(), cb.attempts(),
+                millis(cb.dueAt()), created, updated);
+    }
+
+    // ---- reads
+
+    public Future<Optional<Callback>> find(String id) {
+        return blocking(() -> {
+            try (Connection c = ds.getConnection();
+                 PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM callbacks WHERE id = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(readCallback(rs)) : Optional.<Callback>empty();
+                }
+            }
+        });
+    }
+
+    /** The callbacks found among {@code ids}, by id (missing ids are absent from the map). */
+    public Future<Map<String, Callback>> findAll(Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return Future.succeededFuture(Map.of());
+        }
+        List<String> distinct = List.copyOf(new LinkedHashSet<>(ids));
+        return blocking(() -> {
+            Map<String, Callback> found = new LinkedHashMap<>();
+            try (Connection c = ds.getConnection()) {
+                for (List<String> chunk : chunks(distinct)) {
+                    try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
+                            + " FROM callbacks WHERE id IN (" + marks(chunk.size()) + ")")) {
+                        bindStrings(ps, chunk);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                Callback cb = readCallback(rs);
+                                found.put(cb.id(), cb);
+                            }
+                        }
+                    }
+                }
+            }
+            return found;
+        });
+    }
+
+    /** QUEUED or DIALING callbacks with an id above {@code afterId} (null: from the start), by id. */
+    public Future<List<Callback>> active(int limit, String afterId) {
+        String after = afterId == null ? "" : afterId;
+        // One index range per state (state, id), merged: no scan over the finished callbacks.
+        String one = "(SELECT " + COLUMNS + " FROM callbacks WHERE state = ? AND id > ? ORDER BY id LIMIT ?)";
+        String sql = one + " UNION ALL " + one + " ORDER BY id LIMIT ?";
+        return blocking(() -> {
+            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, CallState.QUEUED.wire());
+                ps.setString(2, after);
+                ps.setInt(3, limit);
+                ps.setString(4, CallState.DIALING.wire());
+                ps.setString(5, after);
+                ps.setInt(6, limit);
+                ps.setInt(7, limit);
+                List<Callback> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(readCallback(rs));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    // ---- state
+
+    /**
+     * Moves a callback from {@code from} to {@code to} only if it is still in {@code from}, and records
+     * the change in its history, in one transaction. {@code dueAt} null keeps the current due time.
+     * Fails (IllegalArgumentException) for a move the state machine does not allow.
+     */
+    public Future<Boolean> transition(String id, CallState from, CallState to, int attempts, Instant dueAt,
+                                      String detail) {
+        if (!from.canMoveTo(to)) {
+            return Future.failedFuture(new IllegalArgumentException("not a valid transition: " + from + " -> " + to));
+        }
+        return blocking(() -> {
+            Instant now = millis(Instant.now());
+            try (Connection c = ds.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    int n;
+                    try (PreparedStatement ps = c.prepareStatement("UPDATE callbacks SET state = ?, attempts = ?, "
+                            + "due_at = COALESCE(?, due_at), updated_at = ? WHERE id = ? AND state = ?")) {
+                        ps.setString(1, to.wire());
+                        ps.setInt(2, attempts);
+                        setInstant(ps, 3, dueAt);
+                        setInstant(ps, 4, now);
+                        ps.setString(5, id);
+                        ps.setString(6, from.wire());
+                        n = ps.executeUpdate();
+                    }
+                    if (n == 1) {
+                        try (PreparedStatement ps = c.prepareStatement("INSERT INTO callback_events "
+                                + "(callback_id, at, from_state, to_state, detail) VALUES (?,?,?,?,?)")) {
+                            ps.setString(1, id);
+                            setInstant(ps, 2, now);
+                            ps.setString(3, from.wire());
+                            ps.setString(4, to.wire());
+                            ps.setString(5, clip(detail, DETAIL_MAX));
+                            ps.executeUpdate();
+                        }
+                    }
+                    c.commit();
+                    return n == 1;
+                } catch (SQLException | RuntimeException e) {
+                    rollbackQuietly(c);
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                }
+            }
+        });
+    }
+
+    public Future<List<StateChange>> history(String callbackId) {
+        return blocking(() -> {
+            try (Connection c = ds.getConnection();
+                 PreparedStatement ps = c.prepareStatement("SELECT callback_id, at, from_state, to_state, detail "
+                         + "FROM callback_events WHERE callback_id = ? ORDER BY id")) {
+                ps.setString(1, callbackId);
+                List<StateChange> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new StateChange(rs.getString("callback_id"), getInstant(rs, "at"),
+                                CallState.fromWire(rs.getString("from_state")),
+                                CallState.fromWire(rs.getString("to_state")), rs.getString("detail")));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    // ---- attempts
+
+    public Future<List<Attempt>> attempts(String callbackId) {
+        return blocking(() -> {
+            try (Connection c = ds.getConnection();
+                 PreparedStatement ps = c.prepareStatement("SELECT " + ATTEMPT_COLUMNS
+                         + " FROM attempts WHERE callback_id = ? ORDER BY number")) {
+                ps.setString(1, callbackId);
+                List<Attempt> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(readAttempt(rs));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    public Future<Optional<Attempt>> attempt(String callbackId, int number) {
+        return blocking(() -> {
+            try (Connection c = ds.getConnection();
+                 PreparedStatement ps = c.prepareStatement("SELECT " + ATTEMPT_COLUMNS
+                         + " FROM attempts WHERE callback_id = ? AND number = ?")) {
+                ps.setString(1, callbackId);
+                ps.setInt(2, number);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(readAttempt(rs)) : Optional.<Attempt>empty();
+                }
+            }
+        });
+    }
+
+    /** Records the start of an attempt; a second call for the same (callback, number) changes nothing. */
+    public Future<Void> attemptStarted(Attempt a) {
+        return blocking(() -> {
+            try (Connection c = ds.getConnection();
+                 PreparedStatement ps = c.prepareStatement("INSERT INTO attempts (" + ATTEMPT_COLUMNS
+                         + ") VALUES (?,?,?,?,?,?,?,?,?,?,?) ON DUPLICATE KEY UPDATE number = number")) {
+                bindAttempt(ps, a);
+                ps.executeUpdate();
+                return null;
+            }
+        });
+    }
+
+    /**
+     * Records how an attempt ended. An upsert, so the end is kept even if the start was never written
+     * (e.g. the instance that dialed died before); a known answer time is not erased by a null.
+     */
+    public Future<Void> attemptEnded(Attempt a) {
+        return blocking(() -> {
+            try (Connection c = ds.getConnection();
+                 PreparedStatement ps = c.prepareStatement("INSERT INTO attempts (" + ATTEMPT_COLUMNS
+                         + ") VALUES (?,?,?,?,?,?,?,?,?,?,?) ON DUPLICATE KEY UPDATE "
+                         + "node_id = COALESCE(VALUES(node_id), node_id), "
+                         + "answered_at = COALESCE(VALUES(answered_at), answered_at), "
+                         + "ended_at = VALUES(ended_at), outcome = VALUES(outcome), failed_leg = VALUES(failed_leg), "
+                         + "hangup_cause = VALUES(hangup_cause), detail = VALUES(detail)")) {
+                bindAttempt(ps, a);
+                ps.executeUpdate();
+                return null;
+            }
+        });
+    }
+
+    public Future<Boolean> ping() {
+        return blocking(() -> {
+            try (Connection c = ds.getConnection()) {
+                return c.isValid(2);
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            writer.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        executor.shutdown();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- mapping
+
+    private <T> Future<T> blocking(StoreSupport.SqlWork<T> work) {
+        return StoreSupport.blocking(executor, work);
+    }
+
+    static Callback readCallback(ResultSet rs) throws SQLException {
+        return new Callback(
+                rs.getString("id"),
+                PhoneNumber.of(rs.getString("number")),
+                PhoneNumber.of(rs.getString("destination")),
+                rs.getString("caller_id"),
+                rs.getInt("priority"),
+                rs.getInt("max_attempts"),
+                decodeMetadata(rs.getString("metadata")),
+                rs.getString("idempotency_key"),
+                CallState.fromWire(rs.getString("state")),
+                rs.getInt("attempts"),
+                getInstant(rs, "due_at"),
+                getInstant(rs, "created_at"),
+                getInstant(rs, "updated_at"));
+    }
+
+    private static Attempt readAttempt(ResultSet rs) throws SQLException {
+        String outcome = rs.getString("outcome");
+        String leg = rs.getString("failed_leg");
+        int cause = rs.getInt("hangup_cause");
+        Integer hangupCause = rs.wasNull() ? null : cause;
+        return new Attempt(
+                rs.getString("callback_id"),
+                rs.getInt("number"),
+                rs.getString("node_id"),
+                rs.getString("channel_id"),
+                getInstant(rs, "started_at"),
+                getInstant(rs, "answered_at"),
+                getInstant(rs, "ended_at"),
+                outcome == null ? null : Outcome.fromWire(outcome),
+                leg == null ? null : Leg.fromWire(leg),
+                hangupCause,
+                rs.getString("detail"));
+    }
+
+    private static void bindAttempt(PreparedStatement ps, Attempt a) throws SQLException {
+        ps.setString(1, a.callbackId());
+        ps.setInt(2, a.number());
+        ps.setString(3, a.nodeId());
+        ps.setString(4, a.channelId() != null ? a.channelId() : Attempt.channelIdFor(a.callbackId(), a.number()));
+        setInstant(ps, 5, a.startedAt() != null ? a.startedAt() : Instant.now());
+        setInstant(ps, 6, a.answeredAt());
+        setInstant(ps, 7, a.endedAt());
+        ps.setString(8, a.outcome() == null ? null : a.outcome().wire());
+        ps.setString(9, a.failedLeg() == null ? null : a.failedLeg().name());
+        if (a.hangupCause() == null) {
+            ps.setNull(10, Types.INTEGER);
+        } else {
+            ps.setInt(10, a.hangupCause());
+        }
+        ps.setString(11, clip(a.detail(), DETAIL_MAX));
+    }
+
+    static String encodeMetadata(Map<String, String> metadata) {
+        return new JsonObject(new LinkedHashMap<String, Object>(metadata)).encode();
+    }
+
+    static Map<String, String> decodeMetadata(String json) {
+        if (json == null || json.isBlank()) {
+            return Map.of();
+        }
+        JsonObject o = new JsonObject(json);
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String k : o.fieldNames()) {
+            Object v = o.getValue(k);
+            if (v != null) {
+                out.put(k, v.toString());
+            }
+        }
+        return out;
+    }
+
+    private static List<List<String>> chunks(Collection<String> values) {
+        List<String> all = List.copyOf(values);
+        List<List<String>> out = new ArrayList<>();
+        for (int i = 0; i < all.size(); i += IN_CHUNK) {
+            out.add(all.subList(i, Math.min(all.size(), i + IN_CHUNK)));
+        }
+        return out;
+    }
+
+    private static String marks(int n) {
+        return "?,".repeat(n - 1) + "?";
+    }
+
+    private static void bindStrings(PreparedStatement ps, List<String> values) throws SQLException {
+        for (int i = 0; i < values.size(); i++) {
+            ps.setString(i + 1, values.get(i));
+        }
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is broken; the pool discards it
+        }
+    }
+}

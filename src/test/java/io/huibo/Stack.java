@@ -1,0 +1,323 @@
+package io.huibo;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A whole Huibo installation for end-to-end tests, as real processes: the simulator and Huibo
+ * instances started from target/huibo.jar, on the real Redis and MariaDB, with a database and a
+ * Redis key prefix of their own so tests don't see each other.
+ */
+public final class Stack implements AutoCloseable {
+    public static final String TOKEN = "it-token-" + UUID.randomUUID();
+    public static final String SIM_SECRET = "sim-secret-" + UUID.randomUUID().toString().substring(0, 8);
+    private static final Path JAR = Path.of(System.getProperty("huibo.jar", "target/huibo.jar"));
+    private static final String DB_HOST_URL = "jdbc:mariadb://127.0.0.1:3306/";
+    private static final String DB_USER = env("HUIBO_DB_USER", "huibo");
+    private static final String DB_PASSWORD = env("HUIBO_DB_PASSWORD", "huibo-dev-password");
+    private static final String REDIS_URI = env("HUIBO_REDIS_URI", "redis://127.0.0.1:6379");
+
+    public final String dbName = "huibo_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    public final String redisPrefix = "it" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    private final List<Proc> procs = new CopyOnWriteArrayList<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Path dir;
+
+    public Stack() {
+        try {
+            dir = Files.createTempDirectory("huibo-it");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String env(String k, String d) {
+        String v = System.getenv(k);
+        return v == null || v.isBlank() ? d : v;
+    }
+
+    /** A started process with its output collected; {@link #kill9()} is a real SIGKILL. */
+    public final class Proc {
+        final Process process;
+        final String name;
+        final List<String> output = new CopyOnWriteArrayList<>();
+        public final Map<String, Integer> ports = new HashMap<>();
+
+        Proc(String name, Process p) {
+            this.name = name;
+            this.process = p;
+        }
+
+        public void kill9() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+
+        public boolean alive() {
+            return process.isAlive();
+        }
+
+        public List<String> output() {
+            return output;
+        }
+
+        public int port(String which) {
+            return ports.get(which);
+        }
+    }
+
+    public Proc start(String name, List<String> args, Map<String, String> env, String readyLine,
+                      Duration timeout) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx256m");
+        cmd.add("-jar");
+        cmd.add(JAR.toAbsolutePath().toString());
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        Proc proc = new Proc(name, p);
+        procs.add(proc);
+        CountDownLatch ready = new CountDownLatch(1);
+        Thread pump = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    proc.output.add(line);
+                    if (System.getProperty("huibo.it.verbose") != null) {
+                        System.out.println("[" + name + "] " + line);
+                    }
+                    if (line.contains(readyLine)) {
+                        ready.countDown();
+                    }
+                }
+            } catch (IOException ignored) {
+                // process gone
+            }
+        }, name + "-out");
+        pump.setDaemon(true);
+        pump.start();
+        if (!ready.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException(name + " did not become ready; output:\n" + String.join("\n", proc.output));
+        }
+        return proc;
+    }
+
+    // ------------------------------------------------------------------ simulator
+
+    public Proc sim(int nodes, int channels, String scenarioYaml) throws Exception {
+        int base = freePortRange(nodes);
+        int control = freePort();
+        List<String> args = new ArrayList<>(List.of("sim", "--nodes", String.valueOf(nodes),
+                "--base-port", String.valueOf(base), "--user", "huibo", "--secret", SIM_SECRET,
+                "--channels", String.valueOf(channels), "--control-port", String.valueOf(control)));
+        if (scenarioYaml != null) {
+            Path f = dir.resolve("scenario-" + UUID.randomUUID() + ".yaml");
+            Files.writeString(f, scenarioYaml);
+            args.add("--scenario");
+            args.add(f.toString());
+        }
+        Proc p = start("sim", args, Map.of(), "sim ready", Duration.ofSeconds(30));
+        p.ports.put("ami", base);
+        p.ports.put("control", control);
+        p.ports.put("nodes", nodes);
+        return p;
+    }
+
+    public JsonArray simCalls(Proc sim) throws Exception {
+        return new JsonArray(get("http://127.0.0.1:" + sim.port("control") + "/calls", null).body());
+    }
+
+    public JsonArray simNodes(Proc sim) throws Exception {
+        return new JsonArray(get("http://127.0.0.1:" + sim.port("control") + "/nodes", null).body());
+    }
+
+    public boolean simChannelLive(Proc sim, String channelId) throws Exception {
+        return get("http://127.0.0.1:" + sim.port("control") + "/channels/" + channelId, null).statusCode() == 200;
+    }
+
+    // ------------------------------------------------------------------ huibo
+
+    public Map<String, String> huiboEnv(Proc sim, int maxCalls) throws IOException {
+        Map<String, String> env = new HashMap<>();
+        env.put("HUIBO_HTTP_HOST", "127.0.0.1");
+        env.put("HUIBO_HTTP_PORT", String.valueOf(freePort()));
+        env.put("HUIBO_AGI_HOST", "127.0.0.1");
+        env.put("HUIBO_AGI_PORT", String.valueOf(freePort()));
+        env.put("HUIBO_REDIS_URI", REDIS_URI);
+        env.put("HUIBO_REDIS_KEY_PREFIX", redisPrefix);
+        env.put("HUIBO_DB_URL", DB_HOST_URL + dbName);
+        env.put("HUIBO_DB_USER", DB_USER);
+        env.put("HUIBO_DB_PASSWORD", DB_PASSWORD);
+        env.put("HUIBO_API_TOKEN", TOKEN);
+        env.put("HUIBO_DISPATCH_POLL_INTERVAL", "50ms");
+        env.put("HUIBO_DISPATCH_LEASE_TTL", "3s");
+        env.put("HUIBO_DISPATCH_ORIGINATE_TIMEOUT", "2s");
+        env.put("HUIBO_DISPATCH_RETRY_BUSY", "1s");
+        env.put("HUIBO_DISPATCH_RETRY_NO_ANSWER", "500ms");
+        env.put("HUIBO_DISPATCH_RETRY_CONGESTION", "500ms");
+        env.put("HUIBO_DISPATCH_RETRY_FAILED", "500ms");
+        if (sim != null) {
+            StringBuilder nodes = new StringBuilder();
+            for (int i = 0; i < sim.port("nodes"); i++) {
+                if (i > 0) {
+                    nodes.append(',');
+                }
+                nodes.append("sim").append(i + 1).append("=huibo:").append(SIM_SECRET).append("@127.0.0.1:")
+                        .append(sim.port("ami") + i).append('/').append(maxCalls);
+            }
+            env.put("HUIBO_NODES", nodes.toString());
+        }
+        return env;
+    }
+
+    public Proc huibo(Map<String, String> env) throws Exception {
+        Proc p = start("huibo", List.of("serve"), env, "huibo ready", Duration.ofSeconds(60));
+        p.ports.put("http", Integer.parseInt(env.get("HUIBO_HTTP_PORT")));
+        p.ports.put("agi", Integer.parseInt(env.get("HUIBO_AGI_PORT")));
+        return p;
+    }
+
+    public String api(Proc huibo) {
+        return "http://127.0.0.1:" + huibo.port("http");
+    }
+
+    public HttpResponse<String> post(String url, String body, String token, Map<String, String> headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        headers.forEach(b::header);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpResponse<String> get(String url, String token) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET();
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpResponse<String> delete(String url, String token) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).DELETE();
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Submits a callback and returns its id (asserting the 202). */
+    public String submit(Proc huibo, JsonObject body) throws Exception {
+        HttpResponse<String> r = post(api(huibo) + "/v1/callbacks", body.encode(), TOKEN, Map.of());
+        if (r.statusCode() != 202) {
+            throw new AssertionError("expected 202, got " + r.statusCode() + ": " + r.body());
+        }
+        return new JsonObject(r.body()).getString("id");
+    }
+
+    public JsonObject callback(Proc huibo, String id) throws Exception {
+        HttpResponse<String> r = get(api(huibo) + "/v1/callbacks/" + id, TOKEN);
+        if (r.statusCode() != 200) {
+            throw new AssertionError("GET " + id + ": " + r.statusCode() + " " + r.body());
+        }
+        return new JsonObject(r.body());
+    }
+
+    // ------------------------------------------------------------------ database
+
+    public Connection db() throws SQLException {
+        return DriverManager.getConnection(DB_HOST_URL + dbName, DB_USER, DB_PASSWORD);
+    }
+
+    public long count(String sql) throws SQLException {
+        try (Connection c = db(); Statement s = c.createStatement(); var rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    // ------------------------------------------------------------------ ports
+
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        }
+    }
+
+    /** A run of consecutive free ports, for simulator nodes. */
+    public static int freePortRange(int n) {
+        for (int tries = 0; tries < 200; tries++) {
+            int base = ThreadLocalRandom.current().nextInt(20000, 40000);
+            boolean ok = true;
+            for (int i = 0; i < n && ok; i++) {
+                try (ServerSocket s = new ServerSocket(base + i)) {
+                    s.setReuseAddress(true);
+                } catch (IOException e) {
+                    ok = false;
+                }
+            }
+            if (ok) {
+                return base;
+            }
+        }
+        throw new IllegalStateException("no free port range of " + n);
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (Proc p : procs) {
+            p.process.destroyForcibly();
+        }
+        for (Proc p : procs) {
+            p.process.waitFor(10, TimeUnit.SECONDS);
+        }
+        try (Connection c = DriverManager.getConnection(DB_HOST_URL, DB_USER, DB_PASSWORD);
+             Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS `" + dbName + "`");
+        } catch (SQLException ignored) {
+            // best effort
+        }
+        try (var client = io.lettuce.core.RedisClient.create(REDIS_URI); var conn = client.connect()) {
+            var cmd = conn.sync();
+            var keys = cmd.keys("{" + redisPrefix + "}*");
+            if (!keys.isEmpty()) {
+                cmd.del(keys.toArray(new String[0]));
+            }
+        } catch (RuntimeException ignored) {
+            // best effort
+        }
+    }
+}

@@ -1,0 +1,398 @@
+package io.huibo.store;
+
+import io.huibo.config.HuiboConfig;
+import io.huibo.domain.Attempt;
+import io.huibo.domain.CallState;
+import io.huibo.domain.Callback;
+import io.huibo.domain.CallbackIds;
+import io.huibo.domain.Leg;
+import io.huibo.domain.Outcome;
+import io.huibo.domain.PhoneNumber;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Against the real MariaDB at 127.0.0.1:3306, in a database of its own that is dropped at the end. */
+class CallbackStoreIT {
+
+    static final String SERVER = System.getProperty("huibo.it.db", "jdbc:mariadb://127.0.0.1:3306");
+    static final String USER = "huibo";
+    static final String PASSWORD = Optional.ofNullable(System.getenv("HUIBO_DB_PASSWORD")).orElse("huibo-dev-password");
+    static final String DB_NAME = "huibo_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+
+    static Database db;
+    static CallbackStore store;
+
+    @BeforeAll
+    static void open() {
+        db = Database.open(new HuiboConfig.Db(SERVER + "/" + DB_NAME, USER, PASSWORD, 8));
+        store = new CallbackStore(db);
+    }
+
+    @AfterAll
+    static void drop() throws Exception {
+        if (store != null) {
+            store.close();
+        }
+        if (db != null) {
+            try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+                st.execute("DROP DATABASE `" + DB_NAME + "`");
+            }
+            db.close();
+        }
+    }
+
+    static <T> T await(Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    static Callback newCallback(String idempotencyKey) {
+        Instant now = Instant.now();
+        return new Callback(CallbackIds.next(), PhoneNumber.e164("+4930123456"), PhoneNumber.of("2001"), null,
+                3, 3, Map.of(), idempotencyKey, CallState.QUEUED, 0, now, now, now);
+    }
+
+    @Test
+    void migrationsCreateTheSchemaInAFreshDatabase() throws Exception {
+        Set<String> tables = new HashSet<>();
+        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = '"
+                     + DB_NAME + "'")) {
+            while (rs.next()) {
+                tables.add(rs.getString(1));
+            }
+        }
+        assertThat(tables).contains("callbacks", "attempts", "callback_events", "api_keys", "flyway_schema_history");
+        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT version, success FROM flyway_schema_history WHERE version = '1'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getBoolean("success")).isTrue();
+        }
+        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT @@session.time_zone")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo("+00:00");
+        }
+        // a second open of the same database migrates nothing and works
+        try (Database again = Database.open(new HuiboConfig.Db(SERVER + "/" + DB_NAME, USER, PASSWORD, 2))) {
+            assertThat(again.dataSource().getConnection().isValid(2)).isTrue();
+        }
+        assertThat(await(store.ping())).isTrue();
+    }
+
+    @Test
+    void insertAndFindRoundTripEveryField() throws Exception {
+        Instant due = Instant.now().plus(Duration.ofMinutes(5));
+        Instant created = Instant.now();
+        Callback full = new Callback(CallbackIds.next(), PhoneNumber.e164("+861012345678"), PhoneNumber.of("8001"),
+                "\"Huibo\" <4930111>", 9, 5, Map.of("order", "A-17", "note", "回拨 \"quoted\"\nline"),
+                "key-" + UUID.randomUUID(), CallState.QUEUED, 0, due, created, created);
+        Callback bare = new Callback(CallbackIds.next(), PhoneNumber.of("0301234"), PhoneNumber.of("12"), null,
+                0, 1, Map.of(), null, CallState.QUEUED, 0, due, created, created);
+
+        Callback storedFull = await(store.insert(full));
+        Callback storedBare = await(store.insert(bare));
+        assertThat(storedFull.id()).isEqualTo(full.id());
+        assertThat(storedFull.dueAt()).isEqualTo(due.truncatedTo(ChronoUnit.MILLIS));
+        assertThat(storedFull.createdAt()).isEqualTo(created.truncatedTo(ChronoUnit.MILLIS));
+
+        assertThat(await(store.find(full.id()))).contains(storedFull);
+        assertThat(await(store.find(bare.id()))).contains(storedBare);
+        Callback found = await(store.find(bare.id())).orElseThrow();
+        assertThat(found.callerId()).isNull();
+        assertThat(found.idempotencyKey()).isNull();
+        assertThat(found.metadata()).isEmpty();
+        assertThat(await(store.find(full.id())).orElseThrow().metadata()).isEqualTo(full.metadata());
+        assertThat(await(store.find(CallbackIds.next()))).isEmpty();
+
+        String unknown = CallbackIds.next();
+        Map<String, Callback> all = await(store.findAll(List.of(full.id(), bare.id(), unknown, full.id())));
+        assertThat(all).containsOnlyKeys(full.id(), bare.id());
+        assertThat(all.get(full.id())).isEqualTo(storedFull);
+        assertThat(await(store.findAll(List.of()))).isEmpty();
+
+        // what sits in the table is UTC wall time
+        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT DATE_FORMAT(due_at, '%Y-%m-%dT%H:%i:%s.%fZ') FROM callbacks WHERE id = '"
+                     + full.id() + "'")) {
+            rs.next();
+            assertThat(Instant.parse(rs.getString(1))).isEqualTo(due.truncatedTo(ChronoUnit.MILLIS));
+        }
+    }
+
+    @Test
+    void concurrentInsertsAreGroupCommitted() throws Exception {
+        int clients = 64;
+        int perClient = 60;
+        long batchesBefore = store.batchCount();
+        List<String> ids = new ArrayList<>();
+        List<CompletableFuture<Void>> runs = new ArrayList<>();
+        List<List<Callback>> perClientCallbacks = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            List<Callback> mine = new ArrayList<>();
+            for (int j = 0; j < perClient; j++) {
+                Callback cb = newCallback(j % 3 == 0 ? "gc-" + UUID.randomUUID() : null);
+                mine.add(cb);
+                ids.add(cb.id());
+            }
+            perClientCallbacks.add(mine);
+        }
+        long start = System.nanoTime();
+        for (List<Callback> mine : perClientCallbacks) {
+            // each client waits for its insert before sending the next, like an HTTP client would
+            Future<Callback> chain = Future.succeededFuture();
+            for (Callback cb : mine) {
+                chain = chain.compose(prev -> store.insert(cb));
+            }
+            runs.add(chain.toCompletionStage().toCompletableFuture().thenAccept(x -> { }));
+        }
+        CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long batches = store.batchCount() - batchesBefore;
+        int total = clients * perClient;
+        System.out.printf("group commit: %d inserts in %d commits, %.2f s, %.0f inserts/s%n",
+                total, batches, seconds, total / seconds);
+
+        Map<String, Callback> stored = await(store.findAll(ids));
+        assertThat(stored).hasSize(total);
+        assertThat(batches).isLessThan(total / 4);
+    }
+
+    @Test
+    void aTakenIdempotencyKeyReturnsTheFirstCallback() throws Exception {
+        String key = "idem-" + UUID.randomUUID();
+        Callback first = await(store.insert(newCallback(key)));
+        Callback second = newCallback(key);
+        Callback answer = await(store.insert(second));
+        assertThat(answer).isEqualTo(first);
+        assertThat(await(store.find(second.id()))).isEmpty();
+    }
+
+    @Test
+    void duplicateKeysWithinOneBatchAllGetTheFirstCallback() throws Exception {
+        String key = "idem-batch-" + UUID.randomUUID();
+        List<Callback> sent = new ArrayList<>();
+        List<Future<Callback>> answers = new ArrayList<>();
+        long batchesBefore = store.batchCount();
+        // submitted back to back: the writer takes them together (the first may go alone)
+        for (int i = 0; i < 20; i++) {
+            Callback cb = newCallback(key);
+            sent.add(cb);
+            answers.add(store.insert(cb));
+        }
+        for (Future<Callback> a : answers) {
+            assertThat(await(a).id()).isEqualTo(sent.get(0).id());
+        }
+        assertThat(store.batchCount() - batchesBefore).isLessThan(20);
+        Map<String, Callback> stored = await(store.findAll(sent.stream().map(Callback::id).toList()));
+        assertThat(stored).containsOnlyKeys(sent.get(0).id());
+    }
+
+    @Test
+    void aBadRowDoesNotFailTheOthersOfItsBatch() throws Exception {
+        Callback good1 = newCallback(null);
+        Instant now = Instant.now();
+        Callback bad = new Callback(CallbackIds.next(), PhoneNumber.of("1234"), PhoneNumber.of("5678"),
+                "x".repeat(300), 0, 1, Map.of(), null, CallState.QUEUED, 0, now, now, now);
+        Callback good2 = newCallback(null);
+        Future<Callback> f1 = store.insert(good1);
+        Future<Callback> fb = store.insert(bad);
+        Future<Callback> f2 = store.insert(good2);
+        assertThat(await(f1).id()).isEqualTo(good1.id());
+        assertThat(await(f2).id()).isEqualTo(good2.id());
+        assertThatThrownBy(() -> await(fb)).isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(java.sql.SQLException.class);
+        assertThat(await(store.find(bad.id()))).isEmpty();
+    }
+
+    @Test
+    void transitionsAreConditionalAndRecorded() throws Exception {
+        Callback cb = await(store.insert(newCallback(null)));
+        assertThat(await(store.transition(cb.id(), CallState.QUEUED, CallState.DIALING, 1, null, "dialing on sim1")))
+                .isTrue();
+        assertThat(await(store.transition(cb.id(), CallState.QUEUED, CallState.DIALING, 1, null, "again")))
+                .as("no longer QUEUED").isFalse();
+        Callback dialing = await(store.find(cb.id())).orElseThrow();
+        assertThat(dialing.state()).isEqualTo(CallState.DIALING);
+        assertThat(dialing.attempts()).isEqualTo(1);
+        assertThat(dialing.dueAt()).isEqualTo(cb.dueAt());
+        assertThat(dialing.updatedAt()).isAfterOrEqualTo(cb.updatedAt());
+
+        Instant later = Instant.now().plusSeconds(60).truncatedTo(ChronoUnit.MILLIS);
+        assertThat(await(store.transition(cb.id(), CallState.DIALING, CallState.QUEUED, 1, later, "busy"))).isTrue();
+        assertThat(await(store.find(cb.id())).orElseThrow().dueAt()).isEqualTo(later);
+        assertThat(await(store.transition(CallbackIds.next(), CallState.QUEUED, CallState.CANCELLED, 0, null, "x")))
+                .as("unknown id").isFalse();
+        assertThatThrownBy(() -> await(store.transition(cb.id(), CallState.QUEUED, CallState.COMPLETED, 1, null, "x")))
+                .hasCauseInstanceOf(IllegalArgumentException.class);
+
+        List<StateChange> history = await(store.history(cb.id()));
+        assertThat(history).extracting(StateChange::from, StateChange::to, StateChange::detail)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(CallState.QUEUED, CallState.DIALING, "dialing on sim1"),
+                        org.assertj.core.groups.Tuple.tuple(CallState.DIALING, CallState.QUEUED, "busy"));
+        assertThat(history).allMatch(h -> h.callbackId().equals(cb.id()) && h.at() != null);
+        assertThat(await(store.history(CallbackIds.next()))).isEmpty();
+    }
+
+    @Test
+    void attemptsAreStartedAndEnded() throws Exception {
+        Callback cb = await(store.insert(newCallback(null)));
+        Instant t = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Attempt one = Attempt.started(cb.id(), 1, "sim1", t);
+        await(store.attemptStarted(one));
+        await(store.attemptStarted(Attempt.started(cb.id(), 1, "other", t.plusSeconds(9))));
+        assertThat(await(store.attempt(cb.id(), 1))).as("the second start changed nothing").contains(one);
+        assertThat(await(store.attempt(cb.id(), 1)).orElseThrow().inProgress()).isTrue();
+
+        Attempt oneEnded = one.answered(t.plusSeconds(2)).ended(t.plusSeconds(30), Outcome.CONNECTED, null, 16, "talked");
+        await(store.attemptEnded(oneEnded));
+        Attempt two = Attempt.started(cb.id(), 2, "sim2", t.plusSeconds(60));
+        await(store.attemptStarted(two));
+        Attempt twoEnded = two.ended(t.plusSeconds(65), Outcome.BUSY, Leg.A, 17, "DialStatus BUSY");
+        await(store.attemptEnded(twoEnded));
+        // an end without a recorded start is kept too
+        Attempt three = Attempt.started(cb.id(), 3, "sim1", t.plusSeconds(90))
+                .ended(t.plusSeconds(91), Outcome.FAILED, Leg.B, null, "no route");
+        await(store.attemptEnded(three));
+
+        assertThat(await(store.attempts(cb.id()))).containsExactly(oneEnded, twoEnded, three);
+        assertThat(await(store.attempt(cb.id(), 4))).isEmpty();
+        assertThat(await(store.attempts(CallbackIds.next()))).isEmpty();
+    }
+
+    @Test
+    void activePagesThroughQueuedAndDialingById() throws Exception {
+        Set<String> active = new HashSet<>();
+        Set<String> finished = new HashSet<>();
+        for (int i = 0; i < 30; i++) {
+            Callback cb = await(store.insert(newCallback(null)));
+            switch (i % 3) {
+                case 0 -> active.add(cb.id());
+                case 1 -> {
+                    await(store.transition(cb.id(), CallState.QUEUED, CallState.DIALING, 1, null, "d"));
+                    active.add(cb.id());
+                }
+                default -> {
+                    await(store.transition(cb.id(), CallState.QUEUED, CallState.DIALING, 1, null, "d"));
+                    await(store.transition(cb.id(), CallState.DIALING, CallState.COMPLETED, 1, null, "c"));
+                    finished.add(cb.id());
+                }
+            }
+        }
+        List<Callback> all = new ArrayList<>();
+        String after = null;
+        while (true) {
+            List<Callback> page = await(store.active(7, after));
+            assertThat(page.size()).isLessThanOrEqualTo(7);
+            if (page.isEmpty()) {
+                break;
+            }
+            all.addAll(page);
+            after = page.get(page.size() - 1).id();
+        }
+        List<String> ids = all.stream().map(Callback::id).toList();
+        assertThat(ids).isSorted().doesNotHaveDuplicates();
+        assertThat(ids).containsAll(active).doesNotContainAnyElementsOf(finished);
+        assertThat(all).allMatch(c -> c.state() == CallState.QUEUED || c.state() == CallState.DIALING);
+    }
+
+    @Test
+    void apiKeysAreStoredHashedAndVerified() throws Exception {
+        ApiKeyStore keys = new ApiKeyStore(db);
+        String token = "tok-" + UUID.randomUUID();
+        await(keys.ensure("bootstrap", token));
+        String expectedHash = HexFormat.of().formatHex(
+                MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT name, sha256, created_at FROM api_keys")) {
+            int rows = 0;
+            while (rs.next()) {
+                rows++;
+                for (int i = 1; i <= 3; i++) {
+                    assertThat(rs.getString(i)).doesNotContain(token);
+                }
+                assertThat(rs.getString("sha256")).isEqualTo(expectedHash);
+            }
+            assertThat(rows).isEqualTo(1);
+        }
+        assertThat(await(keys.verify(token))).isTrue();
+        assertThat(await(keys.verify(token + "x"))).isFalse();
+        assertThat(await(keys.verify(""))).isFalse();
+        assertThat(await(keys.verify(null))).isFalse();
+
+        // rotating the token of a name: the old one stops working, and another instance sees it too
+        ApiKeyStore otherInstance = new ApiKeyStore(db);
+        String rotated = "tok-" + UUID.randomUUID();
+        await(keys.ensure("bootstrap", rotated));
+        assertThat(await(keys.verify(rotated))).isTrue();
+        assertThat(await(keys.verify(token))).isFalse();
+        assertThat(await(otherInstance.verify(rotated))).isTrue();
+    }
+
+    @Test
+    void futuresCompleteOnTheCallersContext() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            Context ctx = vertx.getOrCreateContext();
+            CompletableFuture<Context> seenFind = new CompletableFuture<>();
+            CompletableFuture<Context> seenInsert = new CompletableFuture<>();
+            ctx.runOnContext(v -> {
+                store.find(CallbackIds.next()).onComplete(ar -> seenFind.complete(Vertx.currentContext()));
+                store.insert(newCallback(null)).onComplete(ar -> seenInsert.complete(Vertx.currentContext()));
+            });
+            assertThat(seenFind.get(10, TimeUnit.SECONDS)).isSameAs(ctx);
+            assertThat(seenInsert.get(10, TimeUnit.SECONDS)).isSameAs(ctx);
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aWrongPasswordGivesAOneLineMessage() {
+        assertThatThrownBy(() -> Database.open(new HuiboConfig.Db(SERVER + "/" + DB_NAME, USER, "wrong-password", 2)))
+                .isInstanceOf(StoreUnavailableException.class)
+                .hasMessage("MariaDB refused user huibo: Access denied");
+    }
+
+    @Test
+    void aClosedPortFailsFastWithAOneLineMessage() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        String url = "jdbc:mariadb://127.0.0.1:" + port + "/huibo";
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> Database.open(new HuiboConfig.Db(url, USER, PASSWORD, 2)))
+                .isInstanceOf(StoreUnavailableException.class)
+                .hasMessage("MariaDB unreachable at " + url + ": Connection refused");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+}
