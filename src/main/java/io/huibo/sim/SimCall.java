@@ -238,6 +238,9 @@ final class SimCall {
         node.vertx().cancelTimer(originateTimer);
         newState(chA, 6);
         emit(dialEnd(ch2, chA, "ANSWER"));
+        String bridgeA = java.util.UUID.randomUUID().toString();
+        ch2.bridgeId = bridgeA;
+        chA.bridgeId = bridgeA;
         newState(ch2, 6);
         newState(ch1, 6);
         emit(ch1.appendTo(AmiMessage.event("DialEnd", "call,all"), "Dest").add("DialStatus", "ANSWER"));
@@ -343,6 +346,9 @@ final class SimCall {
         phase = Phase.TALKING;
         newState(chB, 6);
         emit(dialEnd(ch1, chB, "ANSWER"));
+        String bridgeB = java.util.UUID.randomUUID().toString();
+        ch1.bridgeId = bridgeB;
+        chB.bridgeId = bridgeB;
         varSet(ch1, "DIALSTATUS", "ANSWER");
         legBOutcome = "answered";
         timer(talk, () -> {

@@ -20,6 +20,8 @@ final class SimChannel {
     String connectedName = "<unknown>";
     String application = "";
     String applicationData = "";
+    /** The bridge this channel is in, as CoreShowChannels reports it; empty when not bridged. */
+    String bridgeId = "";
     boolean alive = true;
 
     SimChannel(String name, String uniqueid, String linkedid, String type, int state, String context, String exten, int priority) {

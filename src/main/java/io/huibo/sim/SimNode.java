@@ -236,7 +236,7 @@ final class SimNode extends VerticleBase {
             for (SimChannel ch : c.channels()) {
                 AmiMessage m = new AmiMessage().add("Event", "CoreShowChannel").add("ActionID", id);
                 ch.appendTo(m).add("Application", ch.application).add("ApplicationData", ch.applicationData)
-                    .add("Duration", ch.duration()).add("BridgeId", "");
+                    .add("Duration", ch.duration()).add("BridgeId", ch.bridgeId);
                 s.send(m);
                 n++;
             }
@@ -263,7 +263,7 @@ final class SimNode extends VerticleBase {
         for (SimChannel ch : chans) {
             AmiMessage m = AmiMessage.event("Status", "Call");
             ch.appendTo(m).add("Type", ch.type).add("DNID", "").add("EffectiveConnectedLineNum", "<unknown>")
-                .add("EffectiveConnectedLineName", "<unknown>").add("TimeToHangup", 0).add("BridgeID", "")
+                .add("EffectiveConnectedLineName", "<unknown>").add("TimeToHangup", 0).add("BridgeID", ch.bridgeId)
                 .add("Application", ch.application).add("Data", ch.applicationData)
                 .add("Nativeformats", "(ulaw)").add("Readformat", "ulaw").add("Readtrans", "")
                 .add("Writeformat", "ulaw").add("Writetrans", "").add("Callgroup", 0).add("Pickupgroup", 0)
