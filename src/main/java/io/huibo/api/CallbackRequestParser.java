@@ -1,5 +1,6 @@
 package io.huibo.api;
 
+import io.huibo.domain.CallFlow;
 import io.huibo.domain.Callback;
 import io.huibo.domain.PhoneNumber;
 import io.huibo.service.NewCallback;
@@ -20,7 +21,7 @@ import java.util.Set;
  */
 public final class CallbackRequestParser {
     private static final Set<String> FIELDS =
-            Set.of("number", "destination", "at", "priority", "maxAttempts", "callerId", "metadata");
+            Set.of("number", "destination", "at", "priority", "maxAttempts", "callerId", "metadata", "flow", "confirm");
     private static final int MAX_IDEMPOTENCY_KEY = 128;
 
     private CallbackRequestParser() {
@@ -56,7 +57,25 @@ public final class CallbackRequestParser {
                         "Idempotency-Key must be 1-" + MAX_IDEMPOTENCY_KEY + " printable ASCII characters");
             }
         }
-        return new NewCallback(number, destination, at, priority, maxAttempts, callerId, metadata, idempotencyKey);
+        CallFlow flow = flow(json);
+        Object confirm = json.getValue("confirm");
+        if (confirm != null && !(confirm instanceof Boolean)) {
+            throw new InvalidRequestException("confirm", "'confirm' must be true or false");
+        }
+        return new NewCallback(number, destination, at, priority, maxAttempts, callerId, metadata, idempotencyKey,
+                flow, Boolean.TRUE.equals(confirm));
+    }
+
+    private static CallFlow flow(JsonObject json) {
+        Object v = json.getValue("flow");
+        if (v == null) {
+            return CallFlow.CUSTOMER_FIRST;
+        }
+        try {
+            return CallFlow.fromWire(String.valueOf(v));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("flow", "'flow' must be \"customer-first\" or \"agent-first\"");
+        }
     }
 
     private static PhoneNumber phone(JsonObject json, String field, boolean required, boolean e164) {

@@ -214,9 +214,7 @@ public final class Dispatcher extends VerticleBase {
         int number = cb.attempts() + 1;
         Instant now = clock.instant();
         Attempt attempt = Attempt.started(cb.id(), number, node.id(), now);
-        Callback dialing = new Callback(cb.id(), cb.number(), cb.destination(), cb.callerId(), cb.priority(),
-                cb.maxAttempts(), cb.metadata(), cb.idempotencyKey(), CallState.DIALING, number, cb.dueAt(),
-                cb.createdAt(), now);
+        Callback dialing = cb.as(CallState.DIALING, number, now);
         queue.markDialing(cb.id(), owner, number, node.id(), attempt.channelId())
                 .compose(marked -> {
                     if (!marked) {
@@ -443,13 +441,11 @@ public final class Dispatcher extends VerticleBase {
     }
 
     private static Callback withAttempts(Callback cb, int attempts) {
-        return new Callback(cb.id(), cb.number(), cb.destination(), cb.callerId(), cb.priority(), cb.maxAttempts(),
-                cb.metadata(), cb.idempotencyKey(), cb.state(), attempts, cb.dueAt(), cb.createdAt(), cb.updatedAt());
+        return cb.as(cb.state(), attempts, cb.updatedAt());
     }
 
     private static Callback withState(Callback cb, CallState state) {
-        return new Callback(cb.id(), cb.number(), cb.destination(), cb.callerId(), cb.priority(), cb.maxAttempts(),
-                cb.metadata(), cb.idempotencyKey(), state, cb.attempts(), cb.dueAt(), cb.createdAt(), cb.updatedAt());
+        return cb.as(state, cb.attempts(), cb.updatedAt());
     }
 
     private static final class LostLease extends RuntimeException {

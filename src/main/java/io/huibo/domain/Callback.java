@@ -8,9 +8,12 @@ import java.util.Objects;
  * A request to be called back. Immutable: every change makes a new value.
  *
  * @param number      leg A for customer-first flows: the person who asked
- * @param destination leg B: the number, queue or extension to connect
+ * @param destination the number, queue or extension to connect; null when the caller keys it in
+ *                    once called back (dial-in without a stored destination)
  * @param priority    0-9, higher is dialed first
  * @param attempts    attempts made so far
+ * @param flow        which side is called first
+ * @param confirm     whether leg A must press 1 before leg B is dialed
  */
 public record Callback(
         String id,
@@ -25,7 +28,9 @@ public record Callback(
         int attempts,
         Instant dueAt,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        CallFlow flow,
+        boolean confirm) {
 
     public static final int MIN_PRIORITY = 0;
     public static final int MAX_PRIORITY = 9;
@@ -38,7 +43,7 @@ public record Callback(
     public Callback {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(number, "number");
-        Objects.requireNonNull(destination, "destination");
+        Objects.requireNonNull(flow, "flow");
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(dueAt, "dueAt");
         if (priority < MIN_PRIORITY || priority > MAX_PRIORITY) {
@@ -50,12 +55,40 @@ public record Callback(
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
     }
 
+    /** A customer-first callback without confirmation. */
+    public Callback(String id, PhoneNumber number, PhoneNumber destination, String callerId, int priority,
+                    int maxAttempts, Map<String, String> metadata, String idempotencyKey, CallState state,
+                    int attempts, Instant dueAt, Instant createdAt, Instant updatedAt) {
+        this(id, number, destination, callerId, priority, maxAttempts, metadata, idempotencyKey, state, attempts,
+                dueAt, createdAt, updatedAt, CallFlow.CUSTOMER_FIRST, false);
+    }
+
+    /** Moves along the state machine; refuses a transition it does not allow. */
     public Callback withState(CallState next, Instant at) {
         if (!state.canMoveTo(next)) {
             throw new IllegalStateException("callback " + id + ": " + state + " -> " + next);
         }
+        return as(next, attempts, at);
+    }
+
+    /**
+     * The same callback as last seen in another state and attempt count; for mirroring what the
+     * store recorded, not for deciding transitions.
+     */
+    public Callback as(CallState newState, int newAttempts, Instant at) {
         return new Callback(id, number, destination, callerId, priority, maxAttempts, metadata,
-                idempotencyKey, next, attempts, dueAt, createdAt, at);
+                idempotencyKey, newState, newAttempts, dueAt, createdAt, at, flow, confirm);
+    }
+
+    public Callback withTimes(Instant due, Instant created, Instant updated) {
+        return new Callback(id, number, destination, callerId, priority, maxAttempts, metadata,
+                idempotencyKey, state, attempts, due, created, updated, flow, confirm);
+    }
+
+    /** The number dialed for a leg, by the flow; null for a destination still to be keyed in. */
+    public PhoneNumber numberFor(Leg leg) {
+        boolean customer = (leg == Leg.A) == (flow == CallFlow.CUSTOMER_FIRST);
+        return customer ? number : destination;
     }
 
     public boolean hasAttemptsLeft() {

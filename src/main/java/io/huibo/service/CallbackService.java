@@ -35,7 +35,7 @@ public final class CallbackService {
         Instant due = req.at() == null || req.at().isBefore(now) ? now : req.at();
         Callback cb = new Callback(CallbackIds.next(), req.number(), req.destination(),
                 req.callerId() == null ? null : req.callerId().value(), req.priority(), req.maxAttempts(),
-                req.metadata(), req.idempotencyKey(), CallState.QUEUED, 0, due, now, now);
+                req.metadata(), req.idempotencyKey(), CallState.QUEUED, 0, due, now, now, req.flow(), req.confirm());
         return store.insert(cb).compose(stored -> {
             if (!stored.id().equals(cb.id())) {
                 return Future.succeededFuture(new Submission(stored, true));

@@ -1,5 +1,6 @@
 package io.huibo.service;
 
+import io.huibo.domain.CallFlow;
 import io.huibo.domain.PhoneNumber;
 import java.time.Instant;
 import java.util.Map;
@@ -13,5 +14,7 @@ public record NewCallback(
         int maxAttempts,
         PhoneNumber callerId,
         Map<String, String> metadata,
-        String idempotencyKey) {
+        String idempotencyKey,
+        CallFlow flow,
+        boolean confirm) {
 }

@@ -1,6 +1,7 @@
 package io.huibo.store;
 
 import io.huibo.domain.Attempt;
+import io.huibo.domain.CallFlow;
 import io.huibo.domain.CallState;
 import io.huibo.domain.Callback;
 import io.huibo.domain.Leg;
@@ -56,8 +57,8 @@ public final class CallbackStore implements AutoCloseable {
     private static final int DETAIL_MAX = 1000;
 
     private static final String COLUMNS = "id, number, destination, caller_id, priority, max_attempts, metadata, "
-            + "idempotency_key, state, attempts, due_at, created_at, updated_at";
-    private static final String ROW = "(?,?,?,?,?,?,?,?,?,?,?,?,?)";
+            + "idempotency_key, state, attempts, due_at, created_at, updated_at, flow, confirm";
+    private static final String ROW = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     private static final String ATTEMPT_COLUMNS = "callback_id, number, node_id, channel_id, started_at, "
             + "answered_at, ended_at, outcome, failed_leg, hangup_cause, detail";
 
@@ -187,7 +188,7 @@ public final class CallbackStore implements AutoCloseable {
                 Callback cb = p.callback();
                 ps.setString(i++, cb.id());
                 ps.setString(i++, cb.number().value());
-                ps.setString(i++, cb.destination().value());
+                ps.setString(i++, cb.destination() == null ? null : cb.destination().value());
                 ps.setString(i++, cb.callerId());
                 ps.setInt(i++, cb.priority());
                 ps.setInt(i++, cb.maxAttempts());
@@ -198,6 +199,8 @@ public final class CallbackStore implements AutoCloseable {
                 setInstant(ps, i++, cb.dueAt());
                 setInstant(ps, i++, cb.createdAt());
                 setInstant(ps, i++, cb.updatedAt());
+                ps.setString(i++, cb.flow().wire());
+                ps.setBoolean(i++, cb.confirm());
             }
             ps.executeUpdate();
         }
@@ -245,9 +248,7 @@ public final class CallbackStore implements AutoCloseable {
     private static Callback normalize(Callback cb) {
         Instant created = millis(cb.createdAt() != null ? cb.createdAt() : Instant.now());
         Instant updated = cb.updatedAt() != null ? millis(cb.updatedAt()) : created;
-        return new Callback(cb.id(), cb.number(), cb.destination(), cb.callerId(), cb.priority(),
-                cb.maxAttempts(), cb.metadata(), cb.idempotencyKey(), cb.state(), cb.attempts(),
-                millis(cb.dueAt()), created, updated);
+        return cb.withTimes(millis(cb.dueAt()), created, updated);
     }
 
     // ---- reads
@@ -486,7 +487,7 @@ public final class CallbackStore implements AutoCloseable {
         return new Callback(
                 rs.getString("id"),
                 PhoneNumber.of(rs.getString("number")),
-                PhoneNumber.of(rs.getString("destination")),
+                rs.getString("destination") == null ? null : PhoneNumber.of(rs.getString("destination")),
                 rs.getString("caller_id"),
                 rs.getInt("priority"),
                 rs.getInt("max_attempts"),
@@ -496,7 +497,9 @@ public final class CallbackStore implements AutoCloseable {
                 rs.getInt("attempts"),
                 getInstant(rs, "due_at"),
                 getInstant(rs, "created_at"),
-                getInstant(rs, "updated_at"));
+                getInstant(rs, "updated_at"),
+                CallFlow.fromWire(rs.getString("flow")),
+                rs.getBoolean("confirm"));
     }
 
     private static Attempt readAttempt(ResultSet rs) throws SQLException {
