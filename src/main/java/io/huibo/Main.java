@@ -108,7 +108,7 @@ public final class Main implements Runnable {
 
             HealthCheck health = new ServiceHealth(queue, store, cluster);
             CallbackService callbacks = new CallbackService(store, queue, clock);
-            HttpApi api = new HttpApi(vertx, callbacks, keys::verify, health);
+            HttpApi api = new HttpApi(vertx, callbacks, keys::verify, health, List.of());
             await(api.listen(cfg.http().host(), cfg.http().port()));
             log.info("re-indexed {} callbacks at start", resynced);
             System.out.printf("huibo ready: instance=%s http=%s:%d agi=%s:%d nodes=%d%n", cfg.instanceId(),

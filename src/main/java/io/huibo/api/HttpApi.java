@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,11 +23,19 @@ public final class HttpApi {
     private final TokenVerifier tokens;
     private final HealthCheck health;
 
-    public HttpApi(Vertx vertx, CallbackService callbacks, TokenVerifier tokens, HealthCheck health) {
+    private final List<ApiRoutes> extra;
+
+    /**
+     * @param extra further resources under {@code /v1} (routing tables, nodes, ...), mounted after
+     *              authentication, so they need no auth of their own
+     */
+    public HttpApi(Vertx vertx, CallbackService callbacks, TokenVerifier tokens, HealthCheck health,
+                   List<ApiRoutes> extra) {
         this.vertx = vertx;
         this.callbacks = callbacks;
         this.tokens = tokens;
         this.health = health;
+        this.extra = List.copyOf(extra);
     }
 
     public Router router() {
@@ -38,6 +47,7 @@ public final class HttpApi {
         router.post("/v1/callbacks").handler(this::submit);
         router.get("/v1/callbacks/:id").handler(this::get);
         router.delete("/v1/callbacks/:id").handler(this::cancel);
+        extra.forEach(r -> r.mount(router));
         router.route().last().handler(ctx -> Problems.send(ctx, 404, "Not found", "no such resource", null));
         router.route().failureHandler(this::failure);
         return router;

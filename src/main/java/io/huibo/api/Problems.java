@@ -4,13 +4,13 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /** RFC 9457 problem details: every error the API returns has this shape. */
-final class Problems {
-    static final String CONTENT_TYPE = "application/problem+json";
+public final class Problems {
+    public static final String CONTENT_TYPE = "application/problem+json";
 
     private Problems() {
     }
 
-    static void send(RoutingContext ctx, int status, String title, String detail, String field) {
+    public static void send(RoutingContext ctx, int status, String title, String detail, String field) {
         JsonObject body = new JsonObject()
                 .put("type", "about:blank")
                 .put("title", title)
@@ -24,7 +24,7 @@ final class Problems {
         }
     }
 
-    static void invalid(RoutingContext ctx, InvalidRequestException e) {
+    public static void invalid(RoutingContext ctx, InvalidRequestException e) {
         send(ctx, 400, "Invalid request", e.getMessage(), e.field());
     }
 }

@@ -233,7 +233,7 @@ public final class Dispatcher extends VerticleBase {
                     held.remove(cb.id());
                     return node.originate(new OriginateRequest(cb.id(), number, attempt.channelId(),
                             cfg.context(), cfg.connectContext(), cfg.originateTimeout(), cb.callerId(),
-                            agiAddress));
+                            agiAddress, cb.confirm()));
                 })
                 .onComplete(ar -> {
                     reserved.merge(node.id(), -1, Integer::sum);

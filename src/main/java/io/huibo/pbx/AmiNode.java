@@ -566,6 +566,9 @@ public final class AmiNode {
         vars.put("HUIBO_CALLBACK", r.callbackId());
         vars.put("HUIBO_ATTEMPT", Integer.toString(r.attempt()));
         vars.put("HUIBO_AGI", r.agiAddress());
+        if (r.confirm()) {
+            vars.put("HUIBO_CONFIRM", "1");
+        }
         a.setVariables(vars);
         return a;
     }

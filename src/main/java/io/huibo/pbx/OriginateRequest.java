@@ -13,9 +13,17 @@ import java.util.Objects;
  * @param timeout        how long leg A may ring (Originate {@code Timeout})
  * @param callerId       optional CallerID for leg A, may be null
  * @param agiAddress     host:port of a Huibo FastAGI server, handed to the dialplan in HUIBO_AGI
+ * @param confirm        leg A must press 1 before leg B is dialed (HUIBO_CONFIRM=1)
  */
 public record OriginateRequest(String callbackId, int attempt, String channelId, String context,
-                               String connectContext, Duration timeout, String callerId, String agiAddress) {
+                               String connectContext, Duration timeout, String callerId, String agiAddress,
+                               boolean confirm) {
+
+    public OriginateRequest(String callbackId, int attempt, String channelId, String context,
+                            String connectContext, Duration timeout, String callerId, String agiAddress) {
+        this(callbackId, attempt, channelId, context, connectContext, timeout, callerId, agiAddress, false);
+    }
+
     public OriginateRequest {
         Objects.requireNonNull(callbackId, "callbackId");
         Objects.requireNonNull(channelId, "channelId");
