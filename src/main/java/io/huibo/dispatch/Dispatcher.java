@@ -16,6 +16,7 @@ import io.huibo.queue.CallbackQueue;
 import io.huibo.queue.Claim;
 import io.huibo.store.CallbackStore;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import java.time.Clock;
 import java.time.Instant;
@@ -65,6 +66,7 @@ public final class Dispatcher extends VerticleBase {
     private final Set<String> held = new HashSet<>();
     /** Slots promised to attempts whose Originate has not been acknowledged yet, per node. */
     private final Map<String, Integer> reserved = new HashMap<>();
+    private final List<Handler<AttemptResult>> endedHandlers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private boolean claiming;
     private boolean stopping;
 
@@ -102,6 +104,11 @@ public final class Dispatcher extends VerticleBase {
     /** The callback and attempt of a channel this instance dials, for the FastAGI route lookup. */
     public Optional<Callback> inFlight(String callbackId) {
         return Optional.ofNullable(inFlightCallbacks.get(callbackId));
+    }
+
+    /** Called on this verticle's context whenever an attempt this instance ran has ended. */
+    public void onAttemptEnded(Handler<AttemptResult> h) {
+        endedHandlers.add(h);
     }
 
     public int inFlightCount() {
@@ -275,6 +282,13 @@ public final class Dispatcher extends VerticleBase {
             return;
         }
         inFlightCallbacks.remove(f.callback().id());
+        for (Handler<AttemptResult> h : endedHandlers) {
+            try {
+                h.handle(r);
+            } catch (RuntimeException e) {
+                log.warn("attempt-ended handler failed: {}", e.toString());
+            }
+        }
         Callback cb = f.callback();
         Attempt ended = f.attempt().ended(r.endedAt() == null ? clock.instant() : r.endedAt(), r.outcome(),
                 r.outcome().isSuccess() ? null : r.failedLeg(), r.hangupCause(), r.detail());
