@@ -1,0 +1,105 @@
+package io.huibo.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    private static final String TOKEN = "0123456789abcdef-token";
+
+    @TempDir
+    Path dir;
+
+    private Path write(String yaml) throws Exception {
+        Path f = dir.resolve("huibo.yaml");
+        Files.writeString(f, yaml);
+        return f;
+    }
+
+    @Test
+    void theDocumentedExampleLoads() {
+        HuiboConfig cfg = ConfigLoader.load(Path.of("huibo.example.yaml"),
+                Map.of("HUIBO_API_TOKEN", TOKEN, "HUIBO_NODE_PBX1_SECRET", "s3cret"));
+        assertThat(cfg.http().port()).isEqualTo(8080);
+        assertThat(cfg.nodes()).hasSize(1);
+        assertThat(cfg.nodes().get(0).secret()).isEqualTo("s3cret");
+        assertThat(cfg.dispatch().leaseTtl()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void environmentOverridesEveryScalarKey() throws Exception {
+        Path f = write("""
+                http:
+                  port: 9000
+                dispatch:
+                  leaseTtl: 10s
+                nodes:
+                  - {id: a, host: 127.0.0.1, user: u, secret: x, maxCalls: 4}
+                """);
+        HuiboConfig cfg = ConfigLoader.load(f, Map.of(
+                "HUIBO_API_TOKEN", TOKEN,
+                "HUIBO_HTTP_PORT", "9100",
+                "HUIBO_AGI_PORT", "4600",
+                "HUIBO_REDIS_URI", "redis://10.0.0.1:6380",
+                "HUIBO_DB_URL", "jdbc:mariadb://db:3306/x",
+                "HUIBO_DB_USER", "me",
+                "HUIBO_DB_PASSWORD", "pw",
+                "HUIBO_DISPATCH_LEASE_TTL", "250ms"));
+        assertThat(cfg.http().port()).isEqualTo(9100);
+        assertThat(cfg.agi().port()).isEqualTo(4600);
+        assertThat(cfg.redis().uri()).isEqualTo("redis://10.0.0.1:6380");
+        assertThat(cfg.db().url()).isEqualTo("jdbc:mariadb://db:3306/x");
+        assertThat(cfg.db().user()).isEqualTo("me");
+        assertThat(cfg.db().password()).isEqualTo("pw");
+        assertThat(cfg.dispatch().leaseTtl()).isEqualTo(Duration.ofMillis(250));
+        assertThat(cfg.nodes().get(0).maxCalls()).isEqualTo(4);
+    }
+
+    @Test
+    void nodesFromTheEnvironment() {
+        HuiboConfig cfg = ConfigLoader.load(null, Map.of("HUIBO_API_TOKEN", TOKEN,
+                "HUIBO_NODES", "n1=huibo:pw1@127.0.0.1:5038/10,n2=huibo:pw2@10.1.1.2:5039/20"));
+        assertThat(cfg.nodes()).extracting(NodeConfig::id).containsExactly("n1", "n2");
+        assertThat(cfg.nodes().get(1).amiPort()).isEqualTo(5039);
+        assertThat(cfg.nodes().get(1).maxCalls()).isEqualTo(20);
+        assertThat(cfg.nodes().get(1).toString()).doesNotContain("pw2");
+    }
+
+    @Test
+    void badConfigurationsSayWhatIsWrongInOneLine() throws Exception {
+        assertOneLine(() -> ConfigLoader.load(null, Map.of("HUIBO_NODES", "n1=u:p@h:1/1")), "apiToken");
+        assertOneLine(() -> ConfigLoader.load(null, Map.of("HUIBO_API_TOKEN", TOKEN)), "no Asterisk nodes");
+        assertOneLine(() -> ConfigLoader.load(null, Map.of("HUIBO_API_TOKEN", TOKEN, "HUIBO_NODES", "garbage")),
+                "HUIBO_NODES");
+        assertOneLine(() -> ConfigLoader.load(null, Map.of("HUIBO_API_TOKEN", TOKEN,
+                "HUIBO_NODES", "n1=u:p@h:1/1", "HUIBO_HTTP_PORT", "eighty")), "http.port");
+        assertOneLine(() -> ConfigLoader.load(null, Map.of("HUIBO_API_TOKEN", TOKEN,
+                "HUIBO_NODES", "n1=u:p@h:1/1", "HUIBO_DISPATCH_LEASE_TTL", "soon")), "dispatch.leaseTtl");
+        assertOneLine(() -> ConfigLoader.load(write("htpp:\n  port: 1\n"), Map.of("HUIBO_API_TOKEN", TOKEN,
+                "HUIBO_NODES", "n1=u:p@h:1/1")), "unknown config key: htpp.port");
+        assertOneLine(() -> ConfigLoader.load(write("http: [\n"), Map.of()), "not valid YAML");
+        assertOneLine(() -> ConfigLoader.load(dir.resolve("missing.yaml"), Map.of()), "not found");
+        assertOneLine(() -> ConfigLoader.load(write("nodes:\n  - {id: a, host: h, user: u}\n"),
+                Map.of("HUIBO_API_TOKEN", TOKEN)), "HUIBO_NODE_A_SECRET");
+    }
+
+    private static void assertOneLine(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String mentions) {
+        assertThatThrownBy(call).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(mentions)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
+    void envNamesFollowTheKeyPath() {
+        assertThat(ConfigLoader.envName("http.port")).isEqualTo("HUIBO_HTTP_PORT");
+        assertThat(ConfigLoader.envName("http.apiToken")).isEqualTo("HUIBO_API_TOKEN");
+        assertThat(ConfigLoader.envName("dispatch.retryNoAnswer")).isEqualTo("HUIBO_DISPATCH_RETRY_NO_ANSWER");
+        assertThat(ConfigLoader.parseDuration("x", "2m")).isEqualTo(Duration.ofMinutes(2));
+    }
+}
