@@ -14,8 +14,20 @@ import io.huibo.dispatch.RetryPolicy;
 import io.huibo.domain.Callback;
 import io.huibo.pbx.PbxCluster;
 import io.huibo.queue.CallbackQueue;
-import io.huibo.routing.Router;
-import io.huibo.routing.StaticRouter;
+import io.huibo.agi.RouteHandouts;
+import io.huibo.agi.ReportScript;
+import io.huibo.api.DialinApi;
+import io.huibo.cli.DialinCommand;
+import io.huibo.routing.Routes;
+import io.huibo.routing.StaticRoutes;
+import io.huibo.routing.InMemoryTrunkLimiter;
+import io.huibo.routing.RoutingService;
+import io.huibo.store.RoutingStore;
+import io.huibo.api.RoutingApi;
+import io.huibo.cli.RoutesCommand;
+import io.huibo.service.DialinService;
+import io.huibo.store.DialinStore;
+import io.huibo.store.RouteTryStore;
 import io.huibo.service.CallbackService;
 import io.huibo.service.QueueResync;
 import io.huibo.service.ServiceHealth;
@@ -51,7 +63,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "huibo", mixinStandardHelpOptions = true, version = "huibo 0.1.0",
         description = "Callback server for Asterisk.",
-        subcommands = {Main.Serve.class, SimCommand.class, CallbackCommand.class, DemoCommand.class})
+        subcommands = {Main.Serve.class, SimCommand.class, CallbackCommand.class, DemoCommand.class, DialinCommand.class, RoutesCommand.class,
+                io.huibo.bench.LoadgenCommand.class, io.huibo.bench.AgiBaselineCommand.class})
 public final class Main implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
 
@@ -70,6 +83,14 @@ public final class Main implements Runnable {
      * line), then the AMI nodes, the schedule repair, the dispatcher, FastAGI and HTTP.
      */
     public static Running start(HuiboConfig cfg) {
+        return start(cfg, cfg::nodes);
+    }
+
+    /**
+     * @param reloadNodes reads the node list again for {@code POST /v1/admin/reload} and SIGHUP (blocking;
+     *                    runs on a worker thread)
+     */
+    public static Running start(HuiboConfig cfg, java.util.function.Supplier<List<io.huibo.config.NodeConfig>> reloadNodes) {
         Clock clock = Clock.systemUTC();
         Database db = Database.open(cfg.db());
         CallbackQueue queue;
@@ -87,28 +108,55 @@ public final class Main implements Runnable {
             await(keys.ensure("bootstrap", cfg.http().apiToken()));
             PbxCluster cluster = new PbxCluster(vertx, cfg.nodes(), cfg.dispatch().actionTimeout());
             running.cluster = cluster;
-            cluster.start();
+            // nodes are started by their owner only (several instances share them)
+            String instance = cfg.instanceId() + "-" + UUID.randomUUID().toString().substring(0, 8);
+            io.huibo.dispatch.NodeOwnership ownership = new io.huibo.dispatch.NodeOwnership(
+                    new io.huibo.queue.NodeLeases(queue), cluster,
+                    n -> new io.huibo.pbx.AmiNode(vertx, n, cfg.dispatch().actionTimeout()), instance,
+                    cfg.cluster().nodeLeaseTtl(), clock);
             int resynced = await(new QueueResync(store, queue, clock).run());
             String agiAddress = cfg.agi().advertiseHost() + ":" + cfg.agi().port();
             Dispatcher dispatcher = new Dispatcher(queue, store, cluster, RetryPolicy.from(cfg.dispatch()),
-                    cfg.dispatch(), cfg.instanceId() + "-" + UUID.randomUUID().toString().substring(0, 8),
-                    agiAddress, clock);
+                    cfg.dispatch(), instance, agiAddress, clock, ownership);
             await(vertx.deployVerticle(dispatcher));
 
             CallbackLookup lookup = id -> {
                 Optional<Callback> live = dispatcher.inFlight(id);
                 return live.isPresent() ? Future.succeededFuture(live) : store.find(id);
             };
-            Router router = new StaticRouter(cfg.routing());
-            AgiScripts scripts = AgiScripts.forHuibo(router, lookup,
-                    (int) Math.max(1, cfg.dispatch().originateTimeout().toSeconds()));
+            // routes from the database, cached and reloaded on change; while it holds none, the
+            // configured templates (comma-separated for failover) answer
+            RoutingStore routingStore = new RoutingStore(db);
+            RoutingService routing = new RoutingService(routingStore, cfg.routing(), new InMemoryTrunkLimiter(), clock);
+            await(routing.start(vertx));
+            Routes routes = routing;
+            RouteTryStore tries = new RouteTryStore(db);
+            running.closeLater(tries);
+            DialinStore dialinStore = new DialinStore(db);
+            running.closeLater(dialinStore);
+            CallbackService callbacks = new CallbackService(store, queue, clock, tries);
+            DialinService dialin = new DialinService(vertx, dialinStore, callbacks, clock);
+            RouteHandouts handouts = new RouteHandouts();
+            AgiScripts scripts = AgiScripts.forHuibo(routes, lookup, store::setDestination, tries::record, handouts,
+                    dialin, (int) Math.max(1, cfg.dispatch().originateTimeout().toSeconds()), clock);
+            ReportScript reports = scripts.get(ReportScript.NAME, ReportScript.class);
+            dispatcher.onAttemptEnded(r -> {
+                reports.attemptEnded(r.callbackId(), r.attempt(), r.answeredAt() != null, r.outcome().isSuccess());
+                routes.release(r.callbackId(), r.attempt());
+            });
             FastAgiServer agi = new FastAgiServer(vertx, cfg.agi().host(), cfg.agi().port(),
                     AgiAllowlist.of(cfg.agi().allow(), cfg.nodes()), cfg.agi().idleTimeout(), scripts);
             await(agi.start());
 
             HealthCheck health = new ServiceHealth(queue, store, cluster);
-            CallbackService callbacks = new CallbackService(store, queue, clock);
-            HttpApi api = new HttpApi(vertx, callbacks, keys::verify, health, List.of());
+            HttpApi api = new HttpApi(vertx, callbacks, keys::verify, health, List.of(new DialinApi(dialin),
+                    new RoutingApi(routingStore, routing),
+                    new io.huibo.api.NodesApi(vertx, cluster, ownership, reloadNodes)));
+            running.reloadNodes = () -> ownership.reload(vertx, reloadNodes).onComplete(ar -> {
+                if (ar.failed()) {
+                    log.warn("reload failed: {}", ar.cause().toString());
+                }
+            });
             await(api.listen(cfg.http().host(), cfg.http().port()));
             log.info("re-indexed {} callbacks at start", resynced);
             System.out.printf("huibo ready: instance=%s http=%s:%d agi=%s:%d nodes=%d%n", cfg.instanceId(),
@@ -141,7 +189,7 @@ public final class Main implements Runnable {
             }
             Running running;
             try {
-                running = start(cfg);
+                running = start(cfg, () -> ConfigLoader.load(file, System.getenv()).nodes());
             } catch (StoreUnavailableException | QueueUnavailableException e) {
                 System.err.println("huibo: cannot start: " + e.getMessage());
                 return 1;
@@ -156,6 +204,15 @@ public final class Main implements Runnable {
                 running.close();
                 stopped.countDown();
             }, "huibo-shutdown"));
+            try {
+                // SIGHUP: read the configuration again and apply its node list
+                sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
+                    log.info("SIGHUP: reloading the node list");
+                    running.reloadNodes.run();
+                });
+            } catch (IllegalArgumentException e) {
+                log.warn("no SIGHUP on this platform; use POST /v1/admin/reload");
+            }
             stopped.await();
             return 0;
         }
@@ -182,6 +239,13 @@ public final class Main implements Runnable {
         private final CallbackQueue queue;
         private final CallbackStore store;
         private PbxCluster cluster;
+        private volatile Runnable reloadNodes = () -> { };
+        private final List<AutoCloseable> closeLater = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        /** Closed after Vert.x, before the store (stores of other capabilities). */
+        void closeLater(AutoCloseable c) {
+            closeLater.add(c);
+        }
 
         Running(Vertx vertx, Database db, CallbackQueue queue, CallbackStore store) {
             this.vertx = vertx;
@@ -203,6 +267,13 @@ public final class Main implements Runnable {
                 vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             } catch (Exception e) {
                 log.warn("stopping Vert.x: {}", e.toString());
+            }
+            for (AutoCloseable c : closeLater) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    log.warn("stopping {}: {}", c.getClass().getSimpleName(), e.toString());
+                }
             }
             store.close();
             queue.close();

@@ -134,6 +134,11 @@ public final class Stack implements AutoCloseable {
     // ------------------------------------------------------------------ simulator
 
     public Proc sim(int nodes, int channels, String scenarioYaml) throws Exception {
+        return sim(nodes, channels, scenarioYaml, new String[0]);
+    }
+
+    /** With extra {@code huibo sim} options, e.g. {@code "--dialin-agi", "127.0.0.1:4573"}. */
+    public Proc sim(int nodes, int channels, String scenarioYaml, String... extraArgs) throws Exception {
         int base = freePortRange(nodes);
         int control = freePort();
         List<String> args = new ArrayList<>(List.of("sim", "--nodes", String.valueOf(nodes),
@@ -145,6 +150,7 @@ public final class Stack implements AutoCloseable {
             args.add("--scenario");
             args.add(f.toString());
         }
+        args.addAll(List.of(extraArgs));
         Proc p = start("sim", args, Map.of(), "sim ready", Duration.ofSeconds(30));
         p.ports.put("ami", base);
         p.ports.put("control", control);
@@ -154,6 +160,11 @@ public final class Stack implements AutoCloseable {
 
     public JsonArray simCalls(Proc sim) throws Exception {
         return new JsonArray(get("http://127.0.0.1:" + sim.port("control") + "/calls", null).body());
+    }
+
+    /** A dial-in on the simulator (POST /dialin); answers when the call has ended. */
+    public HttpResponse<String> simDialin(Proc sim, String json) throws Exception {
+        return post("http://127.0.0.1:" + sim.port("control") + "/dialin", json, null, Map.of());
     }
 
     public JsonArray simNodes(Proc sim) throws Exception {
@@ -180,6 +191,8 @@ public final class Stack implements AutoCloseable {
         env.put("HUIBO_API_TOKEN", TOKEN);
         env.put("HUIBO_DISPATCH_POLL_INTERVAL", "50ms");
         env.put("HUIBO_DISPATCH_LEASE_TTL", "3s");
+        // node ownership as short as the callback leases: a killed instance's nodes move on within ~4 s
+        env.put("HUIBO_CLUSTER_NODE_LEASE_TTL", "3s");
         env.put("HUIBO_DISPATCH_ORIGINATE_TIMEOUT", "2s");
         env.put("HUIBO_DISPATCH_RETRY_BUSY", "1s");
         env.put("HUIBO_DISPATCH_RETRY_NO_ANSWER", "500ms");
@@ -219,6 +232,18 @@ public final class Stack implements AutoCloseable {
             b.header("Authorization", "Bearer " + token);
         }
         headers.forEach(b::header);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Any method on the Huibo API with the test token, e.g. PUT /v1/dialin/callers/... */
+    public HttpResponse<String> send(Proc huibo, String method, String path, String body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(api(huibo) + path)).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + TOKEN)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 

@@ -1,6 +1,8 @@
 package io.huibo.agi;
 
-import io.huibo.routing.Router;
+import io.huibo.routing.Routes;
+import io.huibo.service.DialinHook;
+import java.time.Clock;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -34,8 +36,12 @@ public final class AgiScripts {
      * Every script the Huibo dialplan (dialplan/huibo.conf) calls. Main uses this, and a test checks
      * it against the dialplan, so the two cannot drift apart.
      */
-    public static AgiScripts forHuibo(Router router, CallbackLookup lookup, int ringTimeoutSeconds) {
-        return of(new RouteScript(router, lookup, ringTimeoutSeconds));
+    public static AgiScripts forHuibo(Routes routes, CallbackLookup lookup, CallbackDestinations destinations,
+                                      RouteTryLog tries, RouteHandouts handouts, DialinHook dialin,
+                                      int ringTimeoutSeconds, Clock clock) {
+        return of(new RouteScript(routes, lookup, destinations, handouts, ringTimeoutSeconds, clock),
+                new ReportScript(routes, tries, handouts, clock),
+                new DialinScript(dialin));
     }
 
     /** Null when unknown. */

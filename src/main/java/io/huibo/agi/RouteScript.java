@@ -4,9 +4,14 @@ import io.huibo.domain.CallState;
 import io.huibo.domain.Callback;
 import io.huibo.domain.CallbackIds;
 import io.huibo.domain.Leg;
-import io.huibo.routing.DialString;
-import io.huibo.routing.Router;
+import io.huibo.domain.PhoneNumber;
+import io.huibo.routing.RouteChoice;
+import io.huibo.routing.RouteQuery;
+import io.huibo.routing.Routes;
+import io.huibo.service.DialinDigits;
 import io.vertx.core.Future;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -18,12 +23,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@code route} script the Huibo dialplan calls for each leg:
- * {@code AGI(agi://${HUIBO_AGI}/route?leg=a,${HUIBO_CALLBACK},${HUIBO_ATTEMPT})}.
+ * {@code AGI(agi://${HUIBO_AGI}/route?leg=a,${HUIBO_CALLBACK},${HUIBO_ATTEMPT})}, and for a
+ * destination the caller keyed in:
+ * {@code AGI(agi://${HUIBO_AGI}/route?leg=b&collected=1,${HUIBO_CALLBACK},${HUIBO_ATTEMPT},${HUIBO_DEST})}.
  *
- * <p>On success it sets {@code HUIBO_DIAL} (the first dial string of the route) and
- * {@code HUIBO_RING_TIMEOUT} (seconds), then the session closes. On any problem it sets no
- * {@code HUIBO_DIAL}, only {@code HUIBO_ERROR} (a short reason token), and the dialplan hangs up with
- * cause 38.
+ * <p>Routed: {@code HUIBO_DIAL_1} .. {@code HUIBO_DIAL_<n>} (failover order), {@code HUIBO_DIAL_COUNT}
+ * and {@code HUIBO_RING_TIMEOUT}. Leg B of a callback without destination: only
+ * {@code HUIBO_COLLECT=1}, the dialplan reads the digits and asks again with {@code collected=1}.
+ * Any problem: only {@code HUIBO_ERROR} (a reason token); the dialplan hangs up with cause 38.
+ *
+ * <p>Which number a leg dials follows the callback's flow ({@link Callback#numberFor}): agent-first
+ * dials the destination on leg A. Keyed-in digits are accepted only as 2-20 plain digits and stored
+ * only if the callback still has no destination, so a replayed request cannot redirect a callback.
  *
  * <p>The attempt check: the dispatcher records attempt N as started (callback.attempts() == N)
  * before it sends the Originate, so a request for any other attempt is a leftover of an earlier
@@ -34,21 +45,29 @@ public final class RouteScript implements AgiScript {
     private static final Logger LOG = LoggerFactory.getLogger(RouteScript.class);
 
     public static final String NAME = "route";
-    public static final String VAR_DIAL = "HUIBO_DIAL";
+    public static final String VAR_DIAL_PREFIX = "HUIBO_DIAL_";
+    public static final String VAR_DIAL_COUNT = "HUIBO_DIAL_COUNT";
     public static final String VAR_RING_TIMEOUT = "HUIBO_RING_TIMEOUT";
+    public static final String VAR_COLLECT = "HUIBO_COLLECT";
     public static final String VAR_ERROR = "HUIBO_ERROR";
-    /** Every variable this script may set, for the dialplan consistency test and docs. */
-    public static final List<String> VARIABLES = List.of(VAR_DIAL, VAR_RING_TIMEOUT, VAR_ERROR);
+    /** More routes than this would only prolong a failing call; the dialplan tries them one by one. */
+    public static final int MAX_ROUTES = 9;
+    /** Every variable this script may set ({@code HUIBO_DIAL_<n>} as {@code HUIBO_DIAL_1}), for the dialplan test. */
+    public static final List<String> VARIABLES = List.of(VAR_DIAL_PREFIX + "1", VAR_DIAL_COUNT, VAR_RING_TIMEOUT,
+            VAR_COLLECT, VAR_ERROR);
 
     /** What one request came to; the wire form is what HUIBO_ERROR says. */
     public enum Decision {
         ROUTED("routed"),
+        COLLECT("collect"),
         BAD_LEG("bad-leg"),
         BAD_CALLBACK_ID("bad-callback-id"),
         BAD_ATTEMPT("bad-attempt"),
+        BAD_DESTINATION("bad-destination"),
         UNKNOWN_CALLBACK("unknown-callback"),
         CALLBACK_FINISHED("callback-finished"),
         ATTEMPT_MISMATCH("attempt-mismatch"),
+        NO_DESTINATION("no-destination"),
         NO_ROUTE("no-route"),
         LOOKUP_FAILED("lookup-failed");
 
@@ -63,20 +82,26 @@ public final class RouteScript implements AgiScript {
         }
     }
 
+    private final Routes routes;
     private final CallbackLookup lookup;
-    private final Router router;
+    private final CallbackDestinations destinations;
+    private final RouteHandouts handouts;
     private final String ringTimeoutSeconds;
+    private final Clock clock;
     private final Map<Decision, LongAdder> counts = new EnumMap<>(Decision.class);
 
     /** @param ringTimeoutSeconds how long Dial() rings each leg (HUIBO_RING_TIMEOUT), at least 1 */
-    public RouteScript(Router router, CallbackLookup lookup, int ringTimeoutSeconds) {
+    public RouteScript(Routes routes, CallbackLookup lookup, CallbackDestinations destinations, RouteHandouts handouts,
+                       int ringTimeoutSeconds, Clock clock) {
+        this.routes = Objects.requireNonNull(routes, "routes");
         this.lookup = Objects.requireNonNull(lookup, "lookup");
-        this.router = Objects.requireNonNull(router, "router");
-        int s = ringTimeoutSeconds;
-        if (s < 1) {
+        this.destinations = Objects.requireNonNull(destinations, "destinations");
+        this.handouts = Objects.requireNonNull(handouts, "handouts");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        if (ringTimeoutSeconds < 1) {
             throw new IllegalArgumentException("ring timeout must be at least 1 second");
         }
-        this.ringTimeoutSeconds = Integer.toString(s);
+        this.ringTimeoutSeconds = Integer.toString(ringTimeoutSeconds);
         for (Decision d : Decision.values()) {
             counts.put(d, new LongAdder());
         }
@@ -108,6 +133,10 @@ public final class RouteScript implements AgiScript {
         if (leg == null) {
             return refuse(session, Decision.BAD_LEG, req);
         }
+        boolean collected = "1".equals(req.param("collected"));
+        if (collected && leg != Leg.B) {
+            return refuse(session, Decision.BAD_LEG, req);
+        }
         String id = req.arg(1);
         if (!CallbackIds.isValid(id)) {
             return refuse(session, Decision.BAD_CALLBACK_ID, req);
@@ -116,6 +145,14 @@ public final class RouteScript implements AgiScript {
         if (attempt < 1) {
             return refuse(session, Decision.BAD_ATTEMPT, req);
         }
+        PhoneNumber keyed = null;
+        if (collected) {
+            keyed = DialinDigits.number(req.arg(3));
+            if (keyed == null) {
+                return refuse(session, Decision.BAD_DESTINATION, req);
+            }
+        }
+        PhoneNumber keyedIn = keyed;
         Future<Optional<Callback>> found;
         try {
             found = lookup.find(id);
@@ -131,11 +168,12 @@ public final class RouteScript implements AgiScript {
             if (cb == null || cb.isEmpty()) {
                 return refuse(session, Decision.UNKNOWN_CALLBACK, req);
             }
-            return decide(session, req, leg, attempt, cb.get());
+            return decide(session, req, leg, attempt, cb.get(), keyedIn);
         });
     }
 
-    private Future<Void> decide(AgiSession session, AgiRequest req, Leg leg, int attempt, Callback cb) {
+    private Future<Void> decide(AgiSession session, AgiRequest req, Leg leg, int attempt, Callback cb,
+                                PhoneNumber keyed) {
         CallState st = cb.state();
         if (st.isFinal()) {
             return refuse(session, Decision.CALLBACK_FINISHED, req);
@@ -145,20 +183,73 @@ public final class RouteScript implements AgiScript {
                     leg.wire(), attempt, cb.attempts());
             return refuse(session, Decision.ATTEMPT_MISMATCH, req);
         }
-        List<DialString> route;
+        PhoneNumber number = cb.numberFor(leg);
+        if (number != null) {
+            return route(session, req, leg, attempt, cb.id(), number);
+        }
+        if (leg == Leg.A) {
+            // agent-first without a destination: nobody to call first, and no one to key digits in
+            return refuse(session, Decision.NO_DESTINATION, req);
+        }
+        if (keyed == null) {
+            counts.get(Decision.COLLECT).increment();
+            return session.setVariable(VAR_COLLECT, "1");
+        }
+        Future<Optional<PhoneNumber>> stored;
         try {
-            route = router.route(leg, cb);
+            stored = destinations.setIfAbsent(cb.id(), keyed);
         } catch (RuntimeException e) {
-            LOG.warn("route: router failed for callback {} leg {}: {}", cb.id(), leg.wire(), e.toString());
-            route = List.of();
+            stored = Future.failedFuture(e);
         }
-        if (route == null || route.isEmpty()) {
-            return refuse(session, Decision.NO_ROUTE, req);
+        return stored.transform(ar -> {
+            if (ar.failed() || ar.result() == null || ar.result().isEmpty()) {
+                LOG.warn("route: storing the keyed-in destination of callback {} failed: {}", cb.id(),
+                        ar.failed() ? ar.cause().toString() : "callback gone");
+                return refuse(session, Decision.LOOKUP_FAILED, req);
+            }
+            PhoneNumber dest = ar.result().get();
+            if (!dest.equals(keyed)) {
+                LOG.info("route: callback {} already had a destination; the digits keyed in are ignored", cb.id());
+            }
+            return route(session, req, leg, attempt, cb.id(), dest);
+        });
+    }
+
+    private Future<Void> route(AgiSession session, AgiRequest req, Leg leg, int attempt, String id, PhoneNumber number) {
+        Future<List<RouteChoice>> chosen;
+        try {
+            chosen = routes.choose(new RouteQuery(id, attempt, leg, number, clock.instant()));
+        } catch (RuntimeException e) {
+            chosen = Future.failedFuture(e);
         }
-        counts.get(Decision.ROUTED).increment();
-        LOG.debug("route: callback {} attempt {} leg {} -> {}", cb.id(), attempt, leg.wire(), route.get(0));
-        return session.setVariable(VAR_DIAL, route.get(0).value())
-                .compose(v -> session.setVariable(VAR_RING_TIMEOUT, ringTimeoutSeconds));
+        return chosen.transform(ar -> {
+            List<RouteChoice> route = ar.succeeded() && ar.result() != null ? ar.result() : List.of();
+            if (ar.failed()) {
+                LOG.warn("route: routing failed for callback {} leg {}: {}", id, leg.wire(), ar.cause().toString());
+            }
+            if (route.isEmpty()) {
+                return refuse(session, Decision.NO_ROUTE, req);
+            }
+            List<RouteChoice> used = route.size() > MAX_ROUTES ? List.copyOf(route.subList(0, MAX_ROUTES)) : route;
+            handouts.remember(id, attempt, leg, used);
+            counts.get(Decision.ROUTED).increment();
+            LOG.debug("route: callback {} attempt {} leg {} -> {}", id, attempt, leg.wire(), used);
+            List<String[]> vars = new ArrayList<>(used.size() + 2);
+            for (int i = 0; i < used.size(); i++) {
+                vars.add(new String[] {VAR_DIAL_PREFIX + (i + 1), used.get(i).dial().value()});
+            }
+            vars.add(new String[] {VAR_DIAL_COUNT, Integer.toString(used.size())});
+            vars.add(new String[] {VAR_RING_TIMEOUT, ringTimeoutSeconds});
+            return setAll(session, vars, 0);
+        });
+    }
+
+    static Future<Void> setAll(AgiSession session, List<String[]> vars, int from) {
+        if (from == vars.size()) {
+            return Future.succeededFuture();
+        }
+        String[] v = vars.get(from);
+        return session.setVariable(v[0], v[1]).compose(x -> setAll(session, vars, from + 1));
     }
 
     private Future<Void> refuse(AgiSession session, Decision d, AgiRequest req) {
@@ -170,7 +261,7 @@ public final class RouteScript implements AgiScript {
         return session.setVariable(VAR_ERROR, d.wire());
     }
 
-    private static String printableArgs(AgiRequest req) {
+    static String printableArgs(AgiRequest req) {
         StringBuilder sb = new StringBuilder("[");
         for (int i = 0; i < req.args().size() && i < 4; i++) {
             if (i > 0) {
@@ -181,7 +272,7 @@ public final class RouteScript implements AgiScript {
         return sb.append(']').toString();
     }
 
-    private static Leg leg(String s) {
+    static Leg leg(String s) {
         if (s == null || s.length() != 1) {
             return null;
         }

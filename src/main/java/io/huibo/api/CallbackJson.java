@@ -3,6 +3,7 @@ package io.huibo.api;
 import io.huibo.domain.Attempt;
 import io.huibo.domain.Callback;
 import io.huibo.service.CallbackView;
+import io.huibo.store.RouteTryStore;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -30,7 +31,8 @@ final class CallbackJson {
                     .put("outcome", a.outcome() == null ? null : a.outcome().wire())
                     .put("failedLeg", a.failedLeg() == null ? null : a.failedLeg().wire())
                     .put("hangupCause", a.hangupCause())
-                    .put("detail", a.detail()));
+                    .put("detail", a.detail())
+                    .put("tries", tries(view, a.number())));
         }
         return new JsonObject()
                 .put("id", cb.id())
@@ -48,6 +50,22 @@ final class CallbackJson {
                 .put("createdAt", iso(cb.createdAt()))
                 .put("updatedAt", iso(cb.updatedAt()))
                 .put("attempts", attempts);
+    }
+
+    /** The routes tried in one attempt (dialplan reports), leg A first, in failover order. */
+    private static JsonArray tries(CallbackView view, int attempt) {
+        JsonArray out = new JsonArray();
+        for (RouteTryStore.RouteTry t : view.tries(attempt)) {
+            out.add(new JsonObject()
+                    .put("leg", t.leg().wire())
+                    .put("try", t.tryIndex())
+                    .put("trunk", t.trunkId())
+                    .put("dialString", t.dialString())
+                    .put("dialStatus", t.dialStatus())
+                    .put("cause", t.cause())
+                    .put("at", iso(t.at())));
+        }
+        return out;
     }
 
     private static String iso(Instant t) {

@@ -17,6 +17,7 @@ public final class HttpApi {
     private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
     /** Metadata is limited to 4 KiB; the rest of a valid body is small. */
     private static final long BODY_LIMIT = 64 * 1024;
+    private static final long CSV_BODY_LIMIT = 32L * 1024 * 1024;
 
     private final Vertx vertx;
     private final CallbackService callbacks;
@@ -42,7 +43,9 @@ public final class HttpApi {
         Router router = Router.router(vertx);
         router.get("/health").handler(this::health);
         // the body handler comes first: authentication is asynchronous, and the body must not be lost meanwhile
-        router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
+        // routing tables come as CSV and may be large; every other body is small
+        router.route("/v1/routing/*").handler(BodyHandler.create(false).setBodyLimit(CSV_BODY_LIMIT));
+        router.routeWithRegex("^/v1/(?!routing/).*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
         router.route("/v1/*").handler(this::authenticate);
         router.post("/v1/callbacks").handler(this::submit);
         router.get("/v1/callbacks/:id").handler(this::get);

@@ -20,13 +20,18 @@ final class ApiClient {
 
     HttpResponse<String> send(String method, String path, String body, String idempotencyKey)
             throws IOException, InterruptedException {
+        return send(method, path, body, idempotencyKey, "application/json");
+    }
+
+    HttpResponse<String> send(String method, String path, String body, String idempotencyKey, String contentType)
+            throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(Duration.ofSeconds(15))
                 .header("Authorization", "Bearer " + token)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
-            b.header("Content-Type", "application/json");
+            b.header("Content-Type", contentType);
         }
         if (idempotencyKey != null) {
             b.header("Idempotency-Key", idempotencyKey);

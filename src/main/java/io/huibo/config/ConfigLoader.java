@@ -57,10 +57,16 @@ public final class ConfigLoader {
         DEFAULTS.put("dispatch.connectContext", "huibo-connect");
         DEFAULTS.put("routing.legA", "PJSIP/{number}@trunk");
         DEFAULTS.put("routing.legB", "PJSIP/{number}@trunk");
+        DEFAULTS.put("cluster.nodeLeaseTtl", "6s");
+        DEFAULTS.put("routing.tableA", "default");
+        DEFAULTS.put("routing.tableB", "default");
+        DEFAULTS.put("routing.reloadInterval", "2s");
+        DEFAULTS.put("routing.maxChoices", 3);
     }
 
     private static final Pattern NODE_SPEC =
-            Pattern.compile("([A-Za-z0-9_-]+)=([^:@]+):([^@]*)@([A-Za-z0-9.:\\[\\]-]+):(\\d+)/(\\d+)");
+            Pattern.compile("([A-Za-z0-9_-]+)=([^:@]+):([^@]*)@([A-Za-z0-9.:\\[\\]-]+):(\\d+)/(\\d+)"
+                    + "(?:/(\\d+)(?:/(\\d+(?:\\.\\d+)?))?)?");
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9_-]{1,32}");
 
@@ -157,8 +163,17 @@ public final class ConfigLoader {
                         duration(v, "dispatch.retryFailed"),
                         str(v, "dispatch.context"),
                         str(v, "dispatch.connectContext")),
-                new HuiboConfig.Routing(legA, legB),
-                nodes);
+                new HuiboConfig.Routing(legA, legB, tableName(v, "routing.tableA"), tableName(v, "routing.tableB"),
+                        duration(v, "routing.reloadInterval"), positive(v, "routing.maxChoices")),
+                nodes,
+                new HuiboConfig.Cluster(atLeast(duration(v, "cluster.nodeLeaseTtl"), 600, "cluster.nodeLeaseTtl")));
+    }
+
+    private static Duration atLeast(Duration d, long millis, String key) {
+        if (d.toMillis() < millis) {
+            throw new ConfigException(key + " must be at least " + millis + "ms: " + d.toMillis() + "ms");
+        }
+        return d;
     }
 
     /** {@code dispatch.leaseTtl} becomes {@code HUIBO_DISPATCH_LEASE_TTL}. */
@@ -189,9 +204,10 @@ public final class ConfigLoader {
                 Matcher m = NODE_SPEC.matcher(part.trim());
                 if (!m.matches()) {
                     throw new ConfigException("HUIBO_NODES: cannot read '" + part.trim().replaceAll(":[^@]*@", ":***@")
-                            + "' (expected id=user:secret@host:port/maxCalls)");
+                            + "' (expected id=user:secret@host:port/maxCalls[/maxOriginatesPerSecond[/weight]])");
                 }
-                nodes.add(node(m.group(1), m.group(4), m.group(5), m.group(2), m.group(3), m.group(6), env));
+                nodes.add(node(m.group(1), m.group(4), m.group(5), m.group(2), m.group(3), m.group(6),
+                        m.group(7), m.group(8), env));
             }
         } else if (fromFile != null) {
             if (!(fromFile instanceof List<?> list)) {
@@ -203,13 +219,15 @@ public final class ConfigLoader {
                     throw new ConfigException("nodes[" + i + "] must be a mapping");
                 }
                 for (Object k : m.keySet()) {
-                    if (!List.of("id", "host", "amiPort", "user", "secret", "maxCalls").contains(String.valueOf(k))) {
+                    if (!List.of("id", "host", "amiPort", "user", "secret", "maxCalls",
+                            "maxOriginatesPerSecond", "weight").contains(String.valueOf(k))) {
                         throw new ConfigException("nodes[" + i + "]: unknown key " + k);
                     }
                 }
                 nodes.add(node(s(m.get("id")), s(m.get("host")), s(m.get("amiPort") == null ? 5038 : m.get("amiPort")),
                         s(m.get("user")), m.get("secret") == null ? null : s(m.get("secret")),
-                        s(m.get("maxCalls") == null ? 30 : m.get("maxCalls")), env));
+                        s(m.get("maxCalls") == null ? 30 : m.get("maxCalls")), s(m.get("maxOriginatesPerSecond")),
+                        s(m.get("weight")), env));
                 i++;
             }
         }
@@ -223,7 +241,8 @@ public final class ConfigLoader {
     }
 
     private static NodeConfig node(String id, String host, String port, String user, String secret,
-                                   String maxCalls, Map<String, String> env) {
+                                   String maxCalls, String maxOriginatesPerSecond, String weight,
+                                   Map<String, String> env) {
         if (id == null || !NODE_ID.matcher(id).matches()) {
             throw new ConfigException("node id must be 1-32 of [A-Za-z0-9_-]: " + id);
         }
@@ -249,7 +268,21 @@ public final class ConfigLoader {
         if (max < 1) {
             throw new ConfigException("node " + id + ": maxCalls must be at least 1");
         }
-        return new NodeConfig(id, host, p, user, secret, max);
+        int rate = maxOriginatesPerSecond == null ? NodeConfig.DEFAULT_MAX_ORIGINATES_PER_SECOND
+                : parseInt("node " + id + " maxOriginatesPerSecond", maxOriginatesPerSecond);
+        if (rate < 1) {
+            throw new ConfigException("node " + id + ": maxOriginatesPerSecond must be at least 1");
+        }
+        double w;
+        try {
+            w = weight == null ? 1.0 : Double.parseDouble(weight.trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException("node " + id + " weight is not a number: " + weight);
+        }
+        if (!(w > 0) || w > 1000) {
+            throw new ConfigException("node " + id + ": weight must be above 0 and at most 1000");
+        }
+        return new NodeConfig(id, host, p, user, secret, max, rate, w);
     }
 
     @SuppressWarnings("unchecked")
@@ -293,6 +326,15 @@ public final class ConfigLoader {
             throw new ConfigException(key + " out of range: " + p);
         }
         return p;
+    }
+
+    /** Route table names end up in URLs, CSV and logs. */
+    private static String tableName(Map<String, Object> v, String key) {
+        String t = str(v, key).trim();
+        if (!t.matches("[A-Za-z0-9_.-]{1,64}")) {
+            throw new ConfigException(key + " must be 1-64 of letters, digits, _ . -: " + t);
+        }
+        return t;
     }
 
     private static int positive(Map<String, Object> v, String key) {

@@ -12,7 +12,26 @@ public record HuiboConfig(
         Db db,
         Dispatch dispatch,
         Routing routing,
-        List<NodeConfig> nodes) {
+        List<NodeConfig> nodes,
+        Cluster cluster) {
+
+    /** Without cluster settings: the defaults. */
+    public HuiboConfig(String instanceId, Http http, Agi agi, Redis redis, Db db, Dispatch dispatch, Routing routing,
+                       List<NodeConfig> nodes) {
+        this(instanceId, http, agi, redis, db, dispatch, routing, nodes, Cluster.defaults());
+    }
+
+    /**
+     * Several instances sharing the nodes.
+     *
+     * @param nodeLeaseTtl how long a node's ownership lasts without renewal (renewed every third of it):
+     *                     a dead instance's nodes are taken over within about TTL + TTL/3
+     */
+    public record Cluster(java.time.Duration nodeLeaseTtl) {
+        public static Cluster defaults() {
+            return new Cluster(java.time.Duration.ofSeconds(6));
+        }
+    }
 
     /** @param apiToken bootstrap API token; stored hashed in MariaDB at start */
     public record Http(String host, int port, String apiToken) {
@@ -59,9 +78,17 @@ public record HuiboConfig(
     }
 
     /**
-     * Static routes, one per leg, until the routing strategies arrive. A template holds
-     * {number}, replaced by the validated number only.
+     * @param legA           static route of leg A, used while the database holds no route; a template
+     *                       holds {number}, replaced by the validated number only
+     * @param tableA         route table for leg A (routing.tableA); tableB likewise
+     * @param reloadInterval how often each instance checks the routing tables' version
+     * @param maxChoices     at most this many failover choices per leg (each holds a trunk slot)
      */
-    public record Routing(String legA, String legB) {
+    public record Routing(String legA, String legB, String tableA, String tableB, Duration reloadInterval,
+                          int maxChoices) {
+        /** Static routes only: table "default" for both legs, reloaded every 2 s, up to 3 choices. */
+        public Routing(String legA, String legB) {
+            this(legA, legB, "default", "default", Duration.ofSeconds(2), 3);
+        }
     }
 }

@@ -3,13 +3,26 @@ package io.huibo.config;
 /**
  * One Asterisk node reached over AMI.
  *
- * @param maxCalls concurrent callback attempts Huibo may run on it
+ * @param maxCalls               concurrent callback attempts Huibo may run on it
+ * @param maxOriginatesPerSecond Originates per second at most (token bucket); lowered automatically
+ *                               while the node answers with errors or timeouts
+ * @param weight                 share of the load relative to other nodes (least-loaded choice divides
+ *                               the load by it); 1 by default
  */
-public record NodeConfig(String id, String host, int amiPort, String user, String secret, int maxCalls) {
+public record NodeConfig(String id, String host, int amiPort, String user, String secret, int maxCalls,
+                         int maxOriginatesPerSecond, double weight) {
+
+    public static final int DEFAULT_MAX_ORIGINATES_PER_SECOND = 20;
+
+    public NodeConfig(String id, String host, int amiPort, String user, String secret, int maxCalls) {
+        this(id, host, amiPort, user, secret, maxCalls, DEFAULT_MAX_ORIGINATES_PER_SECOND, 1.0);
+    }
+
     @Override
     public String toString() {
         // never print the secret
         return "NodeConfig[id=" + id + ", host=" + host + ", amiPort=" + amiPort + ", user=" + user
-                + ", maxCalls=" + maxCalls + "]";
+                + ", maxCalls=" + maxCalls + ", maxOriginatesPerSecond=" + maxOriginatesPerSecond
+                + ", weight=" + weight + "]";
     }
 }

@@ -14,6 +14,7 @@ import io.huibo.pbx.OriginateRequest;
 import io.huibo.pbx.PbxCluster;
 import io.huibo.queue.CallbackQueue;
 import io.huibo.queue.Claim;
+import io.huibo.queue.MarkResult;
 import io.huibo.store.CallbackStore;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -23,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,6 +42,30 @@ import org.slf4j.LoggerFactory;
  * lease that expires, and the next owner finds the step recorded in MariaDB and finishes it. An
  * attempt is marked in Redis (ChannelId and node) before its Originate is sent, so whoever holds the
  * callback next asks the node about that channel instead of dialing again.
+ *
+ * <p>Several instances: each drives only the nodes it owns ({@link NodeOwnership}), claims only as
+ * many callbacks as those can dial now (free slots, not draining, within the Originate rate), and
+ * marks every attempt with the node's fencing token, so a node it lost refuses the mark.
+ *
+ * <p>In-flight attempts across instances. An attempt's channel lives on one node, and only that node's
+ * owner has an AMI connection to ask about it, so reconciliation always happens at the node's owner:
+ * <ul>
+ *   <li>an instance dies: its callbacks' leases expire and {@code reapToNodes} parks every callback
+ *       with an attempt in flight on node N in {@code parked:N}; only N's owner claims from there
+ *       ({@code claimParked} checks the node lease). N's lease expires too and a survivor takes N;
+ *       at its login the AMI node adopts every live Huibo channel it does not know (so slots are
+ *       counted right and the call's end is reported). When the parked claim arrives, a live call is
+ *       adopted, a call that ended since is finished with the result that was reported
+ *       ({@code unclaimedResults}), and only a call nobody saw end is recorded as failed with an
+ *       unknown outcome and retried by the policy: by then it is certainly not up any more.</li>
+ *   <li>a claim reaches an instance that does not own the attempt's node (an older reaper, a resync,
+ *       a node taken over meanwhile): it does not ask, does not dial, and parks it for the owner.</li>
+ *   <li>this instance loses a node while attempts run there: they are parked at once for the new
+ *       owner, who adopts them; a node given up in balance or shutdown is given up only when idle,
+ *       and a shutdown parks what still runs.</li>
+ *   <li>the owner is not connected to the node (it is down): the claim is held and asked again later;
+ *       nothing is dialed while the call may be up.</li>
+ * </ul>
  */
 public final class Dispatcher extends VerticleBase {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
@@ -58,8 +84,19 @@ public final class Dispatcher extends VerticleBase {
     private final String agiAddress;
     private final String ringTimeoutSeconds;
     private final Clock clock;
+    private final NodeOwnership ownership;
 
     private final Map<String, InFlight> byChannel = new HashMap<>();
+    /**
+     * Results of attempts this instance did not run (a previous owner's calls, adopted by the AMI node
+     * at login), kept until the callback's parked claim arrives here. Bounded, oldest first out.
+     */
+    private final Map<String, AttemptResult> unclaimedResults = new LinkedHashMap<>(64, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, AttemptResult> e) {
+            return size() > 10_000;
+        }
+    };
     /** Read by the FastAGI route lookup from other event loops, hence concurrent. */
     private final Map<String, Callback> inFlightCallbacks = new ConcurrentHashMap<>();
     /** Callbacks claimed and held while an attempt is being set up or reconciled. */
@@ -71,7 +108,9 @@ public final class Dispatcher extends VerticleBase {
     private boolean stopping;
 
     public Dispatcher(CallbackQueue queue, CallbackStore store, PbxCluster cluster, RetryPolicy policy,
-                      HuiboConfig.Dispatch cfg, String owner, String agiAddress, Clock clock) {
+                      HuiboConfig.Dispatch cfg, String owner, String agiAddress, Clock clock,
+                      NodeOwnership ownership) {
+        this.ownership = ownership;
         this.queue = queue;
         this.store = store;
         this.cluster = cluster;
@@ -85,6 +124,23 @@ public final class Dispatcher extends VerticleBase {
 
     @Override
     public Future<?> start() {
+        ownership.bind(context, new NodeOwnership.Listener() {
+            @Override
+            public int busy(String node) {
+                return busyOn(node);
+            }
+
+            @Override
+            public void lost(String node) {
+                abandon(node);
+            }
+        });
+        vertx.setPeriodic(ownership.tickInterval().toMillis(), id -> {
+            if (!stopping) {
+                ownership.tick();
+            }
+        });
+        ownership.tick();
         cluster.onAttemptResult(r -> context.runOnContext(v -> onResult(r)));
         vertx.setPeriodic(cfg.pollInterval().toMillis(), id -> tick());
         long renewEvery = Math.max(100, cfg.leaseTtl().toMillis() / 3);
@@ -95,10 +151,21 @@ public final class Dispatcher extends VerticleBase {
 
     @Override
     public Future<?> stop() {
-        // In-flight attempts are left to their leases: another instance (or this one, restarted)
-        // reconciles them with the node.
+        // In-flight attempts are handed to the next owner of their node (parked), then the nodes are
+        // given up, so a survivor takes them and adopts the calls without waiting for any lease.
         stopping = true;
-        return Future.succeededFuture();
+        List<Future<?>> parked = new ArrayList<>();
+        for (InFlight f : List.copyOf(byChannel.values())) {
+            parked.add(queue.park(f.callback().id(), owner, clock.instant()));
+        }
+        byChannel.clear();
+        inFlightCallbacks.clear();
+        return Future.join(parked).transform(ar -> ownership.shutdown());
+    }
+
+    /** The node ownership of this instance (for the nodes API). */
+    public NodeOwnership ownership() {
+        return ownership;
     }
 
     /** The callback and attempt of a channel this instance dials, for the FastAGI route lookup. */
@@ -121,6 +188,7 @@ public final class Dispatcher extends VerticleBase {
         if (claiming || stopping) {
             return;
         }
+        claimParked();
         int free = freeSlots();
         if (free <= 0) {
             return;
@@ -140,24 +208,49 @@ public final class Dispatcher extends VerticleBase {
                 });
     }
 
+    private boolean claimingParked;
+
+    /** Callbacks parked for nodes this instance owns: their attempts are reconciled here, not dialed. */
+    private void claimParked() {
+        List<String> owned = ownership.owned();
+        if (claimingParked || owned.isEmpty()) {
+            return;
+        }
+        claimingParked = true;
+        queue.claimParked(owned, cfg.claimBatch(), cfg.leaseTtl(), owner, clock.instant())
+                .compose(this::handle)
+                .onComplete(ar -> {
+                    claimingParked = false;
+                    if (ar.failed()) {
+                        log.warn("claim of parked callbacks failed: {}", ar.cause().toString());
+                    }
+                });
+    }
+
+    /** What this instance's owned nodes can dial now, minus what is being set up. */
     private int freeSlots() {
         int free = 0;
         for (AmiNode n : cluster.nodes()) {
-            free += Math.max(0, n.freeSlots() - reserved.getOrDefault(n.id(), 0));
+            if (ownership.owns(n.id())) {
+                free += Math.max(0, n.dialableNow() - reserved.getOrDefault(n.id(), 0));
+            }
         }
         return free;
     }
 
-    /** Least loaded connected node with a free slot, counting slots already promised. */
+    /**
+     * The owned node with something dialable and the lowest load, active (plus promised) over maxCalls
+     * divided by the node's weight.
+     */
     private AmiNode chooseNode() {
         AmiNode best = null;
         double bestLoad = Double.MAX_VALUE;
         for (AmiNode n : cluster.nodes()) {
             int r = reserved.getOrDefault(n.id(), 0);
-            if (n.freeSlots() - r <= 0) {
+            if (!ownership.owns(n.id()) || n.dialableNow() - r <= 0) {
                 continue;
             }
-            double load = (double) (n.maxCalls() - n.freeSlots() + r) / n.maxCalls();
+            double load = (double) (n.active() + r) / n.maxCalls() / n.weight();
             if (load < bestLoad) {
                 bestLoad = load;
                 best = n;
@@ -222,10 +315,13 @@ public final class Dispatcher extends VerticleBase {
         Instant now = clock.instant();
         Attempt attempt = Attempt.started(cb.id(), number, node.id(), now);
         Callback dialing = cb.as(CallState.DIALING, number, now);
-        queue.markDialing(cb.id(), owner, number, node.id(), attempt.channelId())
+        queue.markDialingOnNode(cb.id(), owner, number, node.id(), attempt.channelId(), ownership.token(node.id()))
                 .compose(marked -> {
-                    if (!marked) {
+                    if (marked == MarkResult.LEASE_LOST) {
                         return Future.failedFuture(new LostLease(cb.id()));
+                    }
+                    if (marked == MarkResult.NODE_REFUSED) {
+                        return Future.failedFuture(new NodeRefused(node.id()));
                     }
                     return store.attemptStarted(attempt)
                             .compose(v -> store.transition(cb.id(), CallState.QUEUED, CallState.DIALING, number,
@@ -251,6 +347,9 @@ public final class Dispatcher extends VerticleBase {
                     if (t instanceof LostLease) {
                         log.info("lost the lease of {} before dialing; another instance has it", cb.id());
                         held.remove(cb.id());
+                    } else if (t instanceof NodeRefused) {
+                        // drained, or no longer ours: nothing was recorded or dialed; due again now
+                        release(queue.retry(cb.id(), owner, cb.priority(), clock.instant()), cb.id());
                     } else if (t instanceof OriginateException oe && oe.resultFollows()) {
                         // rejected, timed out or cut off: the call may still be up, and the node
                         // reports the attempt's end later; finishing it now could dial it twice
@@ -270,7 +369,9 @@ public final class Dispatcher extends VerticleBase {
 
     private void onResult(AttemptResult r) {
         if (!byChannel.containsKey(r.channelId())) {
+            // a previous owner's call, adopted by the node at login: kept for its parked claim
             log.debug("result for a channel this instance does not run: {}", r.channelId());
+            unclaimedResults.put(r.channelId(), r);
             return;
         }
         finish(r);
@@ -372,6 +473,16 @@ public final class Dispatcher extends VerticleBase {
         if (node == null) {
             return lost(cb, attempt, "node " + attempt.nodeId() + " is no longer configured");
         }
+        if (!ownership.owns(node.id())) {
+            // only the node's owner can ask it (and we must not dial): hand it over
+            log.info("attempt {} of {} runs on {}, which another instance drives: parking it there",
+                    attempt.number(), cb.id(), node.id());
+            return queue.park(cb.id(), owner, clock.instant()).onComplete(ar -> held.remove(cb.id())).mapEmpty();
+        }
+        AttemptResult known = unclaimedResults.remove(attempt.channelId());
+        if (known != null) {
+            return finishKnown(cb, attempt, known);
+        }
         if (!node.isConnected()) {
             // can't tell yet whether the call is up: keep the lease and ask again later, never redial
             vertx.setTimer(RECONCILE_RETRY_MS, t -> reconcile(c));
@@ -385,6 +496,10 @@ public final class Dispatcher extends VerticleBase {
                 }
             }
             if (live == null) {
+                AttemptResult seen = unclaimedResults.remove(attempt.channelId());
+                if (seen != null) {
+                    return finishKnown(cb, attempt, seen);
+                }
                 return lost(cb, attempt, "not on node " + node.id() + " any more; outcome unknown");
             }
             log.info("adopting live call {} on {}", attempt.channelId(), node.id());
@@ -399,6 +514,52 @@ public final class Dispatcher extends VerticleBase {
             }
             return recorded;
         });
+    }
+
+    /** An attempt another instance started whose end this node reported: finish it with that result. */
+    private Future<Void> finishKnown(Callback cb, Attempt attempt, AttemptResult r) {
+        log.info("attempt {} of {} ended while unclaimed: {}", attempt.number(), cb.id(), r.outcome().wire());
+        Attempt ended = attempt.ended(r.endedAt() == null ? clock.instant() : r.endedAt(), r.outcome(),
+                r.outcome().isSuccess() ? null : r.failedLeg(), r.hangupCause(), r.detail());
+        if (r.answeredAt() != null) {
+            ended = ended.answered(r.answeredAt());
+        }
+        Attempt toStore = ended;
+        CallState from = cb.state();
+        return store.attemptStarted(attempt)
+                .compose(v -> store.attemptEnded(toStore))
+                .compose(v -> from == CallState.QUEUED
+                        ? store.transition(cb.id(), CallState.QUEUED, CallState.DIALING, attempt.number(),
+                                cb.dueAt(), "attempt " + attempt.number() + " ended unclaimed").mapEmpty()
+                        : Future.<Void>succeededFuture())
+                .compose(v -> conclude(withAttempts(cb, attempt.number()), attempt.number(), r.outcome(),
+                        CallState.DIALING))
+                .onComplete(ar -> held.remove(cb.id()));
+    }
+
+    /** This instance lost the node: its attempts there go to the next owner, who adopts them. */
+    private void abandon(String node) {
+        for (InFlight f : List.copyOf(byChannel.values())) {
+            if (node.equals(f.attempt().nodeId())) {
+                byChannel.remove(f.attempt().channelId());
+                inFlightCallbacks.remove(f.callback().id());
+                String id = f.callback().id();
+                queue.park(id, owner, clock.instant()).onComplete(ar ->
+                        log.info("attempt {} of {} handed to the next owner of {}: {}", f.attempt().number(), id,
+                                node, ar.succeeded() && ar.result() ? "parked" : "lease already gone"));
+            }
+        }
+    }
+
+    /** Attempts being set up or running on the node. */
+    private int busyOn(String node) {
+        int n = reserved.getOrDefault(node, 0);
+        for (InFlight f : byChannel.values()) {
+            if (node.equals(f.attempt().nodeId())) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private Future<Void> lost(Callback cb, Attempt attempt, String why) {
@@ -442,7 +603,7 @@ public final class Dispatcher extends VerticleBase {
         if (stopping) {
             return;
         }
-        queue.reap(clock.instant()).onComplete(ar -> {
+        queue.reapToNodes(clock.instant()).onComplete(ar -> {
             if (ar.succeeded() && ar.result() > 0) {
                 log.info("{} expired leases returned to the queue", ar.result());
             }
@@ -460,6 +621,12 @@ public final class Dispatcher extends VerticleBase {
 
     private static Callback withState(Callback cb, CallState state) {
         return cb.as(state, cb.attempts(), cb.updatedAt());
+    }
+
+    private static final class NodeRefused extends RuntimeException {
+        NodeRefused(String node) {
+            super("node " + node + " refused the attempt", null, false, false);
+        }
     }
 
     private static final class LostLease extends RuntimeException {

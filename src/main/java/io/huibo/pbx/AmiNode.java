@@ -36,7 +36,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -55,6 +59,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Why our own reconnect loop: asterisk-java does not retry when the first login fails, and its own
  * retry after a drop has a fixed schedule and no status. So on every drop the old connection is
  * logged off (which also stops asterisk-java's reconnect thread) and a fresh one is built.
+ *
+ * <p>Silent drop: a Ping every {@code pingInterval} that gets no answer within {@code pingTimeout}
+ * drops the connection (defaults 5 s + 3 s, so a dead peer is noticed within 8 s), and the socket read
+ * timeout (2 x interval + timeout) backs that up. Reconnects back off exponentially with jitter.
+ *
+ * <p>In a cluster a node is started only by the instance that owns it ({@code dispatch.NodeOwnership})
+ * and stopped when it gives it up; it can be started again later. Until then it is STANDBY. After
+ * every login the node lists its live channels before it reports CONNECTED: Huibo channels it does not
+ * track (a previous owner's calls) are adopted, so they count against maxCalls and their end is
+ * reported, and no Originate goes out before that count is known.
  */
 public final class AmiNode {
     private static final Logger log = LoggerFactory.getLogger(AmiNode.class);
@@ -107,7 +121,9 @@ public final class AmiNode {
     private final AtomicInteger active = new AtomicInteger();
 
     // read from any thread, written on ctx
-    private volatile NodeStatus.State state = NodeStatus.State.DISCONNECTED;
+    private volatile NodeStatus.State state = NodeStatus.State.STANDBY;
+    private volatile boolean draining;
+    private final OriginateRate rate;
     private volatile String lastError;
     private volatile Instant connectedSince;
 
@@ -137,11 +153,15 @@ public final class AmiNode {
         this.opts = opts;
         this.ctx = vertx.getOrCreateContext();
         AtomicInteger n = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(3, r -> {
+        // idle threads time out: a standby node (or one given up) holds none
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(3, 3, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "huibo-ami-" + cfg.id() + "-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
+        pool.allowCoreThreadTimeOut(true);
+        this.workers = pool;
+        this.rate = new OriginateRate(cfg.maxOriginatesPerSecond(), System.nanoTime());
         this.tracker = new CallTracker(cfg.id(), Clock.systemUTC(), opts.maxCallDuration());
         tracker.onResult(r -> {
             active.decrementAndGet();
@@ -155,6 +175,34 @@ public final class AmiNode {
 
     public int maxCalls() {
         return cfg.maxCalls();
+    }
+
+    public NodeConfig config() {
+        return cfg;
+    }
+
+    public double weight() {
+        return cfg.weight() > 0 ? cfg.weight() : 1.0;
+    }
+
+    /** A draining node takes no new attempts; those running finish. */
+    public void setDraining(boolean d) {
+        draining = d;
+    }
+
+    public boolean isDraining() {
+        return draining;
+    }
+
+    /** The current Originates-per-second limit (lowered after timeouts and errors, see {@link OriginateRate}). */
+    public double originateRate() {
+        return rate.rate();
+    }
+
+    /** Attempts that can be started here right now: free slots, not draining, within the Originate rate. */
+    public int dialableNow() {
+        int free = freeSlots();
+        return free <= 0 || draining ? 0 : Math.min(free, rate.available(System.nanoTime()));
     }
 
     /** Attempts in flight on this node: originates sent (or adopted) whose result was not yet emitted. */
@@ -195,23 +243,30 @@ public final class AmiNode {
         Context caller = Vertx.currentContext();
         Promise<Void> first = Promise.promise();
         ctx.runOnContext(v -> {
-            if (started || stopped) {
+            if (started) {
                 first.complete();
                 return;
             }
             started = true;
+            stopped = false;
+            state = NodeStatus.State.DISCONNECTED;
             housekeepingTimer = vertx.setPeriodic(HOUSEKEEPING_MS, id -> housekeeping());
             connect(first);
         });
         return onCaller(first.future(), caller);
     }
 
-    /** Logs off and stops retrying. Tracked attempts are left alone (a restart adopts them). */
+    /**
+     * Logs off and stops retrying; the node is STANDBY and can be started again. Tracked attempts are
+     * left alone (a restart, or the node's next owner, adopts them).
+     */
     public Future<Void> stop() {
         Context caller = Vertx.currentContext();
         Promise<Void> done = Promise.promise();
         ctx.runOnContext(v -> {
             stopped = true;
+            started = false;
+            pingInFlight = false;
             generation++;
             cancelTimer(pingTimer);
             cancelTimer(reconnectTimer);
@@ -219,15 +274,12 @@ public final class AmiNode {
             pingTimer = reconnectTimer = housekeepingTimer = -1;
             ManagerConnection c = conn;
             conn = null;
-            state = NodeStatus.State.DISCONNECTED;
+            state = NodeStatus.State.STANDBY;
             connectedSince = null;
             blocking(() -> {
                 close(c);
                 return null;
-            }).onComplete(ar -> {
-                workers.shutdown();
-                done.complete();
-            });
+            }).onComplete(ar -> done.complete());
         });
         return onCaller(done.future(), caller);
     }
@@ -243,6 +295,10 @@ public final class AmiNode {
         if (state != NodeStatus.State.CONNECTED) {
             return Future.failedFuture(new OriginateException(OriginateException.Kind.NOT_SENT,
                     "node " + cfg.id() + " is " + state));
+        }
+        if (!rate.tryAcquire(System.nanoTime())) {
+            return Future.failedFuture(new OriginateException(OriginateException.Kind.NOT_SENT,
+                    "node " + cfg.id() + " is at its Originate rate"));
         }
         if (!reserveSlot()) {
             return Future.failedFuture(new OriginateException(OriginateException.Kind.NOT_SENT,
@@ -322,12 +378,12 @@ public final class AmiNode {
             state = NodeStatus.State.CONNECTING;
         }
         blocking(() -> login(gen)).onComplete(ar -> {
-            if (firstDone != null) {
-                firstDone.tryComplete();
-            }
             if (ar.succeeded()) {
-                onLoggedIn(gen, ar.result());
+                onLoggedIn(gen, ar.result(), firstDone);
             } else {
+                if (firstDone != null) {
+                    firstDone.tryComplete();
+                }
                 onLoginFailed(gen, ar.cause());
             }
         });
@@ -362,23 +418,33 @@ public final class AmiNode {
         };
     }
 
-    private void onLoggedIn(long gen, ManagerConnection c) {
+    private void onLoggedIn(long gen, ManagerConnection c, Promise<Void> firstDone) {
         if (stopped || gen != generation) {
             blocking(() -> {
                 close(c);
                 return null;
             });
+            if (firstDone != null) {
+                firstDone.tryComplete();
+            }
             return;
         }
         conn = c;
         failures = 0;
         lastError = null;
-        connectedSince = Instant.now();
-        state = NodeStatus.State.CONNECTED;
-        log.info("AMI node {} connected to {}:{}", cfg.id(), cfg.host(), cfg.amiPort());
         pingTimer = vertx.setPeriodic(opts.pingInterval().toMillis(), id -> ping(gen));
-        // events may have been missed while disconnected: compare tracked attempts with the node
-        reconcile();
+        // events may have been missed while disconnected, and a previous owner may have left calls
+        // here: learn the live channels before anything is dialed
+        reconcile(true).onComplete(ar -> {
+            if (!stopped && gen == generation && conn == c) {
+                connectedSince = Instant.now();
+                state = NodeStatus.State.CONNECTED;
+                log.info("AMI node {} connected to {}:{}", cfg.id(), cfg.host(), cfg.amiPort());
+            }
+            if (firstDone != null) {
+                firstDone.tryComplete();
+            }
+        });
     }
 
     private void onLoginFailed(long gen, Throwable t) {
@@ -402,7 +468,7 @@ public final class AmiNode {
     }
 
     private void onDropped(long gen, String why) {
-        if (stopped || gen != generation || state != NodeStatus.State.CONNECTED) {
+        if (stopped || gen != generation || conn == null) {
             return;
         }
         log.warn("AMI node {} dropped: {}", cfg.id(), why);
@@ -455,32 +521,51 @@ public final class AmiNode {
         tracker.expire();
         if (state == NodeStatus.State.CONNECTED && tracker.size() > 0
                 && Instant.now().isAfter(lastReconcile.plus(opts.reconcileInterval()))) {
-            reconcile();
+            reconcile(false);
         }
     }
 
-    private void reconcile() {
+    /** Our ChannelIds, {@code hb-<callback>-<attempt>} (domain.Attempt#channelIdFor). */
+    private static final Pattern HUIBO_CHANNEL = Pattern.compile("hb-([0-9A-Za-z]+)-([0-9]{1,6})");
+
+    /**
+     * Compares tracked attempts with CoreShowChannels. After a login ({@code adoptForeign}) live Huibo
+     * channels that are not tracked are adopted: they were originated by a previous owner of this node
+     * (or before a restart), occupy slots, and their end must be reported.
+     */
+    private Future<Void> reconcile(boolean adoptForeign) {
         ManagerConnection c = conn;
         if (c == null || reconcileInFlight) {
-            return;
+            return Future.succeededFuture();
         }
         reconcileInFlight = true;
         Instant at = Instant.now();
         lastReconcile = at;
-        blocking(() -> listChannels(c)).onComplete(ar -> {
+        return blocking(() -> listChannels(c)).transform(ar -> {
             reconcileInFlight = false;
             if (ar.failed()) {
                 log.warn("AMI node {}: CoreShowChannels failed: {}", cfg.id(), describe(ar.cause()));
-                return;
+                return Future.succeededFuture();
             }
             Set<String> live = new HashSet<>();
             for (LiveChannel ch : ar.result()) {
                 live.add(ch.uniqueid());
+                Matcher m = adoptForeign && ch.uniqueid() != null ? HUIBO_CHANNEL.matcher(ch.uniqueid()) : null;
+                if (m != null && m.matches() && !tracker.isTracked(ch.uniqueid())) {
+                    boolean bridged = ch.bridgeId() != null && !ch.bridgeId().isBlank();
+                    if (tracker.adopt(ch.uniqueid(), m.group(1), Integer.parseInt(m.group(2)),
+                            ch.state() == CallEvent.STATE_UP, bridged)) {
+                        active.incrementAndGet();
+                        log.info("AMI node {}: adopted live channel {} left by a previous owner", cfg.id(),
+                                ch.uniqueid());
+                    }
+                }
             }
             List<String> gone = tracker.reconcile(live, at);
             if (!gone.isEmpty()) {
                 log.info("AMI node {}: {} attempt(s) ended unseen: {}", cfg.id(), gone.size(), gone);
             }
+            return Future.succeededFuture();
         });
     }
 
@@ -527,6 +612,12 @@ public final class AmiNode {
                 tracker.rejected(r.channelId(), late.getMessage());
             }
         }).onComplete(ar -> {
+            // back-pressure: a node that answers late or with errors gets fewer Originates
+            if (ar.succeeded() && !isError(ar.result())) {
+                rate.onSuccess(System.nanoTime());
+            } else {
+                rate.onFailure(System.nanoTime());
+            }
             if (ar.succeeded()) {
                 ManagerResponse resp = ar.result();
                 if (isError(resp)) {

@@ -14,9 +14,10 @@ public record NodeStatus(String id, State state, String lastError, int active, i
 
     /**
      * Connection state of one AMI node. AUTH_FAILED is kept while the node retries slowly, so an
-     * operator sees the reason instead of a generic DISCONNECTED.
+     * operator sees the reason instead of a generic DISCONNECTED. STANDBY: configured, but driven by
+     * another Huibo instance, so this one keeps no AMI connection to it.
      */
-    public enum State { CONNECTING, CONNECTED, DISCONNECTED, AUTH_FAILED }
+    public enum State { CONNECTING, CONNECTED, DISCONNECTED, AUTH_FAILED, STANDBY }
 
     public int freeSlots() {
         return state == State.CONNECTED ? Math.max(0, maxCalls - active) : 0;

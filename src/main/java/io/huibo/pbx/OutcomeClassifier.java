@@ -23,6 +23,8 @@ public final class OutcomeClassifier {
     public static final int REASON_ANSWERED = 4;
     public static final int REASON_BUSY = 5;
     public static final int REASON_CONGESTION = 8;
+    /** Q.850 19, "no answer from user"; the dialplan's Hangup(19) for an unconfirmed leg A. */
+    public static final int CAUSE_NO_ANSWER = 19;
 
     private OutcomeClassifier() {
     }
@@ -76,7 +78,12 @@ public final class OutcomeClassifier {
             Outcome o = byCause(f.legBCause());
             return new Classification(o == null ? Outcome.FAILED : o, Leg.B, bCause, detail);
         }
-        // A answered but B was never dialed: the route for B failed (dialplan Hangup(38)) or A hung up first
+        // A answered but B was never dialed. The dialplan hangs up with cause 19 when leg A did not press
+        // 1 to confirm: for the person called, that is an unanswered call, and it is retried as one.
+        if (f.hangupCause() != null && f.hangupCause() == CAUSE_NO_ANSWER) {
+            return new Classification(Outcome.NO_ANSWER, Leg.A, f.hangupCause(), detail + " (leg A did not confirm)");
+        }
+        // otherwise the route for B failed (dialplan Hangup(38)) or A hung up first
         return new Classification(Outcome.FAILED, Leg.B, bCause, detail + " (leg B never dialed)");
     }
 

@@ -70,6 +70,21 @@ public final class PbxCluster {
         return node.start();
     }
 
+    /**
+     * Adds a node without starting it (STANDBY): in a cluster of instances only the node's owner starts
+     * it. Fails if the id is taken.
+     */
+    public Future<Void> addStandby(AmiNode node) {
+        if (nodes.putIfAbsent(node.id(), node) != null) {
+            return Future.failedFuture(new IllegalArgumentException("duplicate node id " + node.id()));
+        }
+        Handler<AttemptResult> h = resultHandler;
+        if (h != null) {
+            node.onAttemptResult(h);
+        }
+        return Future.succeededFuture();
+    }
+
     /** Removes a node from picking at once, then stops it. Calls in flight there are not touched. */
     public Future<Void> remove(String id) {
         AmiNode n = nodes.remove(id);

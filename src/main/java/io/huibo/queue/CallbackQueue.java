@@ -55,7 +55,13 @@ public final class CallbackQueue implements AutoCloseable {
     enum Script {
         ENQUEUE("enqueue"), RESTORE("restore"), CLAIM("claim"), MARK_DIALING("markDialing"),
         RENEW("renew"), ACK("ack"), RETRY("retry"), CANCEL("cancel"), REAP("reap"),
-        PENDING("pending");
+        PENDING("pending"),
+        // node ownership and hand-over between instances (see NodeLeases)
+        MARK_DIALING_ON_NODE("markDialingOnNode"), PARK("park"), CLAIM_PARKED("claimParked"),
+        REAP_TO_NODES("reapToNodes"), NODE_TICK("nodeTick"), NODE_ACQUIRE("nodeAcquire"),
+        NODE_RELEASE("nodeRelease"), NODE_DRAIN("nodeDrain"), INSTANCE_LEAVE("instanceLeave"),
+        // trunk limits shared by all instances (routing.RedisTrunkLimiter)
+        TRUNK_ACQUIRE("trunkAcquire"), TRUNK_RELEASE("trunkRelease");
 
         final String file;
 
@@ -226,6 +232,63 @@ public final class CallbackQueue implements AutoCloseable {
                 : CompletableFuture.completedFuture(sofar + n.intValue()));
     }
 
+    /**
+     * {@link #markDialing}, fenced by the node: refused unless {@code owner} holds the node's ownership
+     * lease with {@code nodeToken} and the node is not draining.
+     */
+    public Future<MarkResult> markDialingOnNode(String id, String owner, int attempt, String node, String channelId,
+                                                long nodeToken) {
+        CompletionStage<Long> raw = run(Script.MARK_DIALING_ON_NODE, ScriptOutputType.INTEGER,
+                base, id, owner, Integer.toString(attempt), nz(node), nz(channelId), Long.toString(nodeToken));
+        return back(raw.thenApply(r -> switch (r.intValue()) {
+            case 1 -> MarkResult.MARKED;
+            case 2 -> MarkResult.NODE_REFUSED;
+            default -> MarkResult.LEASE_LOST;
+        }));
+    }
+
+    /**
+     * Hands a leased callback whose attempt is in flight to the owner of that attempt's node (see
+     * {@link #claimParked}); false if {@code owner} no longer holds it or nothing is in flight.
+     */
+    public Future<Boolean> park(String id, String owner, Instant now) {
+        return bool(run(Script.PARK, ScriptOutputType.INTEGER, base, id, owner, Long.toString(now.toEpochMilli())));
+    }
+
+    /** Claims callbacks parked on {@code nodes} that {@code owner} owns (their attempts run there). */
+    public Future<List<Claim>> claimParked(Collection<String> nodes, int max, Duration leaseTtl, String owner,
+                                           Instant now) {
+        if (max <= 0 || nodes.isEmpty()) {
+            return Future.succeededFuture(List.of());
+        }
+        List<String> args = new ArrayList<>(nodes.size() + 4);
+        args.add(base);
+        args.add(Integer.toString(max));
+        args.add(Long.toString(now.plus(leaseTtl).toEpochMilli()));
+        args.add(Objects.requireNonNull(owner, "owner"));
+        args.addAll(nodes);
+        CompletionStage<List<Object>> raw = run(Script.CLAIM_PARKED, ScriptOutputType.MULTI,
+                args.toArray(String[]::new));
+        return back(raw.thenApply(CallbackQueue::parseClaims));
+    }
+
+    /**
+     * {@link #reap} for several instances: an expired lease with an attempt in flight on a node is
+     * parked for that node's owner instead of going back to ready.
+     */
+    public Future<Integer> reapToNodes(Instant now) {
+        return back(reapToNodesFrom(now, 0));
+    }
+
+    private CompletionStage<Integer> reapToNodesFrom(Instant now, int sofar) {
+        CompletionStage<Long> raw = run(Script.REAP_TO_NODES, ScriptOutputType.INTEGER, base,
+                Long.toString(now.toEpochMilli()), Long.toString(QueueScores.base(now)),
+                Integer.toString(REAP_BATCH));
+        return raw.thenCompose(n -> n >= REAP_BATCH
+                ? reapToNodesFrom(now, sofar + n.intValue())
+                : CompletableFuture.completedFuture(sofar + n.intValue()));
+    }
+
     /** Callbacks waiting in the ready sets (leased ones are not counted). */
     public Future<Long> pendingCount() {
         return back(run(Script.PENDING, ScriptOutputType.INTEGER, base));
@@ -246,7 +309,7 @@ public final class CallbackQueue implements AutoCloseable {
     // ---- plumbing
 
     /** EVALSHA; on NOSCRIPT (Redis restarted or flushed its script cache) loads the script again once. */
-    private <T> CompletionStage<T> run(Script script, ScriptOutputType type, String... args) {
+    <T> CompletionStage<T> run(Script script, ScriptOutputType type, String... args) {
         Loaded loaded = scripts.get(script);
         CompletableFuture<T> result = new CompletableFuture<>();
         redis.<T>evalsha(loaded.sha(), type, leasesKey, args).whenComplete((value, error) -> {
@@ -270,7 +333,7 @@ public final class CallbackQueue implements AutoCloseable {
     }
 
     /** Completes on the Vert.x context of the caller, when there is one (never on Lettuce's threads). */
-    private static <T> Future<T> back(CompletionStage<T> stage) {
+    static <T> Future<T> back(CompletionStage<T> stage) {
         Context ctx = Vertx.currentContext();
         return ctx == null ? Future.fromCompletionStage(stage) : Future.fromCompletionStage(stage, ctx);
     }
@@ -294,7 +357,22 @@ public final class CallbackQueue implements AutoCloseable {
         return claims;
     }
 
-    private static String str(Object o) {
+    String base() {
+        return base;
+    }
+
+    /**
+     * Runs one of the trunk-limit scripts for {@code routing.RedisTrunkLimiter} (which shares this
+     * connection and key prefix). The future completes on the caller's context.
+     */
+    public Future<Long> trunkScript(boolean acquire, String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = base;
+        System.arraycopy(args, 0, all, 1, args.length);
+        return back(run(acquire ? Script.TRUNK_ACQUIRE : Script.TRUNK_RELEASE, ScriptOutputType.INTEGER, all));
+    }
+
+    static String str(Object o) {
         if (o == null) {
             return null;
         }
@@ -302,7 +380,7 @@ public final class CallbackQueue implements AutoCloseable {
         return s.isEmpty() ? null : s;
     }
 
-    private static long num(Object o) {
+    static long num(Object o) {
         return o instanceof Number n ? n.longValue() : Long.parseLong(str(o));
     }
 

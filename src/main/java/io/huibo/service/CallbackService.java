@@ -5,9 +5,11 @@ import io.huibo.domain.Callback;
 import io.huibo.domain.CallbackIds;
 import io.huibo.queue.CallbackQueue;
 import io.huibo.store.CallbackStore;
+import io.huibo.store.RouteTryStore;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,11 +25,18 @@ public final class CallbackService {
     private final CallbackStore store;
     private final CallbackQueue queue;
     private final Clock clock;
+    private final RouteTryStore tries;
 
     public CallbackService(CallbackStore store, CallbackQueue queue, Clock clock) {
+        this(store, queue, clock, null);
+    }
+
+    /** @param tries where the route tries are read for {@link #get}; null shows none */
+    public CallbackService(CallbackStore store, CallbackQueue queue, Clock clock, RouteTryStore tries) {
         this.store = store;
         this.queue = queue;
         this.clock = clock;
+        this.tries = tries;
     }
 
     public Future<Submission> submit(NewCallback req) {
@@ -53,7 +62,10 @@ public final class CallbackService {
             if (found.isEmpty()) {
                 return Future.succeededFuture(Optional.empty());
             }
-            return store.attempts(id).map(attempts -> Optional.of(new CallbackView(found.get(), attempts)));
+            Future<List<RouteTryStore.RouteTry>> routeTries = tries == null ? Future.succeededFuture(List.of())
+                    : tries.tries(id);
+            return store.attempts(id).compose(attempts -> routeTries
+                    .map(t -> Optional.of(new CallbackView(found.get(), attempts, t))));
         });
     }
 

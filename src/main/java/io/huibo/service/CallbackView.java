@@ -2,8 +2,23 @@ package io.huibo.service;
 
 import io.huibo.domain.Attempt;
 import io.huibo.domain.Callback;
+import io.huibo.store.RouteTryStore.RouteTry;
 import java.util.List;
 
-/** A callback with every attempt made for it, as the API shows it. */
-public record CallbackView(Callback callback, List<Attempt> attempts) {
+/** A callback with every attempt made for it and every route tried in them, as the API shows it. */
+public record CallbackView(Callback callback, List<Attempt> attempts, List<RouteTry> tries) {
+
+    public CallbackView {
+        attempts = List.copyOf(attempts);
+        tries = tries == null ? List.of() : List.copyOf(tries);
+    }
+
+    public CallbackView(Callback callback, List<Attempt> attempts) {
+        this(callback, attempts, List.of());
+    }
+
+    /** The route tries of one attempt, by leg and try. */
+    public List<RouteTry> tries(int attempt) {
+        return tries.stream().filter(t -> t.attempt() == attempt).toList();
+    }
 }

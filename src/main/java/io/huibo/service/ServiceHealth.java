@@ -10,8 +10,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Healthy when Redis and MariaDB answer and at least one node is connected: with no node, nothing
- * can be dialed, but callbacks are still accepted and kept.
+ * Healthy when Redis and MariaDB answer and at least one node is connected, by this instance or by
+ * another one (STANDBY here): with no node, nothing can be dialed, but callbacks are still accepted
+ * and kept.
  */
 public final class ServiceHealth implements HealthCheck {
     private final CallbackQueue queue;
@@ -34,7 +35,8 @@ public final class ServiceHealth implements HealthCheck {
             JsonArray nodes = new JsonArray();
             boolean anyNode = false;
             for (NodeStatus s : cluster.statuses()) {
-                boolean up = s.state() == NodeStatus.State.CONNECTED;
+                // a node another instance drives (STANDBY here) is as good as one of ours
+                boolean up = s.state() == NodeStatus.State.CONNECTED || s.state() == NodeStatus.State.STANDBY;
                 anyNode |= up;
                 nodes.add(new JsonObject()
                         .put("id", s.id())

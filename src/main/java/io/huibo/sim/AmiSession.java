@@ -9,6 +9,7 @@ import java.security.SecureRandom;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
 import java.util.HexFormat;
 import java.util.Locale;
 
@@ -31,17 +32,22 @@ final class AmiSession {
     private boolean authenticated;
     private boolean eventsOn = true;
     private boolean closing;
+    private boolean started;
+    /** Packets held back by a slow node, oldest first, each with the time it may leave. */
+    private final ArrayDeque<Object[]> delayed = new ArrayDeque<>();
+    private long drainTimer = -1;
 
     AmiSession(SimNode node, NetSocket socket) {
         this.node = node;
         this.socket = socket;
+        socket.closeHandler(v -> node.sessionClosed(this));
     }
 
     void start() {
+        started = true;
         socket.write(BANNER);
         // Asterisk reads lines up to the blank line; accept bare LF too.
         socket.handler(RecordParser.newDelimited("\n", buf -> onLine(buf.toString(StandardCharsets.UTF_8))));
-        socket.closeHandler(v -> node.sessionClosed(this));
     }
 
     boolean wantsEvents() {
@@ -49,13 +55,49 @@ final class AmiSession {
     }
 
     void send(AmiMessage m) {
-        if (!closing) {
+        if (closing || node.silent()) {
+            return;
+        }
+        long delay = node.delayMs();
+        if (delay <= 0 && delayed.isEmpty()) {
             socket.write(m.encode());
+            return;
+        }
+        // Slow node: everything queues behind what is already held back, so order never changes.
+        long now = System.currentTimeMillis();
+        long due = Math.max(now + delay, delayed.isEmpty() ? 0 : (long) delayed.peekLast()[0]);
+        delayed.addLast(new Object[] {due, m.encode()});
+        if (drainTimer < 0) {
+            drainTimer = node.vertx().setTimer(Math.max(1, due - now), t -> drain());
+        }
+    }
+
+    private void drain() {
+        drainTimer = -1;
+        long now = System.currentTimeMillis();
+        while (!delayed.isEmpty() && (long) delayed.peekFirst()[0] <= now) {
+            String text = (String) delayed.pollFirst()[1];
+            if (!closing) {
+                socket.write(text);
+            }
+        }
+        if (!delayed.isEmpty()) {
+            drainTimer = node.vertx().setTimer(Math.max(1, (long) delayed.peekFirst()[0] - now), t -> drain());
         }
     }
 
     void pause() {
         socket.pause();
+    }
+
+    /** After silent mode: read again, or greet for the first time if the client connected while silent. */
+    void resume() {
+        if (started) {
+            socket.resume();
+        } else {
+            start();
+            socket.resume();
+        }
     }
 
     void close() {

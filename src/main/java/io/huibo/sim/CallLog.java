@@ -1,21 +1,25 @@
 package io.huibo.sim;
 
-import java.util.ArrayList;
-import java.util.List;
+import io.vertx.core.json.JsonArray;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
-/** Every call seen by this sim process (all nodes), for GET /calls. */
+/** Every call seen by this sim process (all nodes, callbacks and dial-ins), for GET /calls. */
 final class CallLog {
-    private final ConcurrentLinkedQueue<SimCall> calls = new ConcurrentLinkedQueue<>();
+    /** One call as GET /calls shows it; {@code kind} tells callbacks from dial-ins. */
+    interface Entry {
+        io.vertx.core.json.JsonObject toJson();
+    }
 
-    void add(SimCall c) {
+    private final ConcurrentLinkedQueue<Entry> calls = new ConcurrentLinkedQueue<>();
+
+    void add(Entry c) {
         calls.add(c);
     }
 
-    List<SimCall.Info> snapshot() {
-        List<SimCall.Info> out = new ArrayList<>();
-        for (SimCall c : calls) {
-            out.add(c.info());
+    JsonArray snapshot() {
+        JsonArray out = new JsonArray();
+        for (Entry c : calls) {
+            out.add(c.toJson());
         }
         return out;
     }

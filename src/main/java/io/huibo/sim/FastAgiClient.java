@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiConsumer;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Plays Asterisk's side of one FastAGI session (res_agi): sends the agi_* environment (LF only, blank line),
@@ -19,6 +19,15 @@ import java.util.function.BiConsumer;
  */
 final class FastAgiClient {
     record Result(String agiStatus) {}
+
+    /** What the channel shows on AMI while the session runs (AGIExecStart, VarSet, AGIExecEnd). */
+    interface Listener {
+        void execStart(int commandId, String command);
+
+        void varSet(String name, String value);
+
+        void execEnd(int commandId, String command, int resultCode);
+    }
 
     private static final long SESSION_LIMIT_MS = 30_000;
 
@@ -37,10 +46,10 @@ final class FastAgiClient {
      * @param script    e.g. {@code route?leg=a}
      * @param channel   the channel running AGI(); its variables are read and written by the session
      * @param variables the channel's variables (GET VARIABLE reads, SET VARIABLE writes)
-     * @param onSet     called for every SET VARIABLE (to emit the VarSet event)
+     * @param listener  told about every command (to emit the AMI events)
      */
     Future<Result> run(String hostPort, String script, List<String> args, SimChannel channel,
-                       Map<String, String> variables, BiConsumer<String, String> onSet) {
+                       Map<String, String> variables, Listener listener) {
         int colon = hostPort == null ? -1 : hostPort.lastIndexOf(':');
         if (colon <= 0) {
             return Future.succeededFuture(new Result("FAILURE"));
@@ -66,7 +75,12 @@ final class FastAgiClient {
                 if (cmd.isBlank()) {
                     return;
                 }
-                socket.write(answer(cmd.trim(), channel, variables, onSet));
+                String c = cmd.trim();
+                int id = ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE);
+                listener.execStart(id, c);
+                String reply = answer(c, channel, variables, listener);
+                listener.execEnd(id, c, Integer.parseInt(reply.substring(0, 3)));
+                socket.write(reply);
             });
             socket.handler(parser);
             long guard = vertx.setTimer(SESSION_LIMIT_MS, t -> socket.close());
@@ -97,11 +111,11 @@ final class FastAgiClient {
         env.put("agi_version", AmiSession.ASTERISK_VERSION);
         env.put("agi_callerid", ch.callerIdNum.equals("<unknown>") ? "unknown" : ch.callerIdNum);
         env.put("agi_calleridname", ch.callerIdName.equals("<unknown>") ? "unknown" : ch.callerIdName);
-        env.put("agi_callingpres", "67");
+        env.put("agi_callingpres", String.valueOf(ch.callingPres));
         env.put("agi_callingani2", "0");
         env.put("agi_callington", "0");
         env.put("agi_callingtns", "0");
-        env.put("agi_dnid", "unknown");
+        env.put("agi_dnid", ch.dnid);
         env.put("agi_rdnis", "unknown");
         env.put("agi_context", ch.context);
         env.put("agi_extension", ch.exten);
@@ -117,14 +131,14 @@ final class FastAgiClient {
         return sb.append('\n').toString();
     }
 
-    static String answer(String cmd, SimChannel ch, Map<String, String> vars, BiConsumer<String, String> onSet) {
+    static String answer(String cmd, SimChannel ch, Map<String, String> vars, Listener listener) {
         List<String> w = words(cmd);
         String c0 = w.isEmpty() ? "" : w.get(0).toUpperCase();
         String c1 = w.size() > 1 ? w.get(1).toUpperCase() : "";
         if (c0.equals("SET") && c1.equals("VARIABLE") && w.size() >= 3) {
             String value = w.size() > 3 ? w.get(3) : "";
             vars.put(w.get(2), value);
-            onSet.accept(w.get(2), value);
+            listener.varSet(w.get(2), value);
             return "200 result=1\n";
         }
         if (c0.equals("GET") && c1.equals("VARIABLE") && w.size() >= 3) {
@@ -149,6 +163,9 @@ final class FastAgiClient {
             case "CHANNEL" -> ch.name;
             case "UNIQUEID" -> ch.uniqueid;
             case "CALLERID(num)" -> ch.callerIdNum.equals("<unknown>") ? "" : ch.callerIdNum;
+            case "CALLERID(name)" -> ch.callerIdName.equals("<unknown>") ? "" : ch.callerIdName;
+            case "EXTEN" -> ch.exten;
+            case "CONTEXT" -> ch.context;
             default -> vars.get(name);
         };
     }

@@ -29,37 +29,62 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * defaults:            # optional
  *   talk: 2s           # talk time of answered calls (default 1s)
  *   answerAfter: 150ms # fixed answer delay (default: random 100-300 ms)
+ *   prompt: 100ms      # how long each Playback / Read prompt plays (default 100ms)
+ *   readTimeout: 1s    # replaces the timeouts of the dialplan's Read() (5 s, 10 s) when nothing is keyed
+ * trunks:              # by the part of a dial string after '@'; unknown trunks behave normally
+ *   "carrier-bad": congestion   # congestion (CONGESTION, cause 34) | chanunavail (CHANUNAVAIL, cause 20)
+ *                               # | busy | noanswer | normal
  * numbers:
  *   "+4930123456":
  *     outcomes: [busy, noanswer, answer]   # by successive call to this number in this sim process; the last repeats
  *     answerAfter: 200ms
  *     talk: 20s
+ *     press: "1"       # key pressed after the confirmation prompt; "" = none (Read times out); default "1"
+ *     keys: "8613900139000"   # digits keyed when the dialplan asks this person for a destination; default none
+ *     pin: "1234"      # PIN keyed by this caller on a dial-in when asked; default none
  *   "4930999":
  *     outcomes: [congestion]
  * </pre>
- * Outcomes: {@code answer}, {@code busy}, {@code noanswer}, {@code congestion}.
+ * Outcomes: {@code answer}, {@code busy}, {@code noanswer}, {@code congestion}, {@code chanunavail}.
+ * A trunk's behaviour wins over the number's and does not advance the number's call counter (the call
+ * never reached it). {@code press} and {@code keys} are looked up by leg A's number (the person called
+ * first), {@code pin} and {@code keys} of a dial-in by the caller's number unless {@code POST /dialin} gives them.
  * Durations: {@code 200ms}, {@code 2s}, {@code 1m}, or a plain number of milliseconds.
  * The successive-call counter is shared by all nodes of one sim process.
  */
 public final class Scenario {
-    enum Outcome { ANSWER, BUSY, NOANSWER, CONGESTION }
+    enum Outcome { ANSWER, BUSY, NOANSWER, CONGESTION, CHANUNAVAIL }
 
     /** What one dialed number does on one call. {@code talk} is null when neither number nor defaults set it. */
     record Behaviour(Outcome outcome, Duration answerAfter, Duration talk) {}
 
-    record NumberRule(List<Outcome> outcomes, Duration answerAfter, Duration talk) {}
+    /** {@code press}, {@code keys}, {@code pin}: null when not given. */
+    record NumberRule(List<Outcome> outcomes, Duration answerAfter, Duration talk, String press, String keys, String pin) {}
+
+    /** Timing knobs of the simulated dialplan; null fields mean "as the dialplan says". */
+    record Timing(Duration prompt, Duration readTimeout) {}
 
     static final Duration DEFAULT_TALK = Duration.ofSeconds(1);
+    static final Duration DEFAULT_PROMPT = Duration.ofMillis(100);
 
     private final Map<String, NumberRule> rules;
+    private final Map<String, Outcome> trunks;
     private final Duration defaultTalk;
     private final Duration defaultAnswerAfter;
+    private final Timing timing;
     private final Map<String, AtomicInteger> callCounts = new ConcurrentHashMap<>();
 
     Scenario(Map<String, NumberRule> rules, Duration defaultTalk, Duration defaultAnswerAfter) {
+        this(rules, Map.of(), defaultTalk, defaultAnswerAfter, new Timing(null, null));
+    }
+
+    Scenario(Map<String, NumberRule> rules, Map<String, Outcome> trunks, Duration defaultTalk,
+             Duration defaultAnswerAfter, Timing timing) {
         this.rules = Map.copyOf(rules);
+        this.trunks = Map.copyOf(trunks);
         this.defaultTalk = defaultTalk;
         this.defaultAnswerAfter = defaultAnswerAfter;
+        this.timing = timing;
     }
 
     public static Scenario empty() {
@@ -88,9 +113,24 @@ public final class Scenario {
         }
         Duration dTalk = null;
         Duration dAnswer = null;
+        Timing timing = new Timing(null, null);
         if (top.get("defaults") instanceof Map<?, ?> d) {
             dTalk = duration(d.get("talk"));
             dAnswer = duration(d.get("answerAfter"));
+            timing = new Timing(duration(d.get("prompt")), duration(d.get("readTimeout")));
+        }
+        Map<String, Outcome> trunks = new HashMap<>();
+        Object t = top.get("trunks");
+        if (t instanceof Map<?, ?> tm) {
+            for (Map.Entry<?, ?> e : tm.entrySet()) {
+                String v = String.valueOf(e.getValue()).trim().toLowerCase(Locale.ROOT);
+                Outcome o = v.equals("normal") || v.equals("ok") ? Outcome.ANSWER : outcome(v);
+                if (o != Outcome.ANSWER) { // a trunk that connects leaves the behaviour to the number
+                    trunks.put(String.valueOf(e.getKey()), o);
+                }
+            }
+        } else if (t != null) {
+            throw new IllegalArgumentException("scenario: 'trunks' must be a mapping");
         }
         Map<String, NumberRule> rules = new HashMap<>();
         Object numbers = top.get("numbers");
@@ -107,12 +147,26 @@ public final class Scenario {
                 } else if (o != null) {
                     outcomes.add(outcome(String.valueOf(o)));
                 }
-                rules.put(number, new NumberRule(List.copyOf(outcomes), duration(spec.get("answerAfter")), duration(spec.get("talk"))));
+                rules.put(number, new NumberRule(List.copyOf(outcomes), duration(spec.get("answerAfter")),
+                    duration(spec.get("talk")), digits(spec, "press"), digits(spec, "keys"), digits(spec, "pin")));
             }
         } else if (numbers != null) {
             throw new IllegalArgumentException("scenario: 'numbers' must be a mapping");
         }
-        return new Scenario(rules, dTalk, dAnswer);
+        return new Scenario(rules, trunks, dTalk, dAnswer, timing);
+    }
+
+    /** A digit string option; YAML may read {@code 1234} as a number, so anything scalar is taken as text. */
+    private static String digits(Map<String, Object> spec, String key) {
+        Object v = spec.get(key);
+        if (v == null) {
+            return spec.containsKey(key) ? "" : null;
+        }
+        String s = String.valueOf(v);
+        if (!s.matches("[0-9*#]*")) {
+            throw new IllegalArgumentException("scenario: '" + key + "' must be keypad digits, got '" + s + "'");
+        }
+        return s;
     }
 
     private static Outcome outcome(String s) {
@@ -122,6 +176,7 @@ public final class Scenario {
             case "busy" -> Outcome.BUSY;
             case "noanswer" -> Outcome.NOANSWER;
             case "congestion" -> Outcome.CONGESTION;
+            case "chanunavail", "unavailable" -> Outcome.CHANUNAVAIL;
             default -> throw new IllegalArgumentException("scenario: unknown outcome '" + s + "'");
         };
     }
@@ -162,6 +217,38 @@ public final class Scenario {
         }
         Duration talk = Optional.ofNullable(rule).map(NumberRule::talk).orElse(null);
         return new Behaviour(outcome, answerAfter, talk);
+    }
+
+    /** What a trunk does to every call through it, or null when it behaves normally. */
+    Outcome trunk(String trunk) {
+        return trunk == null ? null : trunks.get(trunk);
+    }
+
+    /** The key {@code number} presses after the confirmation prompt; "" for none. Default "1". */
+    String press(String number) {
+        NumberRule r = number == null ? null : rules.get(number);
+        return r != null && r.press() != null ? r.press() : "1";
+    }
+
+    /** The digits {@code number} keys in when asked for a destination; "" for none. */
+    String keys(String number) {
+        NumberRule r = number == null ? null : rules.get(number);
+        return r != null && r.keys() != null ? r.keys() : "";
+    }
+
+    /** The PIN {@code number} keys in on a dial-in when asked; "" for none. */
+    String pin(String number) {
+        NumberRule r = number == null ? null : rules.get(number);
+        return r != null && r.pin() != null ? r.pin() : "";
+    }
+
+    Duration prompt() {
+        return timing.prompt() != null ? timing.prompt() : DEFAULT_PROMPT;
+    }
+
+    /** How long a Read() waits when nothing is keyed: the scenario's override, else the dialplan's value. */
+    Duration readTimeout(Duration dialplan) {
+        return timing.readTimeout() != null ? timing.readTimeout() : dialplan;
     }
 
     Duration defaultTalk() {

@@ -1,5 +1,6 @@
 package io.huibo.sim;
 
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,14 +12,17 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One originated callback call: the Local pair of {@code Local/s@huibo-leg-a}, leg A dialed from the
  * {@code ;2} half ([huibo-leg-a]) and leg B dialed from the {@code ;1} half ([huibo-connect]) once A answered.
+ * It plays dialplan/huibo.conf step by step (the priorities in the events are the file's): ask {@code route},
+ * try HUIBO_DIAL_1..HUIBO_DIAL_COUNT, {@code report} after every failed try, fail over while HUIBO_NEXT=1,
+ * optional confirmation (Playback, then Read one key), optional collection of the destination digits.
  * An explicit phase machine; all methods run on the owning node's event loop, and every timer or AGI
- * callback first checks that the call has not ended meanwhile.
+ * callback first checks that the call is still in the phase that started it.
  *
- * <p>Hangup causes follow the traces and the brief: busy 17, no answer 19, congestion 34, AGI failure 38,
- * normal clearing 16; leg B not answering gives B's Hangup cause 0 after the ;1 half's cause 16.
+ * <p>Hangup causes follow the traces: busy 17, no answer 19, congestion 34, unavailable 20, AGI failure 38,
+ * normal clearing 16, not confirmed 19; leg B not answering gives B's Hangup cause 0.
  */
-final class SimCall {
-    enum Phase { LEG_A_AGI, LEG_A_DIAL, LEG_B_AGI, LEG_B_DIAL, TALKING, ENDED }
+final class SimCall extends DialplanCall {
+    enum Phase { LEG_A_AGI, LEG_A_DIAL, LEG_A_REPORT, CONFIRM, LEG_B_AGI, COLLECT, LEG_B_DIAL, LEG_B_REPORT, TALKING, ENDED }
 
     record Request(String actionId, String channel, String context, String exten, int priority, Duration timeout,
                    String callerId, String channelId, String otherChannelId, Map<String, String> variables) {}
@@ -29,12 +33,13 @@ final class SimCall {
 
     private static final AtomicLong KEYS = new AtomicLong();
     private static final Duration DEFAULT_B_RING = Duration.ofSeconds(60);
+    /** The dialplan's Read() timeouts: confirmation key 5 s, destination 10 s. */
+    private static final Duration CONFIRM_READ = Duration.ofSeconds(5);
+    private static final Duration DEST_READ = Duration.ofSeconds(10);
 
-    private final SimNode node;
     private final Request req;
     private final String key = "call-" + KEYS.incrementAndGet();
     private final Instant startedAt = Instant.now();
-    private final List<Long> timers = new ArrayList<>();
     private final Map<String, String> vars1;
     private final Map<String, String> vars2;
     private final String localContext;
@@ -45,15 +50,19 @@ final class SimCall {
     private SimChannel chB;
     private Scenario.Behaviour behaviourA;
     private long originateTimer = -1;
+    private int triesA;
+    private int triesB;
     private volatile Phase phase = Phase.LEG_A_AGI;
     private volatile String legA;
     private volatile String legB;
+    private volatile String collected;
     private volatile String outcome;
     private volatile String legBOutcome;
     private volatile Instant endedAt;
+    private volatile boolean dropped;
 
     SimCall(SimNode node, Request req, CallLog log) {
-        this.node = node;
+        super(node);
         this.req = req;
         this.vars1 = new LinkedHashMap<>(req.variables());
         this.vars2 = new LinkedHashMap<>(req.variables());
@@ -68,9 +77,11 @@ final class SimCall {
         log.add(this);
     }
 
-    String key() { return key; }
+    @Override
+    public String key() { return key; }
 
-    List<SimChannel> channels() {
+    @Override
+    public List<SimChannel> channels() {
         List<SimChannel> out = new ArrayList<>(4);
         for (SimChannel c : new SimChannel[] {ch2, ch1, chA, chB}) {
             if (c != null && c.alive) {
@@ -80,29 +91,22 @@ final class SimCall {
         return out;
     }
 
-    boolean hasChannel(String uniqueid) {
-        for (SimChannel c : channels()) {
-            if (c.uniqueid.equals(uniqueid)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    boolean hasChannelNamed(String name) {
-        for (SimChannel c : channels()) {
-            if (c.name.equals(name)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     Info info() {
         SimChannel c1 = ch1;
         String channelId = req.channelId() != null ? req.channelId() : (c1 == null ? null : c1.uniqueid);
         return new Info(node.id(), channelId, req.variables().get("HUIBO_CALLBACK"), req.variables().get("HUIBO_ATTEMPT"),
             legA, legB, outcome, legBOutcome, startedAt, endedAt, phase != Phase.ENDED);
+    }
+
+    @Override
+    public JsonObject toJson() {
+        Info i = info();
+        return new JsonObject().put("kind", "callback").put("node", i.node()).put("channelId", i.channelId())
+            .put("callbackId", i.callbackId()).put("attempt", i.attempt()).put("legA", i.legA())
+            .put("legB", i.legB()).put("outcome", i.outcome()).put("legBOutcome", i.legBOutcome())
+            .put("triesA", triesA).put("triesB", triesB).put("collected", collected).put("dropped", dropped)
+            .put("startedAt", i.startedAt() == null ? null : i.startedAt().toString())
+            .put("endedAt", i.endedAt() == null ? null : i.endedAt().toString()).put("live", i.live());
     }
 
     /** An Originate that fails before any channel exists (bad tech, channel limit). */
@@ -121,6 +125,10 @@ final class SimCall {
             .add("CallerIDNum", cid[0]).add("CallerIDName", cid[1]);
     }
 
+    private AmiMessage originateFailed(int reason) {
+        return originateResponse(req, "Failure", req.channel(), reason, req.channelId() != null ? req.channelId() : "<unknown>");
+    }
+
     /** {@code "Name" <num>} or {@code num} -> [num, name], "<unknown>" for missing parts. */
     static String[] callerId(String cid) {
         if (cid == null || cid.isBlank()) {
@@ -135,7 +143,7 @@ final class SimCall {
         return new String[] {cid.trim(), "<unknown>"};
     }
 
-    // ---------------------------------------------------------------- leg A
+    // ---------------------------------------------------------------- [huibo-leg-a] on the ;2 half
 
     void start() {
         String base = "Local/" + localExten + "@" + localContext + "-" + node.nextChannelSuffix();
@@ -151,14 +159,14 @@ final class SimCall {
         ch2.callerIdName = cid[1];
         emit(ch1.appendTo(AmiMessage.event("Newchannel", "call,all")));
         emit(ch2.appendTo(AmiMessage.event("Newchannel", "call,all")));
-        newexten(ch1, "AppDial2", "(Outgoing Line)");
+        ev.newexten(ch1, 1, "AppDial2", "(Outgoing Line)");
         // Traces: the originated ;1 half gets the VarSets in reverse order, the ;2 half in given order.
         List<Map.Entry<String, String>> vs = new ArrayList<>(req.variables().entrySet());
         for (int i = vs.size() - 1; i >= 0; i--) {
-            varSet(ch1, vs.get(i).getKey(), vs.get(i).getValue());
+            ev.varSet(ch1, vs.get(i).getKey(), vs.get(i).getValue());
         }
         for (Map.Entry<String, String> e : vs) {
-            varSet(ch2, e.getKey(), e.getValue());
+            ev.varSet(ch2, e.getKey(), e.getValue());
         }
         AmiMessage bridge = AmiMessage.event("LocalBridge", "call,all");
         ch1.appendTo(bridge, "LocalOne");
@@ -167,68 +175,97 @@ final class SimCall {
         emit(ch1.appendTo(AmiMessage.event("DialBegin", "call,all"), "Dest")
             .add("DialString", localExten + "@" + localContext));
 
-        originateTimer = timer(req.timeout(), () -> {
-            if (phase == Phase.LEG_A_AGI || phase == Phase.LEG_A_DIAL) {
-                failA(Scenario.Outcome.NOANSWER, "CANCEL");
-            }
-        });
+        originateTimer = timer(req.timeout(), this::originateTimeout);
 
         phase = Phase.LEG_A_AGI;
-        runAgi(ch2, vars2, "a").onSuccess(ok -> {
-            if (phase != Phase.LEG_A_AGI) {
-                return;
-            }
-            String dial = vars2.getOrDefault("HUIBO_DIAL", "");
-            if (dial.isEmpty()) {
-                newexten(ch2, "Hangup", "38");
-                agiFailedA();
-            } else {
-                dialA(dial);
-            }
-        });
-    }
-
-    private io.vertx.core.Future<Boolean> runAgi(SimChannel ch, Map<String, String> vars, String leg) {
-        String agiAddr = vars.getOrDefault("HUIBO_AGI", node.fallbackAgi());
-        String script = "route?leg=" + leg;
-        newexten(ch, "AGI", "agi://" + agiAddr + "/" + script + "," + vars.getOrDefault("HUIBO_CALLBACK", "")
-            + "," + vars.getOrDefault("HUIBO_ATTEMPT", ""));
-        List<String> args = List.of(vars.getOrDefault("HUIBO_CALLBACK", ""), vars.getOrDefault("HUIBO_ATTEMPT", ""));
-        return node.agi().run(agiAddr, script, args, ch, vars, (k, v) -> {
-            if (phase != Phase.ENDED) {
-                varSet(ch, k, v);
-            }
-        }).map(r -> {
-            if (phase != Phase.ENDED) {
-                varSet(ch, "AGISTATUS", r.agiStatus());
-            }
-            return true;
-        });
-    }
-
-    private void dialA(String dial) {
-        phase = Phase.LEG_A_DIAL;
-        legA = numberOf(dial);
-        behaviourA = node.scenario().next(legA);
-        Duration ring = ringTimeout(vars2, null);
-        chA = startDial(ch2, dial);
-        Scenario.Behaviour b = behaviourA;
-        switch (b.outcome()) {
-            case ANSWER -> {
-                if (ring != null && ring.compareTo(b.answerAfter()) < 0) {
-                    timer(ring, () -> failA(Scenario.Outcome.NOANSWER, "NOANSWER"));
+        set(ch2, vars2, 1, "HUIBO_TRY", "0");
+        agi(ch2, vars2, 2, "route?leg=a", List.of(var(vars2, "HUIBO_CALLBACK"), var(vars2, "HUIBO_ATTEMPT")))
+            .onSuccess(ok -> {
+                if (phase != Phase.LEG_A_AGI) {
+                    return;
+                }
+                boolean none = dialCount(vars2) < 1;
+                gotoIf(ch2, 3, none, "failed");
+                if (none) {
+                    ev.newexten(ch2, 13, "Hangup", "38");
+                    agiFailedA();
                 } else {
-                    timer(b.answerAfter(), this::answerA);
+                    tryA(1);
+                }
+            });
+    }
+
+    private void tryA(int n) {
+        phase = Phase.LEG_A_DIAL;
+        triesA = n;
+        set(ch2, vars2, 4, "HUIBO_TRY", String.valueOf(n));
+        String dial = var(vars2, "HUIBO_DIAL_" + n);
+        if (dial.isBlank()) {
+            // Dial() without a destination fails and ends the dialplan: like a refused route.
+            ev.newexten(ch2, 5, "Dial", "");
+            agiFailedA();
+            return;
+        }
+        legA = numberOf(dial);
+        Duration ring = ringTimeout(vars2, null);
+        Scenario.Outcome trunk = node.scenario().trunk(trunkOf(dial));
+        behaviourA = trunk == null ? node.scenario().next(legA) : null;
+        Scenario.Outcome what = trunk != null ? trunk : behaviourA.outcome();
+        if (what == Scenario.Outcome.CHANUNAVAIL) {
+            dialUnavailable(ch2, vars2, 5, dial, ring, () -> reportA(n));
+            return;
+        }
+        chA = startDial(ch2, vars2, 5, dial, ring);
+        switch (what) {
+            case ANSWER -> {
+                if (ring != null && ring.compareTo(behaviourA.answerAfter()) < 0) {
+                    timer(ring, () -> dialFailedA(n, "NOANSWER"));
+                } else {
+                    timer(behaviourA.answerAfter(), this::answerA);
                 }
             }
-            case BUSY -> timer(Duration.ofMillis(20), () -> failA(Scenario.Outcome.BUSY, "BUSY"));
-            case CONGESTION -> timer(Duration.ofMillis(20), () -> failA(Scenario.Outcome.CONGESTION, "CONGESTION"));
-            case NOANSWER -> {
+            case BUSY -> timer(Duration.ofMillis(20), () -> dialFailedA(n, "BUSY"));
+            case CONGESTION -> timer(Duration.ofMillis(20), () -> dialFailedA(n, "CONGESTION"));
+            default -> {
                 if (ring != null) {
-                    timer(ring, () -> failA(Scenario.Outcome.NOANSWER, "NOANSWER"));
+                    timer(ring, () -> dialFailedA(n, "NOANSWER"));
                 } // else: rings until the Originate timeout fires
             }
         }
+    }
+
+    private void dialFailedA(int n, String status) {
+        if (phase != Phase.LEG_A_DIAL) {
+            return;
+        }
+        calleeFailed(ch2, vars2, chA, status);
+        reportA(n);
+    }
+
+    private void reportA(int n) {
+        phase = Phase.LEG_A_REPORT;
+        String status = var(vars2, "DIALSTATUS");
+        agi(ch2, vars2, 6, "report?leg=a", List.of(var(vars2, "HUIBO_CALLBACK"), var(vars2, "HUIBO_ATTEMPT"),
+            String.valueOf(n), status, String.valueOf(ch2.hangupCause))).onSuccess(ok -> {
+                if (phase != Phase.LEG_A_REPORT) {
+                    return;
+                }
+                boolean next = "1".equals(vars2.get("HUIBO_NEXT")) && n < dialCount(vars2);
+                gotoIf(ch2, 7, next, "next");
+                if (next) {
+                    tryA(n + 1);
+                    return;
+                }
+                boolean busy = status.equals("BUSY");
+                gotoIf(ch2, 8, busy, "busy");
+                if (busy) {
+                    finishA(Scenario.Outcome.BUSY, status);
+                    return;
+                }
+                boolean congestion = status.equals("CONGESTION") || status.equals("CHANUNAVAIL");
+                gotoIf(ch2, 9, congestion, "congestion");
+                finishA(congestion ? Scenario.Outcome.CONGESTION : Scenario.Outcome.NOANSWER, status);
+            });
     }
 
     private void answerA() {
@@ -236,13 +273,13 @@ final class SimCall {
             return;
         }
         node.vertx().cancelTimer(originateTimer);
-        newState(chA, 6);
+        ev.newState(chA, 6);
         emit(dialEnd(ch2, chA, "ANSWER"));
         String bridgeA = java.util.UUID.randomUUID().toString();
         ch2.bridgeId = bridgeA;
         chA.bridgeId = bridgeA;
-        newState(ch2, 6);
-        newState(ch1, 6);
+        ev.newState(ch2, 6);
+        ev.newState(ch1, 6);
         emit(ch1.appendTo(AmiMessage.event("DialEnd", "call,all"), "Dest").add("DialStatus", "ANSWER"));
         outcome = "answered";
         emit(originateResponse(req, "Success", ch1.name, 4, ch1.uniqueid));
@@ -251,11 +288,8 @@ final class SimCall {
         runConnect();
     }
 
-    /** Leg A did not answer: busy, congestion or no answer (by ring timeout or Originate timeout). */
-    private void failA(Scenario.Outcome why, String dialStatus) {
-        if (phase != Phase.LEG_A_DIAL && phase != Phase.LEG_A_AGI) {
-            return;
-        }
+    /** After the last try: Busy(5), Congestion(5) or Hangup() on ;2, which ends the Originate. */
+    private void finishA(Scenario.Outcome why, String dialStatus) {
         int cause;
         int reason;
         switch (why) {
@@ -263,79 +297,175 @@ final class SimCall {
             case CONGESTION -> { cause = 34; reason = 8; outcome = "congestion"; }
             default -> { cause = 19; reason = 3; outcome = "noanswer"; }
         }
-        if (chA != null) {
-            if (why == Scenario.Outcome.NOANSWER) {
-                emit(dialEnd(ch2, chA, dialStatus));
-                hangup(chA, 0);
-            } else {
-                hangupRequest(chA, cause);
-                emit(dialEnd(ch2, chA, dialStatus));
-                hangup(chA, cause);
-            }
-            varSet(ch2, "DIALSTATUS", dialStatus);
-        }
         if (why == Scenario.Outcome.BUSY || why == Scenario.Outcome.CONGESTION) {
-            newexten(ch2, why == Scenario.Outcome.BUSY ? "Busy" : "Congestion", "5");
-            newState(ch2, 7);
+            ev.newexten(ch2, why == Scenario.Outcome.BUSY ? 11 : 12, why == Scenario.Outcome.BUSY ? "Busy" : "Congestion", "5");
+            ev.newState(ch2, 7);
+        } else {
+            ev.newexten(ch2, 10, "Hangup", "");
         }
         emit(ch1.appendTo(AmiMessage.event("DialEnd", "call,all"), "Dest").add("DialStatus", dialStatus));
-        emit(originateResponse(req, "Failure", req.channel(), reason, req.channelId() != null ? req.channelId() : "<unknown>"));
-        hangup(ch1, cause);
-        hangup(ch2, cause);
+        emit(originateFailed(reason));
+        ev.hangup(ch1, cause);
+        ev.hangup(ch2, cause);
         end();
     }
 
-    /** HUIBO_DIAL empty (AGI failed or refused): Hangup(38) on ;2, the Originate fails with Reason 0. */
+    /** The Originate's Timeout ran out before leg A answered: the ;1 half goes, taking ;2 and a ringing A along. */
+    private void originateTimeout() {
+        if (phase != Phase.LEG_A_AGI && phase != Phase.LEG_A_DIAL && phase != Phase.LEG_A_REPORT) {
+            return;
+        }
+        outcome = "noanswer";
+        if (chA != null && chA.alive) {
+            emit(dialEnd(ch2, chA, "CANCEL"));
+            ev.hangup(chA, 0);
+            ev.varSet(ch2, "DIALSTATUS", "CANCEL");
+        }
+        emit(ch1.appendTo(AmiMessage.event("DialEnd", "call,all"), "Dest").add("DialStatus", "CANCEL"));
+        emit(originateFailed(3));
+        ev.hangup(ch1, 19);
+        ev.hangup(ch2, 19);
+        end();
+    }
+
+    /** No route (AGI failed or refused): Hangup(38) on ;2, the Originate fails with Reason 0. */
     private void agiFailedA() {
         outcome = "failed";
         emit(ch1.appendTo(AmiMessage.event("DialEnd", "call,all"), "Dest").add("DialStatus", "CHANUNAVAIL"));
-        emit(originateResponse(req, "Failure", req.channel(), 0, req.channelId() != null ? req.channelId() : "<unknown>"));
-        hangup(ch1, 38);
-        hangup(ch2, 38);
+        emit(originateFailed(0));
+        ev.hangup(ch1, 38);
+        ev.hangup(ch2, 38);
         end();
     }
 
-    // ---------------------------------------------------------------- leg B
+    // ---------------------------------------------------------------- [huibo-connect] on the ;1 half
 
     private void runConnect() {
-        phase = Phase.LEG_B_AGI;
         ch1.context = req.context() == null ? "huibo-connect" : req.context();
         ch1.exten = req.exten();
-        ch1.priority = req.priority();
-        runAgi(ch1, vars1, "b").onSuccess(ok -> {
-            if (phase != Phase.LEG_B_AGI) {
+        boolean confirm = "1".equals(vars1.get("HUIBO_CONFIRM"));
+        gotoIf(ch1, 1, !confirm, "route");
+        if (!confirm) {
+            routeB();
+            return;
+        }
+        phase = Phase.CONFIRM;
+        ev.newexten(ch1, 2, "Playback", "huibo/press-1-to-connect");
+        // Keys pressed while the prompt plays don't count: the scenario's key comes after it.
+        timer(node.scenario().prompt(), () -> {
+            if (phase != Phase.CONFIRM) {
                 return;
             }
-            String dial = vars1.getOrDefault("HUIBO_DIAL", "");
-            if (dial.isEmpty()) {
-                legBOutcome = "failed";
-                newexten(ch1, "Hangup", "38");
-                hangupAll(38, 16, 16);
-            } else {
-                dialB(dial);
-            }
+            read(ch1, vars1, 3, "HUIBO_DIGIT", "", 1, 1, node.scenario().press(legA), CONFIRM_READ, digit -> {
+                if (phase != Phase.CONFIRM) {
+                    return;
+                }
+                boolean unconfirmed = !"1".equals(digit);
+                gotoIf(ch1, 4, unconfirmed, "unconfirmed");
+                if (unconfirmed) {
+                    unconfirmed();
+                } else {
+                    routeB();
+                }
+            });
         });
     }
 
-    private void dialB(String dial) {
+    /** Hangup(19) on ;1: leg A did not press 1. */
+    private void unconfirmed() {
+        legBOutcome = "unconfirmed";
+        ev.newexten(ch1, 17, "Hangup", "19");
+        ch1.hangupCause = 19;
+        ev.softHangupRequest(ch1, 19);
+        ev.hangup(ch1, 19);
+        ev.hangup(ch2, 16);
+        ev.hangup(chA, 16);
+        end();
+    }
+
+    private void routeB() {
+        phase = Phase.LEG_B_AGI;
+        set(ch1, vars1, 5, "HUIBO_TRY", "0");
+        agi(ch1, vars1, 6, "route?leg=b", List.of(var(vars1, "HUIBO_CALLBACK"), var(vars1, "HUIBO_ATTEMPT")))
+            .onSuccess(ok -> {
+                if (phase != Phase.LEG_B_AGI) {
+                    return;
+                }
+                boolean collect = "1".equals(vars1.get("HUIBO_COLLECT"));
+                gotoIf(ch1, 7, collect, "collect");
+                if (collect) {
+                    collect();
+                } else {
+                    dialB();
+                }
+            });
+    }
+
+    /** Read(HUIBO_DEST,huibo/enter-destination,20,,1,10), then route?leg=b&collected=1 with the digits. */
+    private void collect() {
+        phase = Phase.COLLECT;
+        read(ch1, vars1, 14, "HUIBO_DEST", "huibo/enter-destination", 20, 1, node.scenario().keys(legA), DEST_READ, dest -> {
+            if (phase != Phase.COLLECT) {
+                return;
+            }
+            collected = dest;
+            agi(ch1, vars1, 15, "route?leg=b&collected=1",
+                List.of(var(vars1, "HUIBO_CALLBACK"), var(vars1, "HUIBO_ATTEMPT"), dest)).onSuccess(ok -> {
+                    if (phase != Phase.COLLECT) {
+                        return;
+                    }
+                    ev.newexten(ch1, 16, "Goto", "dial");
+                    dialB();
+                });
+        });
+    }
+
+    private void dialB() {
+        boolean none = dialCount(vars1) < 1;
+        gotoIf(ch1, 8, none, "failed");
+        if (none) {
+            legBOutcome = "failed";
+            ev.newexten(ch1, 18, "Hangup", "38");
+            hangupAll(38, 16, 16);
+            return;
+        }
+        tryB(1);
+    }
+
+    private void tryB(int n) {
         phase = Phase.LEG_B_DIAL;
+        triesB = n;
+        set(ch1, vars1, 9, "HUIBO_TRY", String.valueOf(n));
+        String dial = var(vars1, "HUIBO_DIAL_" + n);
+        if (dial.isBlank()) {
+            legBOutcome = "failed";
+            ev.newexten(ch1, 10, "Dial", "");
+            hangupAll(16, 16, 16);
+            return;
+        }
         legB = numberOf(dial);
-        Scenario.Behaviour b = node.scenario().next(legB);
-        Duration talk = b.talk() != null ? b.talk()
-            : (behaviourA != null && behaviourA.talk() != null ? behaviourA.talk() : node.scenario().defaultTalk());
         Duration ring = ringTimeout(vars1, DEFAULT_B_RING);
-        chB = startDial(ch1, dial);
-        switch (b.outcome()) {
+        Scenario.Outcome trunk = node.scenario().trunk(trunkOf(dial));
+        Scenario.Behaviour b = trunk == null ? node.scenario().next(legB) : null;
+        Scenario.Outcome what = trunk != null ? trunk : b.outcome();
+        if (what == Scenario.Outcome.CHANUNAVAIL) {
+            dialUnavailable(ch1, vars1, 10, dial, ring, () -> reportB(n));
+            return;
+        }
+        chB = startDial(ch1, vars1, 10, dial, ring);
+        switch (what) {
             case ANSWER -> {
+                Duration talk = b.talk() != null ? b.talk()
+                    : (behaviourA != null && behaviourA.talk() != null ? behaviourA.talk() : node.scenario().defaultTalk());
                 if (ring.compareTo(b.answerAfter()) < 0) {
-                    timer(ring, this::noAnswerB);
+                    timer(ring, () -> dialFailedB(n, "NOANSWER"));
                 } else {
                     timer(b.answerAfter(), () -> answerB(talk));
                 }
             }
-            case BUSY -> timer(Duration.ofMillis(20), () -> failB(17, "BUSY", "busy"));
-            case CONGESTION -> timer(Duration.ofMillis(20), () -> failB(34, "CONGESTION", "congestion"));
-            case NOANSWER -> timer(ring, this::noAnswerB);
+            case BUSY -> timer(Duration.ofMillis(20), () -> dialFailedB(n, "BUSY"));
+            case CONGESTION -> timer(Duration.ofMillis(20), () -> dialFailedB(n, "CONGESTION"));
+            default -> timer(ring, () -> dialFailedB(n, "NOANSWER"));
         }
     }
 
@@ -344,73 +474,79 @@ final class SimCall {
             return;
         }
         phase = Phase.TALKING;
-        newState(chB, 6);
+        ev.newState(chB, 6);
         emit(dialEnd(ch1, chB, "ANSWER"));
         String bridgeB = java.util.UUID.randomUUID().toString();
         ch1.bridgeId = bridgeB;
         chB.bridgeId = bridgeB;
-        varSet(ch1, "DIALSTATUS", "ANSWER");
+        ev.varSet(ch1, "DIALSTATUS", "ANSWER");
+        vars1.put("DIALSTATUS", "ANSWER");
         legBOutcome = "answered";
         timer(talk, () -> {
             if (phase != Phase.TALKING) {
                 return;
             }
-            // Callee hangs up after talking: B first, then the ;1 half, the ;2 half and leg A.
-            hangupRequest(chB, 16);
-            hangup(chB, 16);
-            softHangupRequest(ch1, 16);
-            hangup(ch1, 16);
-            hangup(ch2, 16);
-            hangup(chA, 16);
+            // Callee hangs up after talking: B first, then the ;1 half, the ;2 half and leg A. Dial() has no
+            // 'g' option, so the dialplan ends here and no report is sent for an answered try.
+            ev.hangupRequest(chB, 16);
+            ev.hangup(chB, 16);
+            ev.softHangupRequest(ch1, 16);
+            ev.hangup(ch1, 16);
+            ev.hangup(ch2, 16);
+            ev.hangup(chA, 16);
             end();
         });
     }
 
-    private void failB(int cause, String dialStatus, String result) {
+    private void dialFailedB(int n, String status) {
         if (phase != Phase.LEG_B_DIAL) {
             return;
         }
-        legBOutcome = result;
-        hangupRequest(chB, cause);
-        emit(dialEnd(ch1, chB, dialStatus));
-        varSet(ch1, "DIALSTATUS", dialStatus);
-        hangup(chB, cause);
-        newexten(ch1, "Hangup", "");
-        softHangupRequest(ch1, 16);
-        // Trace two-leg-b-busy: the A side's Hangup carries the failed Dial's cause.
-        hangup(ch1, cause);
-        hangup(ch2, 16);
-        hangup(chA, 16);
-        end();
+        calleeFailed(ch1, vars1, chB, status);
+        reportB(n);
     }
 
-    private void noAnswerB() {
-        if (phase != Phase.LEG_B_DIAL) {
-            return;
-        }
-        legBOutcome = "noanswer";
-        emit(dialEnd(ch1, chB, "NOANSWER"));
-        varSet(ch1, "DIALSTATUS", "NOANSWER");
-        newexten(ch1, "Hangup", "");
-        softHangupRequest(ch1, 16);
-        hangup(ch1, 16);
-        // Trace two-leg-b-noanswer: B's Hangup says 0 / Unknown and comes after the A side's.
-        hangup(chB, 0);
-        hangup(ch2, 16);
-        hangup(chA, 16);
-        end();
+    private void reportB(int n) {
+        phase = Phase.LEG_B_REPORT;
+        String status = var(vars1, "DIALSTATUS");
+        agi(ch1, vars1, 11, "report?leg=b", List.of(var(vars1, "HUIBO_CALLBACK"), var(vars1, "HUIBO_ATTEMPT"),
+            String.valueOf(n), status, String.valueOf(ch1.hangupCause))).onSuccess(ok -> {
+                if (phase != Phase.LEG_B_REPORT) {
+                    return;
+                }
+                boolean next = "1".equals(vars1.get("HUIBO_NEXT")) && n < dialCount(vars1);
+                gotoIf(ch1, 12, next, "next");
+                if (next) {
+                    tryB(n + 1);
+                    return;
+                }
+                legBOutcome = switch (status) {
+                    case "BUSY" -> "busy";
+                    case "CONGESTION", "CHANUNAVAIL" -> "congestion";
+                    case "NOANSWER" -> "noanswer";
+                    default -> "failed";
+                };
+                ev.newexten(ch1, 13, "Hangup", "");
+                ev.softHangupRequest(ch1, 16);
+                // Trace two-leg-b-busy: the A side's Hangup carries the failed Dial's cause; 16 when it had none.
+                ev.hangup(ch1, ch1.hangupCause != 0 ? ch1.hangupCause : 16);
+                ev.hangup(ch2, 16);
+                ev.hangup(chA, 16);
+                end();
+            });
     }
 
     // ---------------------------------------------------------------- teardown
 
     /** AMI Hangup action on one of our channels: everything goes, with that cause. */
-    void hangupByAction(int cause) {
+    @Override
+    public void hangupByAction(int cause) {
         if (phase == Phase.ENDED) {
             return;
         }
-        if (phase == Phase.LEG_A_AGI || phase == Phase.LEG_A_DIAL) {
+        if (outcome == null) {
             outcome = "hungup";
-            emit(originateResponse(req, "Failure", req.channel(), 1, req.channelId() != null ? req.channelId() : "<unknown>"));
+            emit(originateFailed(1));
         } else if (legBOutcome == null) {
             legBOutcome = "hungup";
         }
@@ -419,19 +555,21 @@ final class SimCall {
 
     private void hangupAll(int cause1, int cause2, int causeOthers) {
         if (chB != null && chB.alive) {
-            hangup(chB, causeOthers);
+            ev.hangup(chB, causeOthers);
         }
-        hangup(ch1, cause1);
-        hangup(ch2, cause2);
+        ev.hangup(ch1, cause1);
+        ev.hangup(ch2, cause2);
         if (chA != null) {
-            hangup(chA, causeOthers);
+            ev.hangup(chA, causeOthers);
         }
         end();
     }
 
     /** The node died: no events, the call just vanishes. */
-    void drop() {
+    @Override
+    public void drop() {
         if (phase != Phase.ENDED) {
+            dropped = true;
             if (outcome == null) {
                 outcome = "dropped";
             } else if (legBOutcome == null && outcome.equals("answered")) {
@@ -449,23 +587,25 @@ final class SimCall {
     private void end() {
         phase = Phase.ENDED;
         endedAt = Instant.now();
-        for (long t : timers) {
-            node.vertx().cancelTimer(t);
-        }
-        timers.clear();
+        cancelTimers();
         node.callEnded(this);
     }
 
-    // ---------------------------------------------------------------- helpers
+    @Override
+    boolean ended() {
+        return phase == Phase.ENDED;
+    }
 
-    private SimChannel startDial(SimChannel caller, String dial) {
-        caller.application = "Dial";
-        caller.applicationData = dial + "," + caller.priority;
-        newexten(caller, "Dial", dial);
-        for (String v : new String[] {"DIALSTATUS", "DIALEDPEERNUMBER", "DIALEDPEERNAME", "ANSWEREDTIME",
-            "ANSWEREDTIME_MS", "DIALEDTIME", "DIALEDTIME_MS", "RINGTIME", "RINGTIME_MS", "PROGRESSTIME", "PROGRESSTIME_MS"}) {
-            varSet(caller, v, "");
-        }
+    // ---------------------------------------------------------------- dialplan applications
+
+    /** AGI(agi://${HUIBO_AGI}/script,...): the Huibo instance that placed the call answers. */
+    private io.vertx.core.Future<Boolean> agi(SimChannel ch, Map<String, String> vars, int priority, String script,
+                                              List<String> args) {
+        return agi(ch, vars, priority, vars.getOrDefault("HUIBO_AGI", node.fallbackAgi()), script, args);
+    }
+
+    private SimChannel startDial(SimChannel caller, Map<String, String> vars, int priority, String dial, Duration ring) {
+        dialStarted(caller, vars, priority, dial, ring);
         String tech = dial.contains("/") ? dial.substring(0, dial.indexOf('/')) : "PJSIP";
         String rest = dial.substring(dial.indexOf('/') + 1);
         String endpoint = rest.contains("@") ? rest.substring(rest.indexOf('@') + 1) : rest;
@@ -476,14 +616,52 @@ final class SimCall {
         callee.application = "AppDial";
         callee.applicationData = "(Outgoing Line)";
         emit(callee.appendTo(AmiMessage.event("Newchannel", "call,all")));
-        varSet(callee, "DIALEDPEERNUMBER", rest);
-        newexten(callee, "AppDial", "(Outgoing Line)");
+        ev.varSet(callee, "DIALEDPEERNUMBER", rest);
+        ev.newexten(callee, 1, "AppDial", "(Outgoing Line)");
         AmiMessage begin = caller.appendTo(AmiMessage.event("DialBegin", "call,all"));
         emit(callee.appendTo(begin, "Dest").add("DialString", rest));
-        newState(callee, 5);
+        ev.newState(callee, 5);
         AmiMessage ringing = caller.appendTo(AmiMessage.event("DialState", "call,all"));
         emit(callee.appendTo(ringing, "Dest").add("DialStatus", "RINGING"));
         return callee;
+    }
+
+    /** Newexten Dial and the empty VarSets every Dial() starts with (traces). */
+    private void dialStarted(SimChannel caller, Map<String, String> vars, int priority, String dial, Duration ring) {
+        ev.newexten(caller, priority, "Dial", dial + (ring == null ? "" : "," + ring.toSeconds()));
+        for (String v : new String[] {"DIALSTATUS", "DIALEDPEERNUMBER", "DIALEDPEERNAME", "ANSWEREDTIME",
+            "ANSWEREDTIME_MS", "DIALEDTIME", "DIALEDTIME_MS", "RINGTIME", "RINGTIME_MS", "PROGRESSTIME", "PROGRESSTIME_MS"}) {
+            vars.put(v, "");
+            ev.varSet(caller, v, "");
+        }
+    }
+
+    /** The trunk has no way out: the channel cannot even be requested, so there is no callee channel. */
+    private void dialUnavailable(SimChannel caller, Map<String, String> vars, int priority, String dial, Duration ring,
+                                 Runnable then) {
+        dialStarted(caller, vars, priority, dial, ring);
+        caller.hangupCause = 20;
+        vars.put("DIALSTATUS", "CHANUNAVAIL");
+        timer(Duration.ofMillis(5), () -> {
+            ev.varSet(caller, "DIALSTATUS", "CHANUNAVAIL");
+            then.run();
+        });
+    }
+
+    /** The ringing callee ends without answering; DIALSTATUS and HANGUPCAUSE on the caller say how. */
+    private void calleeFailed(SimChannel caller, Map<String, String> vars, SimChannel callee, String status) {
+        if (status.equals("NOANSWER")) {
+            emit(dialEnd(caller, callee, status));
+            ev.hangup(callee, 0);
+        } else {
+            int cause = status.equals("BUSY") ? 17 : 34;
+            caller.hangupCause = cause;
+            ev.hangupRequest(callee, cause);
+            emit(dialEnd(caller, callee, status));
+            ev.hangup(callee, cause);
+        }
+        vars.put("DIALSTATUS", status);
+        ev.varSet(caller, "DIALSTATUS", status);
     }
 
     private static AmiMessage dialEnd(SimChannel caller, SimChannel callee, String status) {
@@ -491,7 +669,16 @@ final class SimCall {
         return callee.appendTo(m, "Dest").add("DialStatus", status);
     }
 
-    private Duration ringTimeout(Map<String, String> vars, Duration dflt) {
+    /** HUIBO_DIAL_COUNT as $[...] reads it: a number, else none. */
+    private static int dialCount(Map<String, String> vars) {
+        try {
+            return Integer.parseInt(var(vars, "HUIBO_DIAL_COUNT").trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static Duration ringTimeout(Map<String, String> vars, Duration dflt) {
         String s = vars.get("HUIBO_RING_TIMEOUT");
         if (s == null || s.isBlank()) {
             return dflt;
@@ -510,60 +697,13 @@ final class SimCall {
         return at >= 0 ? rest.substring(0, at) : rest;
     }
 
-    private long timer(Duration d, Runnable r) {
-        long id = node.vertx().setTimer(Math.max(1, d.toMillis()), t -> {
-            if (phase != Phase.ENDED) {
-                r.run();
-            }
-        });
-        timers.add(id);
-        return id;
+    /** The trunk of a dial string: the part after '@', null without one. */
+    static String trunkOf(String dial) {
+        int at = dial.indexOf('@');
+        return at >= 0 ? dial.substring(at + 1) : null;
     }
 
     private void emit(AmiMessage m) {
         node.emit(m);
-    }
-
-    private void newexten(SimChannel ch, String app, String data) {
-        ch.application = app;
-        ch.applicationData = data;
-        emit(ch.appendTo(AmiMessage.event("Newexten", "dialplan,all"))
-            .add("Extension", ch.exten).add("Application", app).add("AppData", data));
-    }
-
-    private void varSet(SimChannel ch, String name, String value) {
-        emit(ch.appendTo(AmiMessage.event("VarSet", "dialplan,all")).add("Variable", name).add("Value", value));
-    }
-
-    private void newState(SimChannel ch, int state) {
-        ch.state = state;
-        emit(ch.appendTo(AmiMessage.event("Newstate", "call,all")));
-    }
-
-    private void hangupRequest(SimChannel ch, int cause) {
-        emit(ch.appendTo(AmiMessage.event("HangupRequest", "call,all")).add("Cause", cause));
-    }
-
-    private void softHangupRequest(SimChannel ch, int cause) {
-        emit(ch.appendTo(AmiMessage.event("SoftHangupRequest", "call,all")).add("Cause", cause));
-    }
-
-    private void hangup(SimChannel ch, int cause) {
-        if (ch == null || !ch.alive) {
-            return;
-        }
-        ch.alive = false;
-        emit(ch.appendTo(AmiMessage.event("Hangup", "call,all")).add("Cause", cause).add("Cause-txt", causeText(cause)));
-    }
-
-    static String causeText(int cause) {
-        return switch (cause) {
-            case 16 -> "Normal Clearing";
-            case 17 -> "User busy";
-            case 19 -> "User alerting, no answer";
-            case 34 -> "Circuit/channel congestion";
-            case 38 -> "Network out of order";
-            default -> "Unknown";
-        };
     }
 }

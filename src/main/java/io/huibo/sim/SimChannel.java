@@ -22,6 +22,12 @@ final class SimChannel {
     String applicationData = "";
     /** The bridge this channel is in, as CoreShowChannels reports it; empty when not bridged. */
     String bridgeId = "";
+    /** What agi_dnid says: the number dialed for an incoming call, "unknown" for originated ones. */
+    String dnid = "unknown";
+    /** agi_callingpres: 67 on Local channels, 0 for a SIP caller (traces). */
+    int callingPres = 67;
+    /** ${HANGUPCAUSE}: 0 until a failed Dial() takes over the callee's cause or the channel is hung up with one. */
+    int hangupCause;
     boolean alive = true;
 
     SimChannel(String name, String uniqueid, String linkedid, String type, int state, String context, String exten, int priority) {

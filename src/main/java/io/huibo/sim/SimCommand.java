@@ -28,6 +28,8 @@ public final class SimCommand implements Callable<Integer> {
     int controlPort;
     @Option(names = "--agi", description = "host:port of the FastAGI server when the Originate has no HUIBO_AGI")
     String agi;
+    @Option(names = "--dialin-agi", description = "host:port of the FastAGI server dial-ins ask (HUIBO_DIALIN_AGI; default: --agi)")
+    String dialinAgi;
 
     @Override
     public Integer call() throws Exception {
@@ -38,7 +40,7 @@ public final class SimCommand implements Callable<Integer> {
         }
         Scenario sc = scenario == null ? Scenario.empty() : Scenario.load(scenario);
         Simulator sim = new Simulator(new Simulator.Options(nodes, basePort, bind, user, s, channels, sc,
-            controlPort, agi));
+            controlPort, agi, dialinAgi));
         try {
             sim.start();
         } catch (Exception e) {

@@ -25,7 +25,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class SimNode extends VerticleBase {
     record Config(String id, String bind, int port, String user, String secret, int maxChannels,
-                  Scenario scenario, String fallbackAgi) {}
+                  Scenario scenario, String fallbackAgi, String dialinAgi) {
+        Config(String id, String bind, int port, String user, String secret, int maxChannels, Scenario scenario,
+               String fallbackAgi) {
+            this(id, bind, port, user, secret, maxChannels, scenario, fallbackAgi, fallbackAgi);
+        }
+    }
 
     private final Config cfg;
     private final CallLog log;
@@ -33,6 +38,8 @@ final class SimNode extends VerticleBase {
     private final Set<AmiSession> sessions = new LinkedHashSet<>();
     /** Live calls by the ;1 uniqueid; read by the control API, hence concurrent. */
     private final Map<String, SimCall> live = new ConcurrentHashMap<>();
+    /** Dial-ins in progress; they hold a channel but are not callbacks, so they count in neither active nor peak. */
+    private final Map<String, DialinCall> dialins = new ConcurrentHashMap<>();
     private final AtomicInteger peak = new AtomicInteger();
     private final AtomicLong originates = new AtomicLong();
     private final AtomicInteger channelSeq = new AtomicInteger();
@@ -43,6 +50,8 @@ final class SimNode extends VerticleBase {
     private volatile int boundPort;
     private volatile boolean listening;
     private volatile boolean silent;
+    /** Every AMI response and event of this node waits this long before it is written (0 = at once). */
+    private volatile long delayMs;
 
     SimNode(Config cfg, CallLog log) {
         this.cfg = cfg;
@@ -113,6 +122,41 @@ final class SimNode extends VerticleBase {
         return p.future();
     }
 
+    /** Ends silent mode on the same sockets: they are read again; what was not sent meanwhile is lost. */
+    Future<Void> resume() {
+        Promise<Void> p = Promise.promise();
+        context.runOnContext(v -> {
+            if (silent) {
+                silent = false;
+                sessions.forEach(AmiSession::resume);
+            }
+            p.complete();
+        });
+        return p.future();
+    }
+
+    /** Delays every AMI response and event of this node by {@code ms} (0 restores); order is kept. */
+    Future<Void> slow(long ms) {
+        delayMs = Math.max(0, ms);
+        return Future.succeededFuture();
+    }
+
+    /** Runs a dial-in on this node; the future completes (on this node's context) when the call has ended. */
+    Future<DialinCall.Result> dialin(DialinCall.Request req) {
+        Promise<DialinCall.Result> p = Promise.promise();
+        context.runOnContext(v -> {
+            if (!listening) {
+                p.fail(new IllegalStateException("node " + cfg.id() + " is down"));
+                return;
+            }
+            DialinCall call = new DialinCall(this, req, cfg.dialinAgi(), log);
+            dialins.put(call.key(), call);
+            call.start();
+            call.result().onComplete(p);
+        });
+        return p.future();
+    }
+
     /** Hangs like a stuck Asterisk: sockets stay open, nothing is read or written. */
     Future<Void> silence() {
         Promise<Void> p = Promise.promise();
@@ -129,10 +173,11 @@ final class SimNode extends VerticleBase {
             s.close();
         }
         sessions.clear();
-        for (SimCall c : List.copyOf(live.values())) {
+        for (LiveCall c : allLive()) {
             c.drop();
         }
         live.clear();
+        dialins.clear();
     }
 
     // ---- used by sessions and calls ----
@@ -151,10 +196,19 @@ final class SimNode extends VerticleBase {
     long originates() { return originates.get(); }
     boolean listening() { return listening; }
     boolean silent() { return silent; }
+    long delayMs() { return delayMs; }
     long uptimeSeconds() { return (System.currentTimeMillis() - startedAt) / 1000; }
 
+    /** Callbacks and dial-ins: everything that holds channels now. */
+    private List<LiveCall> allLive() {
+        List<LiveCall> all = new ArrayList<>(live.size() + dialins.size());
+        all.addAll(live.values());
+        all.addAll(dialins.values());
+        return all;
+    }
+
     boolean hasLiveChannel(String channelId) {
-        for (SimCall c : live.values()) {
+        for (LiveCall c : allLive()) {
             if (c.hasChannel(channelId)) {
                 return true;
             }
@@ -175,7 +229,7 @@ final class SimNode extends VerticleBase {
     }
 
     void emit(AmiMessage event) {
-        if (silent) {
+        if (silent || sessions.isEmpty()) {
             return;
         }
         for (AmiSession s : sessions) {
@@ -187,6 +241,10 @@ final class SimNode extends VerticleBase {
 
     void callEnded(SimCall call) {
         live.remove(call.key());
+    }
+
+    void dialinEnded(DialinCall call) {
+        dialins.remove(call.key());
     }
 
     // ---- actions ----
@@ -232,7 +290,7 @@ final class SimNode extends VerticleBase {
     void coreShowChannels(AmiSession s, String id) {
         s.send(AmiMessage.response("Success", id).add("EventList", "start").add("Message", "Channels will follow"));
         int n = 0;
-        for (SimCall c : live.values()) {
+        for (LiveCall c : allLive()) {
             for (SimChannel ch : c.channels()) {
                 AmiMessage m = new AmiMessage().add("Event", "CoreShowChannel").add("ActionID", id);
                 ch.appendTo(m).add("Application", ch.application).add("ApplicationData", ch.applicationData)
@@ -248,7 +306,7 @@ final class SimNode extends VerticleBase {
     void status(AmiSession s, AmiMessage a, String id) {
         String name = a.get("Channel");
         List<SimChannel> chans = new ArrayList<>();
-        for (SimCall c : live.values()) {
+        for (LiveCall c : allLive()) {
             for (SimChannel ch : c.channels()) {
                 if (name == null || name.isEmpty() || ch.name.equals(name)) {
                     chans.add(ch);
@@ -282,7 +340,7 @@ final class SimNode extends VerticleBase {
 
     void hangupAction(AmiSession s, AmiMessage a, String id) {
         String name = a.get("Channel");
-        for (SimCall c : live.values()) {
+        for (LiveCall c : allLive()) {
             if (name != null && c.hasChannelNamed(name)) {
                 s.send(AmiMessage.response("Success", id).add("Message", "Channel Hungup"));
                 // Without Cause the Hangup events say 0 (traces: hangup-action vs hangup-action-cause).

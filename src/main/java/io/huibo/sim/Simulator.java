@@ -12,8 +12,14 @@ import java.util.Optional;
  * Used by {@link SimCommand} and in-process by the tests.
  */
 public final class Simulator implements AutoCloseable {
+    /** {@code dialinAgi}: host:port dial-ins ask (the dialplan's HUIBO_DIALIN_AGI); null = {@code agi}. */
     public record Options(int nodes, int basePort, String bind, String user, String secret, int channels,
-                          Scenario scenario, int controlPort, String agi) {}
+                          Scenario scenario, int controlPort, String agi, String dialinAgi) {
+        public Options(int nodes, int basePort, String bind, String user, String secret, int channels,
+                       Scenario scenario, int controlPort, String agi) {
+            this(nodes, basePort, bind, user, secret, channels, scenario, controlPort, agi, null);
+        }
+    }
 
     private final Options opts;
     private final Vertx vertx = Vertx.vertx();
@@ -31,7 +37,7 @@ public final class Simulator implements AutoCloseable {
         for (int i = 1; i <= opts.nodes(); i++) {
             int port = opts.basePort() == 0 ? 0 : opts.basePort() + i - 1;
             SimNode n = new SimNode(new SimNode.Config("sim" + i, opts.bind(), port, opts.user(), opts.secret(),
-                opts.channels(), opts.scenario(), opts.agi()), log);
+                opts.channels(), opts.scenario(), opts.agi(), opts.dialinAgi() != null ? opts.dialinAgi() : opts.agi()), log);
             nodes.add(n);
             all.add(vertx.deployVerticle(n));
         }

@@ -387,6 +387,33 @@ public final class CallbackStore implements AutoCloseable {
         });
     }
 
+    /**
+     * Sets the destination of a callback that has none (a dial-in caller keyed it in once called back)
+     * and answers with the destination the callback has afterwards: the given one, or the one another
+     * request stored first. A stored destination is never overwritten. Empty for an unknown callback.
+     */
+    public Future<Optional<PhoneNumber>> setDestination(String id, PhoneNumber destination) {
+        return blocking(() -> {
+            try (Connection c = ds.getConnection()) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE callbacks SET destination = ? WHERE id = ? AND destination IS NULL")) {
+                    ps.setString(1, destination.value());
+                    ps.setString(2, id);
+                    ps.executeUpdate();
+                }
+                try (PreparedStatement ps = c.prepareStatement("SELECT destination FROM callbacks WHERE id = ?")) {
+                    ps.setString(1, id);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next() || rs.getString(1) == null) {
+                            return Optional.<PhoneNumber>empty();
+                        }
+                        return Optional.of(PhoneNumber.of(rs.getString(1)));
+                    }
+                }
+            }
+        });
+    }
+
     // ---- attempts
 
     public Future<List<Attempt>> attempts(String callbackId) {

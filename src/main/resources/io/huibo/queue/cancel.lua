@@ -13,4 +13,6 @@ for p = 0, 9 do
     return 1
   end
 end
+-- parked for a node's owner (reapToNodes.lua, park.lua): an attempt may still be live there
+if redis.call('HEXISTS', job, 'attempt') == 1 then return 2 end
 return 0

@@ -8,6 +8,9 @@ for p = 0, 9 do
   if redis.call('ZSCORE', base .. ':ready:' .. p, id) then return 0 end
 end
 local job = base .. ':job:' .. id
+-- parked for the owner of the node its attempt runs on: already indexed
+local parkedOn = redis.call('HGET', job, 'node')
+if parkedOn and parkedOn ~= '' and redis.call('ZSCORE', base .. ':parked:' .. parkedOn, id) then return 0 end
 redis.call('DEL', job)
 if attempt > 0 then
   redis.call('HSET', job, 'prio', prio, 'attempt', attempt)

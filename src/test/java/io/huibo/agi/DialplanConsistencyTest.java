@@ -6,7 +6,9 @@ import io.huibo.domain.CallState;
 import io.huibo.domain.Callback;
 import io.huibo.domain.CallbackIds;
 import io.huibo.routing.DialTemplate;
-import io.huibo.routing.StaticRouter;
+import io.huibo.routing.StaticRoutes;
+import io.huibo.service.DialinHook;
+import io.huibo.service.DialinResult;
 import io.vertx.core.Future;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,14 +22,21 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** dialplan/huibo.conf and the AGI scripts must agree: scripts it calls exist, variables we set are used. */
+/**
+ * dialplan/huibo.conf and the AGI scripts must agree: every script it calls is registered, every
+ * variable a script sets is read by the dialplan or documented as not read (in huibo.conf and the
+ * README), and whatever else the dialplan reads comes from the Originate or Asterisk and is documented.
+ */
 class DialplanConsistencyTest {
 
     private static final Path DIALPLAN = Path.of("dialplan", "huibo.conf");
     private static final Path README = Path.of("dialplan", "README.md");
-    private static final Pattern AGI_CALL = Pattern.compile("AGI\\(agi://\\$\\{HUIBO_AGI\\}/([A-Za-z0-9_-]+)(\\?[^,)]*)?");
+    private static final Pattern AGI_CALL =
+            Pattern.compile("AGI\\(agi://\\$\\{(HUIBO_AGI|HUIBO_DIALIN_AGI)\\}/([A-Za-z0-9_-]+)(\\?[^,)]*)?");
     private static final Pattern VAR_READ = Pattern.compile("\\$\\{([A-Z0-9_]+)\\}");
     private static final Pattern SET_VAR = Pattern.compile("^SET VARIABLE ([A-Z0-9_]+) ");
+    /** Set by Asterisk itself, or read as a pattern (HUIBO_DIAL_${HUIBO_TRY}: the HUIBO_DIAL_<n> route puts). */
+    private static final Set<String> FROM_ASTERISK = Set.of("DIALSTATUS", "HANGUPCAUSE", "EXTEN", "AGISTATUS");
 
     record Line(String code, String comment) {
     }
@@ -41,27 +50,57 @@ class DialplanConsistencyTest {
         return out;
     }
 
+    static DialinHook noDialin() {
+        return answering(DialinResult.refused("not-in-this-test"));
+    }
+
+    static DialinHook answering(DialinResult dialinAnswer) {
+        return new DialinHook() {
+            @Override
+            public Future<DialinResult> call(String c) {
+                return Future.succeededFuture(dialinAnswer);
+            }
+
+            @Override
+            public Future<DialinResult> pin(String c, String p) {
+                return Future.succeededFuture(dialinAnswer);
+            }
+
+            @Override
+            public Future<DialinResult> destination(String c, String d, String p) {
+                return Future.succeededFuture(dialinAnswer);
+            }
+        };
+    }
+
+    static AgiScripts registry(Callback cb, DialinResult dialinAnswer) {
+        DialinHook hook = answering(dialinAnswer);
+        return AgiScripts.forHuibo(
+                new StaticRoutes(List.of(DialTemplate.parse("PJSIP/{number}@trunk")),
+                        List.of(DialTemplate.parse("PJSIP/{number}@trunk"), DialTemplate.parse("PJSIP/{number}@backup"))),
+                id -> Future.succeededFuture(Optional.ofNullable(cb)),
+                (id, d) -> Future.succeededFuture(Optional.of(d)),
+                t -> Future.succeededFuture(), new RouteHandouts(), hook, 30, RouteScriptTest.CLOCK);
+    }
+
     @Test
     void everyScriptTheDialplanCallsIsRegistered() throws IOException {
         Set<String> called = new LinkedHashSet<>();
         for (Line l : lines()) {
             Matcher m = AGI_CALL.matcher(l.code());
             while (m.find()) {
-                called.add(m.group(1));
+                called.add(m.group(2));
             }
             if (l.code().contains("AGI(")) {
                 assertThat(AGI_CALL.matcher(l.code()).find()).as("AGI call not in the agi://${HUIBO_AGI}/ form: %s", l.code()).isTrue();
             }
         }
-        assertThat(called).containsExactly("route");
-        AgiScripts registry = AgiScripts.forHuibo(
-                new StaticRouter(DialTemplate.parse("PJSIP/{number}@trunk"), DialTemplate.parse("PJSIP/{number}@trunk")),
-                id -> Future.succeededFuture(Optional.empty()), 30);
-        assertThat(registry.names()).containsAll(called);
+        assertThat(called).containsExactlyInAnyOrder("route", "report", "dialin");
+        assertThat(registry(null, DialinResult.refused("x")).names()).containsAll(called);
     }
 
     @Test
-    void theContextsAreExactlyTheTwoOfTheContract() throws IOException {
+    void theContextsAreThoseOfTheContractAndEveryLineIsCommented() throws IOException {
         List<String> contexts = new ArrayList<>();
         for (Line l : lines()) {
             if (l.code().startsWith("[")) {
@@ -71,34 +110,57 @@ class DialplanConsistencyTest {
                 assertThat(l.comment()).as("every dialplan line is commented: %s", l.code()).isNotBlank();
             }
         }
-        assertThat(contexts).containsExactly("[huibo-leg-a]", "[huibo-connect]");
+        assertThat(contexts).containsExactly("[huibo-leg-a]", "[huibo-connect]", "[huibo-dialin]");
         String code = String.join("\n", lines().stream().map(Line::code).toList());
         assertThat(code).contains("AGI(agi://${HUIBO_AGI}/route?leg=a,${HUIBO_CALLBACK},${HUIBO_ATTEMPT})")
                 .contains("AGI(agi://${HUIBO_AGI}/route?leg=b,${HUIBO_CALLBACK},${HUIBO_ATTEMPT})")
-                .contains("Dial(${HUIBO_DIAL},${HUIBO_RING_TIMEOUT})")
+                .contains("AGI(agi://${HUIBO_AGI}/route?leg=b&collected=1,${HUIBO_CALLBACK},${HUIBO_ATTEMPT},${HUIBO_DEST})")
+                .contains("report?leg=a,${HUIBO_CALLBACK},${HUIBO_ATTEMPT},${HUIBO_TRY},${DIALSTATUS},${HANGUPCAUSE})")
+                .contains("Dial(${HUIBO_DIAL_${HUIBO_TRY}},${HUIBO_RING_TIMEOUT})")
+                .contains("n(unconfirmed),Hangup(19)")
                 .contains("n(failed),Hangup(38)");
+    }
+
+    /** Runs every script the way the dialplan calls it, for every kind of answer, and collects what it sets. */
+    static Set<String> variablesHuiboSets() {
+        String id = CallbackIds.next();
+        Callback routed = RouteScriptTest.callback(id, "+4930111111", "200", CallState.DIALING, 1);
+        Callback collect = RouteScriptTest.callback(id, "+4930111111", null, CallState.DIALING, 1);
+        List<String> commands = new ArrayList<>();
+        for (Callback cb : List.of(routed, collect)) {
+            AgiScripts r = registry(cb, DialinResult.queued(id));
+            for (AgiRequest req : List.of(RouteScriptTest.request("a", id, "1"), RouteScriptTest.request("b", id, "1"),
+                    RouteScriptTest.request("a", id, "7"),
+                    RouteScriptTest.requestWith("route?leg=b&collected=1", id, "1", "0301234"),
+                    RouteScriptTest.requestWith("report?leg=b", id, "1", "1", "CONGESTION", "34"),
+                    RouteScriptTest.requestWith("report?leg=b", id, "1", "1", "BUSY", "17"),
+                    RouteScriptTest.requestWith("report?leg=b", "bad", "1", "1", "BUSY", "17"))) {
+                commands.addAll(RouteScriptTest.run(r.find(req.script()), req).commands);
+            }
+        }
+        for (DialinResult answer : List.of(DialinResult.queued(id), DialinResult.ask(DialinResult.Kind.PIN),
+                DialinResult.refused("unknown-caller"))) {
+            AgiScripts r = registry(routed, answer);
+            commands.addAll(RouteScriptTest.run(r.find("dialin"), DialinScriptTest.dialin("access=5000", "1001")).commands);
+        }
+        Set<String> set = new LinkedHashSet<>();
+        for (String c : commands) {
+            Matcher m = SET_VAR.matcher(c);
+            assertThat(m.find()).as(c).isTrue();
+            // HUIBO_DIAL_<n> is one variable family: the dialplan reads it as HUIBO_DIAL_${HUIBO_TRY}
+            set.add(m.group(1).matches("HUIBO_DIAL_[1-9][0-9]*") ? "HUIBO_DIAL_1" : m.group(1));
+        }
+        return set;
     }
 
     @Test
     void everyVariableHuiboSetsIsReadOrDocumented() throws IOException {
-        // what the route script really sends, routed and refused
-        String id = CallbackIds.next();
-        Callback cb = RouteScriptTest.callback(id, "+4930111111", "200", CallState.DIALING, 1);
-        RouteScript script = new RouteScript(
-                new StaticRouter(DialTemplate.parse("PJSIP/{number}@trunk"), DialTemplate.parse("PJSIP/{number}@trunk")),
-                x -> Future.succeededFuture(Optional.of(cb)), 30);
-        Set<String> set = new LinkedHashSet<>();
-        for (AgiRequest req : List.of(RouteScriptTest.request("a", id, "1"), RouteScriptTest.request("b", id, "1"),
-                RouteScriptTest.request("a", id, "7"))) {
-            FakeSession s = new FakeSession(req);
-            script.run(s);
-            for (String c : s.commands) {
-                Matcher m = SET_VAR.matcher(c);
-                assertThat(m.find()).as(c).isTrue();
-                set.add(m.group(1));
-            }
-        }
-        assertThat(set).containsExactlyInAnyOrderElementsOf(RouteScript.VARIABLES);
+        Set<String> set = variablesHuiboSets();
+        Set<String> declared = new LinkedHashSet<>();
+        declared.addAll(RouteScript.VARIABLES);
+        declared.addAll(ReportScript.VARIABLES);
+        declared.addAll(DialinScript.VARIABLES);
+        assertThat(set).as("what the scripts really send is what they declare").hasSameElementsAs(declared);
 
         Set<String> read = new LinkedHashSet<>();
         StringBuilder comments = new StringBuilder();
@@ -109,16 +171,27 @@ class DialplanConsistencyTest {
             }
             comments.append(l.comment()).append('\n');
         }
+        if (lines().stream().anyMatch(l -> l.code().contains("${HUIBO_DIAL_${HUIBO_TRY}}"))) {
+            read.add("HUIBO_DIAL_1"); // the dialplan reads HUIBO_DIAL_<n> through ${HUIBO_TRY}
+        }
         String readme = Files.readString(README);
         for (String v : set) {
             boolean used = read.contains(v);
             boolean documented = comments.toString().contains(v) && readme.contains(v);
             assertThat(used || documented).as("%s is neither read by the dialplan nor documented", v).isTrue();
         }
-        assertThat(read).as("variables the dialplan reads").contains("HUIBO_DIAL", "HUIBO_RING_TIMEOUT");
-        // whatever else the dialplan reads comes from the Originate or from Asterisk, and is documented
+        assertThat(read).as("variables the dialplan reads").contains("HUIBO_DIAL_1", "HUIBO_DIAL_COUNT",
+                "HUIBO_RING_TIMEOUT", "HUIBO_COLLECT", "HUIBO_NEXT", "HUIBO_RESULT");
+        // variables the dialplan assigns itself: Set(X=...), Read(X,...)
+        Set<String> local = new LinkedHashSet<>();
+        Matcher assign = Pattern.compile("(?:Set|Read)\\(([A-Z0-9_]+)[=,]").matcher(
+                String.join("\n", lines().stream().map(Line::code).toList()));
+        while (assign.find()) {
+            local.add(assign.group(1));
+        }
+        assertThat(local).contains("HUIBO_TRY", "HUIBO_DEST", "HUIBO_DIGIT", "HUIBO_PIN");
         for (String v : read) {
-            if (!set.contains(v) && !v.equals("DIALSTATUS")) {
+            if (!set.contains(v) && !FROM_ASTERISK.contains(v) && !local.contains(v)) {
                 assertThat(comments.toString()).as("%s documented in huibo.conf", v).contains(v);
                 assertThat(readme).as("%s documented in README", v).contains(v);
             }

@@ -6,7 +6,7 @@ import io.huibo.domain.CallState;
 import io.huibo.domain.Callback;
 import io.huibo.domain.CallbackIds;
 import io.huibo.routing.DialTemplate;
-import io.huibo.routing.StaticRouter;
+import io.huibo.routing.StaticRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -459,8 +459,11 @@ class FastAgiServerIT {
             return p.future();
         };
         AgiScripts registry = AgiScripts.forHuibo(
-                new StaticRouter(DialTemplate.parse("PJSIP/{number}@trunk"), DialTemplate.parse("PJSIP/{number}@agents")),
-                lookup, 30);
+                new StaticRoutes(List.of(DialTemplate.parse("PJSIP/{number}@trunk")),
+                        List.of(DialTemplate.parse("PJSIP/{number}@agents"))),
+                lookup, (id, d) -> Future.failedFuture(new AssertionError("no destination is keyed in here")),
+                t -> Future.succeededFuture(), new RouteHandouts(), DialplanConsistencyTest.noDialin(), 30,
+                java.time.Clock.systemUTC());
         FastAgiServer load = new FastAgiServer(vertx, "127.0.0.1", 0, AgiAllowlist.of(List.of(), true),
                 Duration.ofSeconds(10), registry);
         int p = load.start().await(5, TimeUnit.SECONDS);
@@ -491,8 +494,8 @@ class FastAgiServerIT {
                         sock.write("200 result=1\n");
                     }));
                     sock.closeHandler(v -> {
-                        List<String> expected = List.of("SET VARIABLE HUIBO_DIAL \"" + expectedDial + "\"",
-                                "SET VARIABLE HUIBO_RING_TIMEOUT \"30\"");
+                        List<String> expected = List.of("SET VARIABLE HUIBO_DIAL_1 \"" + expectedDial + "\"",
+                                "SET VARIABLE HUIBO_DIAL_COUNT \"1\"", "SET VARIABLE HUIBO_RING_TIMEOUT \"30\"");
                         if (!got.equals(expected)) {
                             wrong.add(id + ": " + got);
                         }

@@ -83,6 +83,15 @@ class OutcomeClassifierTest {
     }
 
     @Test
+    void legAThatDidNotConfirmIsNoAnswerOnA() {
+        // the dialplan's Hangup(19) after "press 1 to be connected" got no 1
+        Classification c = OutcomeClassifier.classify(answered(null, null, 19));
+        assertThat(c.outcome()).isEqualTo(Outcome.NO_ANSWER);
+        assertThat(c.failedLeg()).isEqualTo(Leg.A);
+        assertThat(c.hangupCause()).isEqualTo(19);
+    }
+
+    @Test
     void legBDialBeganWithoutDialEndFallsBackToItsCause() {
         Facts f = new Facts(4, true, null, null, true, null, 17, 17);
         assertThat(OutcomeClassifier.classify(f).outcome()).isEqualTo(Outcome.BUSY);

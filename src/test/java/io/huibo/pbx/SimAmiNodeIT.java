@@ -147,9 +147,15 @@ class SimAmiNodeIT {
             if (route == null) {
                 return;
             }
-            String number = env.getOrDefault("agi_network_script", "").endsWith("leg=b") ? route[1] : route[0];
-            for (String cmd : List.of("SET VARIABLE HUIBO_DIAL \"PJSIP/" + number + "@trunk\"",
-                    "SET VARIABLE HUIBO_RING_TIMEOUT \"5\"")) {
+            String script = env.getOrDefault("agi_network_script", "");
+            String number = script.endsWith("leg=b") ? route[1] : route[0];
+            // the dialplan's contract: route answers a failover list, report whether to fail over
+            List<String> commands = script.startsWith("report")
+                    ? List.of("SET VARIABLE HUIBO_NEXT \"0\"")
+                    : List.of("SET VARIABLE HUIBO_DIAL_COUNT \"1\"",
+                            "SET VARIABLE HUIBO_DIAL_1 \"PJSIP/" + number + "@trunk\"",
+                            "SET VARIABLE HUIBO_RING_TIMEOUT \"5\"");
+            for (String cmd : commands) {
                 out.write((cmd + "\n").getBytes(StandardCharsets.UTF_8));
                 out.flush();
                 if (in.readLine() == null) {

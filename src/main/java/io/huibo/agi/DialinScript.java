@@ -1,0 +1,86 @@
+package io.huibo.agi;
+
+import io.huibo.service.DialinHook;
+import io.huibo.service.DialinResult;
+import io.vertx.core.Future;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code dialin} script of the [huibo-dialin] context: {@code dialin?access=<exten>} when a
+ * caller dials an access number, then {@code &step=pin,<pin>} and
+ * {@code &step=destination,<digits>,<pin>} as the dialplan collects digits. The caller is the
+ * channel's caller ID ({@code agi_callerid}); the decisions are {@link DialinHook}'s, this class only
+ * speaks the protocol: {@code HUIBO_RESULT} = queued | pin | collect | refused, and on a refusal
+ * {@code HUIBO_ERROR} with the reason (not read by the dialplan; seen in VarSet events and logs).
+ */
+public final class DialinScript implements AgiScript {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DialinScript.class);
+
+    public static final String NAME = "dialin";
+    public static final String VAR_RESULT = "HUIBO_RESULT";
+    public static final String VAR_ERROR = RouteScript.VAR_ERROR;
+    public static final List<String> VARIABLES = List.of(VAR_RESULT, VAR_ERROR);
+
+    private final DialinHook hook;
+    private final Map<DialinResult.Kind, LongAdder> counts = new EnumMap<>(DialinResult.Kind.class);
+
+    public DialinScript(DialinHook hook) {
+        this.hook = Objects.requireNonNull(hook, "hook");
+        for (DialinResult.Kind k : DialinResult.Kind.values()) {
+            counts.put(k, new LongAdder());
+        }
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    public long count(DialinResult.Kind kind) {
+        return counts.get(kind).sum();
+    }
+
+    @Override
+    public Future<Void> run(AgiSession session) {
+        AgiRequest req = session.request();
+        String caller = req.get("agi_callerid");
+        String step = req.param("step");
+        Future<DialinResult> decided;
+        try {
+            if (step == null || step.isEmpty()) {
+                decided = hook.call(caller);
+            } else if (step.equals("pin")) {
+                decided = hook.pin(caller, req.arg(1));
+            } else if (step.equals("destination")) {
+                decided = hook.destination(caller, req.arg(1), req.arg(2));
+            } else {
+                decided = Future.succeededFuture(DialinResult.refused("bad-step"));
+            }
+        } catch (RuntimeException e) {
+            decided = Future.failedFuture(e);
+        }
+        return decided.transform(ar -> {
+            DialinResult r;
+            if (ar.failed() || ar.result() == null) {
+                LOG.warn("dialin: the hook failed for channel {}: {}", AgiCommands.printable(req.channel()),
+                        ar.failed() ? ar.cause().toString() : "no result");
+                r = DialinResult.refused("hook-failed");
+            } else {
+                r = ar.result();
+            }
+            counts.get(r.kind()).increment();
+            Future<Void> set = session.setVariable(VAR_RESULT, r.kind().wire());
+            if (r.kind() == DialinResult.Kind.REFUSED && r.reason() != null) {
+                set = set.compose(v -> session.setVariable(VAR_ERROR, r.reason()));
+            }
+            return set;
+        });
+    }
+}

@@ -1,0 +1,824 @@
+package io.huibo.bench;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code huibo loadgen suite}: runs every benchmark of issue 5 against real processes (Huibo, the
+ * simulator, asterisk-java's DefaultAgiServer, the load generator), the real Redis and MariaDB,
+ * samples each process's CPU (utime+stime from /proc) at the edges of every measured window, prints
+ * the table and writes docs/benchmarks.md. {@code --smoke} runs the same steps in a few seconds each,
+ * for the test suite. Everything it starts it stops; the bench database and Redis keys are dropped.
+ */
+@Command(name = "suite", description = "Run all benchmarks (scripts/bench).")
+public final class BenchSuite implements Callable<Integer> {
+
+    @Option(names = "--jar", description = "huibo.jar to start processes from (default: the running one)")
+    Path jar;
+    @Option(names = "--out", description = "markdown report to write (e.g. docs/benchmarks.md)")
+    Path out;
+    @Option(names = "--jmh-json", description = "JMH results (-rf json) to include")
+    Path jmhJson;
+    @Option(names = "--command", defaultValue = "scripts/bench", description = "the command line to record")
+    String command;
+    @Option(names = "--smoke", description = "tiny sizes: check that every benchmark runs")
+    boolean smoke;
+    @Option(names = "--only", split = ",", description = "subset: accept,agi,dispatch,footprint,queue")
+    List<String> only;
+
+    /** One line of the result table; pass is null for figures without a target. */
+    public record Row(String bench, String figure, String value, String target, Boolean pass) {
+    }
+
+    private final List<Row> rows = new ArrayList<>();
+    private final List<String> cpu = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+    private final List<Proc> procs = new CopyOnWriteArrayList<>();
+    // HTTP/1.1: the JDK client's default h2c upgrade breaks on the simulator's large /calls answer
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final String dbPassword = env("HUIBO_DB_PASSWORD", "huibo-dev-password");
+    private final String dbUser = env("HUIBO_DB_USER", "huibo");
+    private final String redisUri = env("HUIBO_REDIS_URI", "redis://127.0.0.1:6379");
+    private final String dbName = "huibo_bench_" + rnd();
+    private final String prefix = "bench" + rnd();
+    private final String token = "bench-token-" + UUID.randomUUID();
+    private final String simSecret = "bench-" + rnd();
+    private Path dir;
+    private Proc huibo;
+    private Proc sim;
+    private int httpPort;
+    private int agiPort;
+    private int simControl;
+    private Map<String, String> huiboEnv;
+
+    public List<Row> rows() {
+        return rows;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        long t0 = System.nanoTime();
+        dir = Files.createTempDirectory("huibo-bench");
+        if (jar == null) {
+            jar = Path.of(BenchSuite.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        }
+        try {
+            if (want("accept") || want("agi") || want("dispatch") || want("footprint")) {
+                startStack();
+            }
+            if (want("accept")) {
+                guard("durable accept", this::accept);
+            }
+            if (want("agi")) {
+                guard("FastAGI", this::agi);
+            }
+            if (want("dispatch")) {
+                guard("dispatch", this::dispatch);
+            }
+            if (want("footprint")) {
+                guard("footprint", this::footprint);
+            }
+            stopAll();
+            if (want("queue")) {
+                guard("queue scale", this::queueScale);
+            }
+            if (jmhJson != null && Files.exists(jmhJson)) {
+                guard("JMH", this::jmh);
+            }
+        } finally {
+            stopAll();
+            dropDatabase();
+        }
+        double minutes = (System.nanoTime() - t0) / 60e9;
+        String table = table();
+        System.out.println();
+        System.out.println(table);
+        System.out.println(String.join("\n", cpu));
+        System.out.printf(Locale.ROOT, "%nsuite took %.1f min%n", minutes);
+        if (out != null) {
+            writeReport(table, minutes);
+            System.out.println("wrote " + out);
+        }
+        return rows.stream().anyMatch(r -> r.bench().equals("error")) ? 1 : 0;
+    }
+
+    private boolean want(String b) {
+        return only == null || only.isEmpty() || only.contains(b);
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private void guard(String name, Step s) {
+        System.out.println("== " + name);
+        try {
+            s.run();
+        } catch (Exception | AssertionError e) {
+            e.printStackTrace();
+            rows.add(new Row("error", name, String.valueOf(e), "runs", false));
+        }
+    }
+
+    // ------------------------------------------------------------------ stack
+
+    private void startStack() throws Exception {
+        int nodes = 10;
+        int channels = smoke ? 300 : 1100;
+        int base = freePortRange(nodes);
+        simControl = freePort();
+        Path scenario = dir.resolve("scenario.yaml");
+        // 01/02: calls that end at once (dispatch); 03/04: calls that stay up (footprint)
+        Files.writeString(scenario, """
+                numbers:
+                  "+4930000001": {outcomes: [answer], answerAfter: 5ms, talk: 10ms}
+                  "+4930000002": {outcomes: [answer], answerAfter: 5ms, talk: 10ms}
+                  "+4930000003": {outcomes: [answer], answerAfter: 5ms, talk: 20m}
+                  "+4930000004": {outcomes: [answer], answerAfter: 5ms, talk: 20m}
+                """);
+        sim = start("sim", List.of("-Xmx1g"), List.of("sim", "--nodes", "" + nodes, "--base-port", "" + base,
+                "--secret", simSecret, "--channels", "" + channels, "--scenario", scenario.toString(),
+                "--control-port", "" + simControl), Map.of(), "sim ready", null);
+        httpPort = freePort();
+        agiPort = freePort();
+        huiboEnv = new HashMap<>();
+        huiboEnv.put("HUIBO_HTTP_HOST", "127.0.0.1");
+        huiboEnv.put("HUIBO_HTTP_PORT", "" + httpPort);
+        huiboEnv.put("HUIBO_AGI_HOST", "127.0.0.1");
+        huiboEnv.put("HUIBO_AGI_PORT", "" + agiPort);
+        huiboEnv.put("HUIBO_REDIS_URI", redisUri);
+        huiboEnv.put("HUIBO_REDIS_KEY_PREFIX", prefix);
+        huiboEnv.put("HUIBO_DB_URL", "jdbc:mariadb://127.0.0.1:3306/" + dbName);
+        huiboEnv.put("HUIBO_DB_USER", dbUser);
+        huiboEnv.put("HUIBO_DB_PASSWORD", dbPassword);
+        huiboEnv.put("HUIBO_API_TOKEN", token);
+        huiboEnv.put("HUIBO_DISPATCH_POLL_INTERVAL", "10ms");
+        huiboEnv.put("HUIBO_LOG_LEVEL", "WARN");
+        StringBuilder n = new StringBuilder();
+        for (int i = 0; i < nodes; i++) {
+            n.append(i == 0 ? "" : ",").append("sim").append(i + 1).append("=huibo:").append(simSecret)
+                    .append("@127.0.0.1:").append(base + i).append('/').append(channels);
+        }
+        huiboEnv.put("HUIBO_NODES", n.toString());
+        huibo = start("huibo", huiboJvm(), List.of("serve"), huiboEnv, "huibo ready", null);
+        notes.add("Huibo JVM: `" + String.join(" ", huiboJvm()) + "`; HUIBO_DISPATCH_POLL_INTERVAL=10ms, "
+                + "10 simulated nodes with " + channels + " channels each, every other setting at its default.");
+    }
+
+    private static List<String> huiboJvm() {
+        return List.of("-Xms64m", "-Xmx192m");
+    }
+
+    // ------------------------------------------------------------------ 1. durable accept
+
+    private void accept() throws Exception {
+        String d = smoke ? "2s" : "15s";
+        LoadRun r = loadgen("accept", List.of("http", "--port", "" + httpPort, "--token", token,
+                "--connections", "64", "--warmup", smoke ? "1s" : "3s", "--duration", d), List.of(huibo));
+        LoadRun c = loadgen("mariadb ceiling", List.of("db-ceiling", "--db-url",
+                "jdbc:mariadb://127.0.0.1:3306/" + dbName, "--db-user", dbUser, "--duration", smoke ? "2s" : "8s"),
+                List.of());
+        JsonObject a = r.result;
+        rows.add(new Row("durable accept", "POST /v1/callbacks -> 202, 64 clients: rate",
+                fmt(a.getDouble("rate")) + "/s", ">= 10,000/s", a.getDouble("rate") >= 10_000));
+        rows.add(new Row("durable accept", "p50 / p99", ms(a.getDouble("p50")) + " / " + ms(a.getDouble("p99")),
+                "p99 <= 25 ms", a.getDouble("p99") <= 25));
+        rows.add(new Row("durable accept", "errors (non-202 or failed)", "" + a.getLong("errors"), "0",
+                a.getLong("errors") == 0));
+        rows.add(new Row("durable accept", "MariaDB raw batched INSERT (500 rows/commit, 1 connection): ceiling",
+                fmt(c.result.getDouble("rate")) + " rows/s", "(ceiling)", null));
+    }
+
+    // ------------------------------------------------------------------ 3. FastAGI
+
+    private void agi() throws Exception {
+        String id = submitOne("+4930000001", "+4930000002", Instant.now().plus(Duration.ofDays(2)));
+        try (Connection c = db(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE callbacks SET state = 'dialing', attempts = 1 WHERE id = ?")) {
+            ps.setString(1, id);
+            if (ps.executeUpdate() != 1) {
+                throw new IllegalStateException("could not prepare the AGI callback");
+            }
+        }
+        int c1 = smoke ? 50 : 1000;
+        int c2 = smoke ? 100 : 2000;
+        String warm = smoke ? "1s" : "3s";
+        String dur = smoke ? "2s" : "10s";
+        Map<String, JsonObject> res = new LinkedHashMap<>();
+        Map<String, Double> cpuPerDecision = new HashMap<>();
+        double[] rss = {0};
+        for (int clients : new int[] {c1, c2}) {
+            LoadRun r = loadgenSampling("agi huibo C=" + clients, agiArgs(agiPort, clients, id, warm, dur),
+                    List.of(huibo), clients == c2 ? rss : null);
+            res.put("huibo" + clients, r.result);
+            cpuPerDecision.put("huibo" + clients, r.cpuSeconds("huibo") / Math.max(1, r.result.getLong("sessions")));
+        }
+        int basePort = freePort();
+        Proc baseline = start("agi-baseline", huiboJvm(), List.of("agi-baseline", "--port", "" + basePort),
+                huiboEnv, "agi-baseline ready", null);
+        for (int clients : new int[] {c1, c2}) {
+            LoadRun r = loadgen("agi asterisk-java C=" + clients, agiArgs(basePort, clients, id, warm, dur),
+                    List.of(baseline));
+            res.put("base" + clients, r.result);
+            cpuPerDecision.put("base" + clients, r.cpuSeconds("agi-baseline")
+                    / Math.max(1, r.result.getLong("sessions")));
+        }
+        stop(baseline);
+        JsonObject h1 = res.get("huibo" + c1);
+        JsonObject b1 = res.get("base" + c1);
+        double ratio = h1.getDouble("rate") / Math.max(1e-9, b1.getDouble("rate"));
+        rows.add(new Row("FastAGI", "C=" + c1 + " sessions/s: Huibo vs DefaultAgiServer",
+                fmt(h1.getDouble("rate")) + " vs " + fmt(b1.getDouble("rate")) + " (" + String.format(Locale.ROOT, "%.2fx", ratio) + ")",
+                ">= 1.5x", ratio >= 1.5));
+        double cpuH = cpuPerDecision.get("huibo" + c1) * 1e6;
+        double cpuB = cpuPerDecision.get("base" + c1) * 1e6;
+        rows.add(new Row("FastAGI", "C=" + c1 + " server CPU per decision: Huibo vs DefaultAgiServer",
+                fmt(cpuH) + " us vs " + fmt(cpuB) + " us", "<= 0.5x", cpuH <= 0.5 * cpuB));
+        rows.add(new Row("FastAGI", "C=" + c1 + " p99 Huibo (DefaultAgiServer)",
+                ms(h1.getDouble("p99")) + " (" + ms(b1.getDouble("p99")) + ")", "<= 200 ms", h1.getDouble("p99") <= 200));
+        for (int clients : new int[] {c1, c2}) {
+            JsonObject h = res.get("huibo" + clients);
+            JsonObject b = res.get("base" + clients);
+            long bad = h.getLong("refused") + h.getLong("reset") + h.getLong("unanswered");
+            rows.add(new Row("FastAGI", "C=" + clients + " refused/reset/unanswered: Huibo (DefaultAgiServer)",
+                    h.getLong("refused") + "/" + h.getLong("reset") + "/" + h.getLong("unanswered") + " ("
+                            + b.getLong("refused") + "/" + b.getLong("reset") + "/" + b.getLong("unanswered") + ")",
+                    "0 for Huibo", bad == 0));
+        }
+        JsonObject h2 = res.get("huibo" + c2);
+        JsonObject b2 = res.get("base" + c2);
+        rows.add(new Row("FastAGI", "C=" + c2 + " sessions/s, p99: Huibo (DefaultAgiServer)",
+                fmt(h2.getDouble("rate")) + ", " + ms(h2.getDouble("p99")) + " (" + fmt(b2.getDouble("rate")) + ", "
+                        + ms(b2.getDouble("p99")) + ")", "(info)", null));
+        rows.add(new Row("FastAGI", "Huibo RSS at C=" + c2 + " (max sampled)", fmt(rss[0]) + " MiB", "<= 256 MiB",
+                rss[0] > 0 && rss[0] <= 256));
+        // asterisk-java adds SET VARIABLE AJ_AGISTATUS of its own at the end of every session
+        java.util.TreeSet<String> dh = new java.util.TreeSet<>(h1.getJsonObject("decisions").fieldNames());
+        java.util.TreeSet<String> db = new java.util.TreeSet<>(b1.getJsonObject("decisions").fieldNames());
+        db.removeIf(k -> k.startsWith("AJ_"));
+        rows.add(new Row("FastAGI", "same decision from both servers (variables set)", dh + " / " + db,
+                "equal", dh.equals(db)));
+    }
+
+    private List<String> agiArgs(int port, int clients, String id, String warm, String dur) {
+        return List.of("agi", "--port", "" + port, "--clients", "" + clients, "--callback-id", id,
+                "--warmup", warm, "--duration", dur);
+    }
+
+    // ------------------------------------------------------------------ 2. dispatch
+
+    private void dispatch() throws Exception {
+        double rate = smoke ? 100 : 1000;
+        int seconds = smoke ? 2 : 15;
+        long count = (long) (rate * seconds);
+        long lead = smoke ? 5000 : 9000;
+        long atStart = System.currentTimeMillis() + lead;
+        Path ids = dir.resolve("dispatch-ids.csv");
+        loadgen("dispatch: submit " + count, List.of("http", "--port", "" + httpPort, "--token", token,
+                "--connections", "64", "--count", "" + count, "--at-start", "" + atStart, "--at-rate", "" + rate,
+                "--ids-out", ids.toString()), List.of(huibo));
+        Map<String, Long> due = new HashMap<>();
+        for (String l : Files.readAllLines(ids)) {
+            String[] p = l.split(",");
+            due.put(p[0], Long.parseLong(p[1]));
+        }
+        long late = System.currentTimeMillis() - atStart;
+        if (late > 0) {
+            notes.add("dispatch: submitting took " + late + " ms past the first due time");
+        }
+        sleepUntil(atStart);
+        Map<String, Long> before = sample(List.of(huibo, sim));
+        long w0 = System.nanoTime();
+        sleepUntil(atStart + seconds * 1000L);
+        Map<String, Long> after = sample(List.of(huibo, sim));
+        double secs = (System.nanoTime() - w0) / 1e9;
+        cpuLine("dispatch " + count + " callbacks due over " + seconds + " s", before, after, secs);
+        // let the tail drain, then read every Originate the nodes received
+        long deadline = System.currentTimeMillis() + (smoke ? 15_000 : 30_000);
+        List<Long> lags = new ArrayList<>();
+        long first = Long.MAX_VALUE;
+        long last = 0;
+        while (true) {
+            JsonArray calls = new JsonArray(get("http://127.0.0.1:" + simControl + "/calls").body());
+            lags.clear();
+            first = Long.MAX_VALUE;
+            last = 0;
+            for (int i = 0; i < calls.size(); i++) {
+                JsonObject c = calls.getJsonObject(i);
+                Long d = due.get(c.getString("callbackId"));
+                Object attempt = c.getValue("attempt");
+                if (d == null || attempt == null || !"1".equals(String.valueOf(attempt))
+                        || c.getValue("startedAt") == null) {
+                    continue;
+                }
+                long s = Instant.parse(String.valueOf(c.getValue("startedAt"))).toEpochMilli();
+                lags.add(s - d);
+                first = Math.min(first, s);
+                last = Math.max(last, s);
+            }
+            if (lags.size() >= due.size() || System.currentTimeMillis() > deadline) {
+                break;
+            }
+            Thread.sleep(1000);
+        }
+        lags.sort(Long::compare);
+        double span = Math.max(1, last - first) / 1000.0;
+        double originates = lags.size() / span;
+        long p50 = lags.isEmpty() ? -1 : lags.get((int) Math.ceil(0.50 * lags.size()) - 1);
+        long p99 = lags.isEmpty() ? -1 : lags.get((int) Math.ceil(0.99 * lags.size()) - 1);
+        long max = lags.isEmpty() ? -1 : lags.get(lags.size() - 1);
+        rows.add(new Row("dispatch", "originates/s sustained, 10 nodes (" + lags.size() + "/" + count
+                + " originated, offered " + fmt(rate) + "/s)", fmt(originates) + "/s", ">= 1,000/s",
+                smoke ? null : originates >= 1000 && lags.size() == count));
+        rows.add(new Row("dispatch", "due-to-Originate lag p50 / p99 / max", p50 + " / " + p99 + " / " + max + " ms",
+                "p99 <= 100 ms", p99 >= 0 && p99 <= 100));
+        // the calls end at once; wait until they have so the footprint starts from zero
+        waitActive(0, Duration.ofSeconds(30));
+    }
+
+    // ------------------------------------------------------------------ 5. footprint
+
+    private void footprint() throws Exception {
+        int calls = smoke ? 200 : 10_000;
+        long atStart = System.currentTimeMillis();
+        Map<String, Long> before = sample(List.of(huibo, sim));
+        long w0 = System.nanoTime();
+        loadgen("footprint: submit " + calls, List.of("http", "--port", "" + httpPort, "--token", token,
+                "--connections", "64", "--count", "" + calls, "--number", "+4930000003", "--destination",
+                "+4930000004", "--at-start", "" + atStart, "--at-rate", "1000000"), List.of(huibo, sim));
+        int reached = waitActive(calls, Duration.ofSeconds(smoke ? 30 : 120));
+        Map<String, Long> after = sample(List.of(huibo, sim));
+        cpuLine("footprint: submit and dial " + calls + " long calls", before, after, (System.nanoTime() - w0) / 1e9);
+        double rss = 0;
+        for (int i = 0; i < 6; i++) {
+            rss = Math.max(rss, Stats.rssMiB(huibo.pid()));
+            Thread.sleep(500);
+        }
+        rows.add(new Row("footprint", "calls in progress (sim, all nodes)", "" + reached, "" + calls, reached >= calls));
+        rows.add(new Row("footprint", "Huibo RSS with " + reached + " calls in progress", fmt(rss) + " MiB",
+                "<= 512 MiB", rss > 0 && rss <= 512 && reached >= calls));
+    }
+
+    private int waitActive(int target, Duration timeout) throws Exception {
+        long deadline = System.currentTimeMillis() + timeout.toMillis();
+        int active;
+        do {
+            JsonArray nodes = new JsonArray(get("http://127.0.0.1:" + simControl + "/nodes").body());
+            active = 0;
+            for (int i = 0; i < nodes.size(); i++) {
+                active += nodes.getJsonObject(i).getInteger("active");
+            }
+            if (target == 0 ? active == 0 : active >= target) {
+                return active;
+            }
+            Thread.sleep(500);
+        } while (System.currentTimeMillis() < deadline);
+        return active;
+    }
+
+    // ------------------------------------------------------------------ 4. queue scale
+
+    private void queueScale() throws Exception {
+        int small = 1000;
+        int big = smoke ? 20_000 : 1_000_000;
+        LoadRun s = loadgen("queue " + small + " pending", List.of("queue", "--redis", redisUri, "--prefix",
+                prefix + "q1", "--pending", "" + small, "--samples", smoke ? "200" : "2000"), List.of());
+        LoadRun b = loadgen("queue " + big + " pending", List.of("queue", "--redis", redisUri, "--prefix",
+                prefix + "q2", "--pending", "" + big, "--samples", smoke ? "200" : "2000"), List.of());
+        JsonObject a = s.result;
+        JsonObject z = b.result;
+        double r1 = z.getDouble("claim1P50") / Math.max(1e-6, a.getDouble("claim1P50"));
+        double rb = z.getDouble("claimBatchP50") / Math.max(1e-6, a.getDouble("claimBatchP50"));
+        rows.add(new Row("queue scale", "claim 1: p50 (p99) at " + big + " vs " + small + " pending",
+                ms(z.getDouble("claim1P50")) + " (" + ms(z.getDouble("claim1P99")) + ") vs " + ms(a.getDouble("claim1P50"))
+                        + " (" + ms(a.getDouble("claim1P99")) + ") = " + String.format(Locale.ROOT, "%.2fx", r1),
+                "<= 2x", r1 <= 2));
+        rows.add(new Row("queue scale", "claim " + z.getInteger("claimBatch") + ": p50 (p99) at " + big + " vs " + small,
+                ms(z.getDouble("claimBatchP50")) + " (" + ms(z.getDouble("claimBatchP99")) + ") vs "
+                        + ms(a.getDouble("claimBatchP50")) + " (" + ms(a.getDouble("claimBatchP99")) + ") = "
+                        + String.format(Locale.ROOT, "%.2fx", rb), "<= 2x", rb <= 2));
+        rows.add(new Row("queue scale", "Redis memory per pending callback (INFO used_memory delta / " + big + ")",
+                fmt(z.getDouble("bytesPerPending")) + " B (MEMORY USAGE of the zset: "
+                        + fmt(z.getDouble("zsetBytesPerPending")) + " B)", "<= 250 B",
+                z.getDouble("bytesPerPending") <= 250));
+    }
+
+    // ------------------------------------------------------------------ JMH
+
+    private void jmh() throws IOException {
+        JsonArray a = new JsonArray(Files.readString(jmhJson));
+        for (int i = 0; i < a.size(); i++) {
+            JsonObject b = a.getJsonObject(i);
+            JsonObject m = b.getJsonObject("primaryMetric");
+            String name = b.getString("benchmark").replace("io.huibo.bench.", "");
+            rows.add(new Row("JMH", name + " (" + b.getString("mode") + ")",
+                    String.format(Locale.ROOT, "%.3f ± %.3f %s", m.getDouble("score"),
+                            m.getValue("scoreError") instanceof Number n ? n.doubleValue() : 0.0, m.getString("scoreUnit")),
+                    "(hot path)", null));
+        }
+    }
+
+    // ------------------------------------------------------------------ processes
+
+    final class Proc {
+        final String name;
+        final Process process;
+        final List<String> output = new CopyOnWriteArrayList<>();
+
+        Proc(String name, Process process) {
+            this.name = name;
+            this.process = process;
+        }
+
+        long pid() {
+            return process.pid();
+        }
+    }
+
+    private Proc start(String name, List<String> jvm, List<String> args, Map<String, String> env, String ready,
+                       Consumer<String> lines) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvm);
+        cmd.add("-jar");
+        cmd.add(jar.toAbsolutePath().toString());
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Proc p = new Proc(name, pb.start());
+        procs.add(p);
+        CountDownLatch ok = new CountDownLatch(1);
+        Thread pump = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.process.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    if (p.output.size() < 5000) {
+                        p.output.add(line);
+                    }
+                    if (lines != null) {
+                        lines.accept(line);
+                    }
+                    if (ready != null && line.contains(ready)) {
+                        ok.countDown();
+                    }
+                }
+            } catch (IOException ignored) {
+                // gone
+            }
+            ok.countDown();
+        }, name + "-out");
+        pump.setDaemon(true);
+        pump.start();
+        if (ready != null && (!ok.await(90, TimeUnit.SECONDS) || !p.process.isAlive())) {
+            stop(p);
+            throw new IllegalStateException(name + " did not start:\n" + tail(p));
+        }
+        return p;
+    }
+
+    /** A finished load generator run with the CPU every observed process used in its window. */
+    final class LoadRun {
+        JsonObject result;
+        Map<String, Long> before;
+        Map<String, Long> after;
+        double windowSeconds;
+
+        double cpuSeconds(String name) {
+            Long a = after == null ? null : after.get(name);
+            Long b = before == null ? null : before.get(name);
+            return a == null || b == null || a < 0 || b < 0 ? 0 : (a - b) / Stats.TICKS_PER_SECOND;
+        }
+    }
+
+    private LoadRun loadgen(String label, List<String> args, List<Proc> observed) throws Exception {
+        return loadgenSampling(label, args, observed, null);
+    }
+
+    private LoadRun loadgenSampling(String label, List<String> args, List<Proc> observed, double[] maxRss)
+            throws Exception {
+        System.out.println("-- " + label);
+        LoadRun run = new LoadRun();
+        long[] w = new long[2];
+        Proc[] self = new Proc[1];
+        CountDownLatch started = new CountDownLatch(1);
+        List<String> full = new ArrayList<>(List.of("loadgen"));
+        full.addAll(args);
+        Proc p = start("loadgen", List.of("-Xmx512m"), full, Map.of("HUIBO_DB_PASSWORD", dbPassword), null, line -> {
+            try {
+                started.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            List<Proc> all = new ArrayList<>(observed);
+            all.add(self[0]);
+            if (line.startsWith("WINDOW START") && run.before == null) {
+                run.before = sample(all);
+                w[0] = System.nanoTime();
+            } else if (line.startsWith("WINDOW END")) {
+                run.after = sample(all);
+                w[1] = System.nanoTime();
+            } else if (line.startsWith("RESULT ")) {
+                run.result = new JsonObject(line.substring(7));
+            }
+        });
+        self[0] = p;
+        started.countDown();
+        long deadline = System.currentTimeMillis() + TimeUnit.MINUTES.toMillis(5);
+        while (p.process.isAlive() && System.currentTimeMillis() < deadline) {
+            if (maxRss != null && run.before != null && run.after == null) {
+                for (Proc o : observed) {
+                    maxRss[0] = Math.max(maxRss[0], Stats.rssMiB(o.pid()));
+                }
+            }
+            p.process.waitFor(200, TimeUnit.MILLISECONDS);
+        }
+        if (p.process.isAlive()) {
+            stop(p);
+        }
+        Thread.sleep(100); // the output pump reads the last lines
+        procs.remove(p);
+        if (run.result == null) {
+            throw new IllegalStateException(label + ": the load generator gave no result:\n" + tail(p));
+        }
+        run.windowSeconds = (w[1] - w[0]) / 1e9;
+        if (run.before != null && run.after != null) {
+            cpuLine(label, run.before, run.after, run.windowSeconds);
+        }
+        System.out.println("   " + run.result.encode());
+        return run;
+    }
+
+    /** CPU ticks of the given processes plus MariaDB and Redis, by name. */
+    private Map<String, Long> sample(List<Proc> ps) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (Proc p : ps) {
+            if (p != null) {
+                m.put(p.name, Stats.cpuTicks(p.pid()));
+            }
+        }
+        for (Map.Entry<String, Long> e : services().entrySet()) {
+            m.put(e.getKey(), Stats.cpuTicks(e.getValue()));
+        }
+        return m;
+    }
+
+    private Map<String, Long> servicePids;
+
+    private Map<String, Long> services() {
+        if (servicePids == null) {
+            servicePids = new LinkedHashMap<>();
+            try (var dirs = Files.list(Path.of("/proc"))) {
+                dirs.filter(d -> d.getFileName().toString().matches("[0-9]+")).forEach(d -> {
+                    try {
+                        String comm = Files.readString(d.resolve("comm")).trim();
+                        if (comm.equals("mariadbd") || comm.equals("mysqld")) {
+                            servicePids.put("mariadb", Long.parseLong(d.getFileName().toString()));
+                        } else if (comm.startsWith("redis-server")) {
+                            servicePids.put("redis", Long.parseLong(d.getFileName().toString()));
+                        }
+                    } catch (IOException | RuntimeException ignored) {
+                        // raced with an exiting process
+                    }
+                });
+            } catch (IOException ignored) {
+                // no /proc: no service CPU
+            }
+        }
+        return servicePids;
+    }
+
+    private void cpuLine(String label, Map<String, Long> before, Map<String, Long> after, double secs) {
+        StringBuilder sb = new StringBuilder("| ").append(label).append(" | ")
+                .append(String.format(Locale.ROOT, "%.1f s", secs)).append(" |");
+        for (Map.Entry<String, Long> e : after.entrySet()) {
+            Long b = before.get(e.getKey());
+            if (b == null || b < 0 || e.getValue() < 0) {
+                continue;
+            }
+            double s = (e.getValue() - b) / Stats.TICKS_PER_SECOND;
+            sb.append(String.format(Locale.ROOT, " %s %.2f s (%.0f%%)", e.getKey(), s, 100 * s / Math.max(1e-9, secs)))
+                    .append(';');
+        }
+        sb.append(" |");
+        cpu.add(sb.toString());
+    }
+
+    private void stop(Proc p) {
+        if (p == null) {
+            return;
+        }
+        p.process.destroy();
+        try {
+            if (!p.process.waitFor(15, TimeUnit.SECONDS)) {
+                p.process.destroyForcibly();
+                p.process.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            p.process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        procs.remove(p);
+    }
+
+    private void stopAll() {
+        for (Proc p : List.copyOf(procs)) {
+            stop(p);
+        }
+        huibo = null;
+        sim = null;
+    }
+
+    private static String tail(Proc p) {
+        List<String> o = p.output;
+        return String.join("\n", o.subList(Math.max(0, o.size() - 40), o.size()));
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private String submitOne(String number, String destination, Instant at) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/v1/callbacks"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("number", number)
+                        .put("destination", destination).put("at", at.toString()).encode()))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 202) {
+            throw new IllegalStateException("submit: " + r.statusCode() + " " + r.body());
+        }
+        return new JsonObject(r.body()).getString("id");
+    }
+
+    private HttpResponse<String> get(String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private Connection db() throws Exception {
+        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:3306/" + dbName, dbUser, dbPassword);
+    }
+
+    private void dropDatabase() {
+        try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:3306/", dbUser, dbPassword);
+             Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS `" + dbName + "`");
+        } catch (Exception e) {
+            System.err.println("could not drop " + dbName + ": " + e.getMessage());
+        }
+        try (var client = io.lettuce.core.RedisClient.create(redisUri); var conn = client.connect()) {
+            var keys = conn.sync().keys("{" + prefix + "*");
+            for (String k : keys) {
+                conn.sync().unlink(k);
+            }
+        } catch (RuntimeException e) {
+            System.err.println("could not clean Redis keys: " + e.getMessage());
+        }
+    }
+
+    private static void sleepUntil(long epochMillis) throws InterruptedException {
+        long d = epochMillis - System.currentTimeMillis();
+        if (d > 0) {
+            Thread.sleep(d);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static int freePortRange(int n) {
+        for (int tries = 0; tries < 200; tries++) {
+            int base = ThreadLocalRandom.current().nextInt(20000, 30000);
+            boolean ok = true;
+            for (int i = 0; i < n && ok; i++) {
+                try (ServerSocket s = new ServerSocket(base + i)) {
+                    s.setReuseAddress(true);
+                } catch (IOException e) {
+                    ok = false;
+                }
+            }
+            if (ok) {
+                return base;
+            }
+        }
+        throw new IllegalStateException("no free port range");
+    }
+
+    private static String env(String k, String d) {
+        String v = System.getenv(k);
+        return v == null || v.isBlank() ? d : v;
+    }
+
+    private static String rnd() {
+        return UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    }
+
+    private static String fmt(double d) {
+        return d >= 100 ? String.format(Locale.ROOT, "%,.0f", d) : String.format(Locale.ROOT, "%.1f", d);
+    }
+
+    private static String ms(double d) {
+        return String.format(Locale.ROOT, "%.1f ms", d);
+    }
+
+    // ------------------------------------------------------------------ report
+
+    private String table() {
+        StringBuilder sb = new StringBuilder("| benchmark | figure | result | target | pass |\n|---|---|---|---|---|\n");
+        for (Row r : rows) {
+            sb.append("| ").append(r.bench()).append(" | ").append(r.figure()).append(" | ").append(r.value())
+                    .append(" | ").append(r.target()).append(" | ")
+                    .append(r.pass() == null ? "-" : r.pass() ? "PASS" : "FAIL").append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    private void writeReport(String table, double minutes) throws Exception {
+        String keep = "";
+        if (Files.exists(out)) {
+            String old = Files.readString(out);
+            int i = old.indexOf(FINDINGS);
+            if (i >= 0) {
+                keep = old.substring(i);
+            }
+        }
+        StringBuilder md = new StringBuilder();
+        md.append("# Benchmarks\n\n");
+        md.append("Generated by `").append(command).append("` on ").append(Instant.now()).append(" (took ")
+                .append(String.format(Locale.ROOT, "%.1f", minutes)).append(" min")
+                .append(smoke ? ", SMOKE sizes: not a real run" : "").append(").\n\n");
+        md.append("## Machine\n\n");
+        md.append("- CPUs (nproc): ").append(Runtime.getRuntime().availableProcessors()).append('\n');
+        md.append("- CPU: ").append(procLine("/proc/cpuinfo", "model name")).append('\n');
+        md.append("- memory: ").append(procLine("/proc/meminfo", "MemTotal")).append('\n');
+        md.append("- JDK: ").append(System.getProperty("java.vm.name")).append(' ')
+                .append(System.getProperty("java.runtime.version")).append('\n');
+        md.append("- MariaDB and Redis: the local services on 127.0.0.1 (see `scripts/lib`), defaults\n");
+        md.append("\nEverything runs on this one machine, over loopback: Huibo, the simulator, the load generator, "
+                + "MariaDB and Redis share the same ").append(Runtime.getRuntime().availableProcessors())
+                .append(" cores, so each figure is a floor for Huibo on a machine of its own.\n\n");
+        md.append("## Results\n\n").append(table).append('\n');
+        md.append("## CPU used in each measured window\n\n");
+        md.append("utime+stime from /proc/<pid>/stat at the window's start and end; % is of one core.\n\n");
+        md.append("| run | window | CPU by process |\n|---|---|---|\n");
+        cpu.forEach(l -> md.append(l).append('\n'));
+        md.append('\n');
+        if (!notes.isEmpty()) {
+            md.append("## Setup\n\n");
+            notes.forEach(n -> md.append("- ").append(n).append('\n'));
+            md.append('\n');
+        }
+        md.append(keep.isEmpty() ? FINDINGS + "\n\n(none recorded yet)\n" : keep);
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, md.toString());
+    }
+
+    static final String FINDINGS = "## Findings and changes";
+
+    private static String procLine(String file, String key) {
+        try {
+            for (String l : Files.readAllLines(Path.of(file))) {
+                if (l.startsWith(key)) {
+                    return l.substring(l.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException ignored) {
+            // not Linux
+        }
+        return "unknown";
+    }
+}

@@ -1,0 +1,396 @@
+package io.huibo.dispatch;
+
+import io.huibo.config.NodeConfig;
+import io.huibo.pbx.AmiNode;
+import io.huibo.pbx.NodeStatus;
+import io.huibo.pbx.PbxCluster;
+import io.huibo.queue.NodeLeases;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which Asterisk nodes this instance drives. Each node has one owner at a time, through a lease in
+ * Redis ({@link NodeLeases}) with a fencing token; the owner renews it every TTL/4 and is the only
+ * instance with an AMI connection to the node. A node this instance does not own stays STANDBY: no
+ * connection at all, rather than an idle one, because an idle AMI session still receives every event
+ * of the node (Asterisk sends events to all sessions) and the owner's Originates would be reported to
+ * every instance; and a standby connection would not make a takeover much faster, since the new owner
+ * must list the live channels after taking over anyway.
+ *
+ * <p>Balance: an instance takes free nodes up to its fair share ({@link FairShare}), given the live
+ * instances (heartbeats in the same tick). One holding more than its share stops starting calls on the
+ * surplus (local drain) and gives it up once nothing runs there, so the next owner never has to adopt
+ * anything in the normal case.
+ *
+ * <p>Fencing: every attempt is marked in Redis with the node's token before its Originate
+ * ({@code CallbackQueue#markDialingOnNode}); an instance that lost a node (expired lease, a later token)
+ * cannot start a call there. A renewal that does not hold ({@code lost}) stops the node at once; a
+ * renewal that cannot reach Redis stops it once the last good renewal is 2/3 of the TTL old, before
+ * anyone else may take it.
+ *
+ * <p>Confined to the Dispatcher's event loop; {@link #view()} may be read from anywhere.
+ */
+public final class NodeOwnership {
+    private static final Logger log = LoggerFactory.getLogger(NodeOwnership.class);
+
+    /** What the dispatcher is told and asked. */
+    public interface Listener {
+        /** Attempts of this instance still set up or running on the node (they keep it from being given up). */
+        int busy(String node);
+
+        /** The node was taken away (lease lost): its attempts must be handed to the next owner. */
+        void lost(String node);
+    }
+
+    /** The configuration diff applied by {@link #reload}. */
+    public record Reload(List<String> added, List<String> removed, List<String> changed) {
+    }
+
+    private final NodeLeases leases;
+    private final PbxCluster cluster;
+    private final Function<NodeConfig, AmiNode> factory;
+    private final String me;
+    private final Duration ttl;
+    private final Clock clock;
+    private Listener listener = new Listener() {
+        @Override
+        public int busy(String node) {
+            return 0;
+        }
+
+        @Override
+        public void lost(String node) {
+        }
+    };
+
+    private final Map<String, Long> tokens = new HashMap<>();
+    private final Map<String, Instant> renewedAt = new HashMap<>();
+    /** Surplus nodes: no new calls, given up once idle. */
+    private final Set<String> handingOff = new HashSet<>();
+    /** Removed from the configuration: drained, then dropped. */
+    private final Set<String> retiring = new HashSet<>();
+    /** Changed in the configuration: the new settings take effect once the old node is gone. */
+    private final Map<String, NodeConfig> replacing = new HashMap<>();
+    private volatile Map<String, NodeLeases.View> view = Map.of();
+    private volatile int liveInstances = 1;
+    private boolean ticking;
+    private boolean stopped;
+    private boolean tookNode;
+    private volatile Context ctx;
+
+    public NodeOwnership(NodeLeases leases, PbxCluster cluster, Function<NodeConfig, AmiNode> factory, String me,
+                         Duration ttl, Clock clock) {
+        this.leases = leases;
+        this.cluster = cluster;
+        this.factory = factory;
+        this.me = me;
+        this.ttl = ttl;
+        this.clock = clock;
+    }
+
+    /** Called by the Dispatcher on its context: everything here runs there. */
+    public void bind(Context context, Listener l) {
+        this.ctx = context;
+        this.listener = l;
+    }
+
+    /** Sets the shared drain flag (every instance, whoever owns the node) and applies it here at once. */
+    public Future<Void> drain(String node, boolean draining) {
+        return leases.setDraining(node, draining).compose(v -> onLoop(() -> {
+            drainChanged(node, draining);
+            return null;
+        }));
+    }
+
+    /** {@link #reload(List)} with a fresh node list read by {@code source} (on a worker thread). */
+    public Future<Reload> reload(Vertx vertx, Supplier<List<NodeConfig>> source) {
+        return vertx.executeBlocking(source::get, false).compose(list -> onLoop(() -> reload(list)));
+    }
+
+    private <T> Future<T> onLoop(Supplier<T> work) {
+        Context caller = Vertx.currentContext();
+        Promise<T> p = Promise.promise();
+        Context c = ctx;
+        if (c == null) {
+            return Future.failedFuture(new IllegalStateException("the dispatcher is not running"));
+        }
+        c.runOnContext(v -> {
+            try {
+                T r = work.get();
+                complete(caller, p, r, null);
+            } catch (RuntimeException e) {
+                complete(caller, p, null, e);
+            }
+        });
+        return p.future();
+    }
+
+    private static <T> void complete(Context caller, Promise<T> p, T value, Throwable error) {
+        Runnable r = () -> {
+            if (error == null) {
+                p.complete(value);
+            } else {
+                p.fail(error);
+            }
+        };
+        if (caller == null) {
+            r.run();
+        } else {
+            caller.runOnContext(v -> r.run());
+        }
+    }
+
+    public String instance() {
+        return me;
+    }
+
+    public Duration tickInterval() {
+        // a quarter of the TTL: a dead owner's node is noticed at most TTL + TTL/4 after its last renewal
+        return Duration.ofMillis(Math.max(100, ttl.toMillis() / 4));
+    }
+
+    /** The fencing token of an owned node, 0 if not owned. */
+    public long token(String node) {
+        return tokens.getOrDefault(node, 0L);
+    }
+
+    public boolean owns(String node) {
+        return tokens.containsKey(node);
+    }
+
+    public List<String> owned() {
+        return List.copyOf(tokens.keySet());
+    }
+
+    /** The last shared view of every configured node (owner, drain flag, the owner's status JSON). */
+    public Map<String, NodeLeases.View> view() {
+        return view;
+    }
+
+    public int liveInstances() {
+        return liveInstances;
+    }
+
+    /** Records a drain flag change made through the API, so this instance's view shows it at once. */
+    private void drainChanged(String node, boolean draining) {
+        Map<String, NodeLeases.View> v = new LinkedHashMap<>(view);
+        NodeLeases.View old = v.get(node);
+        if (old != null) {
+            v.put(node, new NodeLeases.View(node, old.owner(), old.token(), draining, old.status()));
+            view = Map.copyOf(v);
+        }
+        cluster.node(node).ifPresent(n -> n.setDraining(draining || handingOff.contains(node)
+                || retiring.contains(node)));
+    }
+
+    /** One round: heartbeat, renewals, view, then give up and take nodes as the fair share says. */
+    public Future<Void> tick() {
+        if (ticking || stopped) {
+            return Future.succeededFuture();
+        }
+        ticking = true;
+        Instant now = clock.instant();
+        List<NodeLeases.Held> held = new ArrayList<>();
+        tokens.forEach((node, token) -> cluster.node(node)
+                .ifPresent(n -> held.add(new NodeLeases.Held(node, token, statusJson(n)))));
+        List<String> configured = cluster.nodes().stream().map(AmiNode::id).toList();
+        return leases.tick(me, now, ttl, ttl, held, configured)
+                .compose(t -> apply(t, now))
+                .recover(e -> {
+                    log.warn("node ownership tick failed: {}", e.toString());
+                    for (String node : List.copyOf(tokens.keySet())) {
+                        Instant at = renewedAt.get(node);
+                        if (at == null || at.plus(ttl.multipliedBy(2).dividedBy(3)).isBefore(clock.instant())) {
+                            lose(node, "lease could not be renewed: " + e.getMessage());
+                        }
+                    }
+                    return Future.succeededFuture();
+                })
+                .onComplete(ar -> {
+                    ticking = false;
+                    if (tookNode) {
+                        // publish the new node's status now rather than a tick later
+                        tookNode = false;
+                        tick();
+                    }
+                });
+    }
+
+    private Future<Void> apply(NodeLeases.Tick t, Instant now) {
+        liveInstances = t.liveInstances();
+        view = Map.copyOf(t.nodes());
+        t.renewed().forEach((node, ok) -> {
+            if (ok) {
+                renewedAt.put(node, now);
+            } else if (tokens.containsKey(node)) {
+                lose(node, "lease lost to another instance");
+            }
+        });
+        List<Future<?>> work = new ArrayList<>();
+        // retired nodes nobody here drives any more leave the cluster
+        for (String node : List.copyOf(retiring)) {
+            if (!owns(node)) {
+                retiring.remove(node);
+                work.add(cluster.remove(node).onComplete(ar -> {
+                    log.info("node {} removed", node);
+                    NodeConfig next = replacing.remove(node);
+                    if (next != null) {
+                        cluster.addStandby(factory.apply(next));
+                    }
+                }));
+            }
+        }
+        List<String> eligible = new ArrayList<>();
+        Map<String, String> owners = new HashMap<>();
+        for (NodeLeases.View v : t.nodes().values()) {
+            if (!retiring.contains(v.node())) {
+                eligible.add(v.node());
+            }
+            if (v.owner() != null) {
+                owners.put(v.node(), v.owner());
+            }
+        }
+        FairShare.Plan plan = FairShare.plan(eligible, owners, me, t.liveInstances());
+        handingOff.retainAll(tokens.keySet());
+        handingOff.removeIf(n -> !plan.release().contains(n));
+        handingOff.addAll(plan.release());
+        for (AmiNode n : cluster.nodes()) {
+            NodeLeases.View v = t.nodes().get(n.id());
+            n.setDraining((v != null && v.draining()) || handingOff.contains(n.id()) || retiring.contains(n.id()));
+        }
+        for (String node : List.copyOf(tokens.keySet())) {
+            if ((handingOff.contains(node) || retiring.contains(node)) && idle(node)) {
+                work.add(release(node));
+            }
+        }
+        for (String node : plan.acquire()) {
+            work.add(acquire(node));
+        }
+        return Future.join(work).mapEmpty();
+    }
+
+    private boolean idle(String node) {
+        AmiNode n = cluster.node(node).orElse(null);
+        return (n == null || n.active() == 0) && listener.busy(node) == 0;
+    }
+
+    private Future<Void> acquire(String node) {
+        return leases.acquire(node, me, ttl).compose(token -> {
+            if (token <= 0 || stopped) {
+                return Future.succeededFuture();
+            }
+            AmiNode n = cluster.node(node).orElse(null);
+            if (n == null) {
+                return leases.release(node, me, token).mapEmpty();
+            }
+            tokens.put(node, token);
+            renewedAt.put(node, clock.instant());
+            log.info("took node {} (token {}); {} live instance(s), share {}", node, token, liveInstances,
+                    FairShare.share(cluster.nodes().size(), liveInstances));
+            tookNode = true;
+            return n.start();
+        });
+    }
+
+    private Future<Void> release(String node) {
+        Long token = tokens.remove(node);
+        renewedAt.remove(node);
+        handingOff.remove(node);
+        if (token == null) {
+            return Future.succeededFuture();
+        }
+        log.info("giving node {} up", node);
+        Future<Void> stop = cluster.node(node).map(AmiNode::stop).orElse(Future.succeededFuture());
+        return stop.compose(v -> leases.release(node, me, token)).mapEmpty();
+    }
+
+    private void lose(String node, String why) {
+        if (tokens.remove(node) == null) {
+            return;
+        }
+        renewedAt.remove(node);
+        handingOff.remove(node);
+        log.warn("lost node {}: {}", node, why);
+        cluster.node(node).ifPresent(AmiNode::stop);
+        listener.lost(node);
+    }
+
+    /**
+     * Applies a new node list: new nodes join as STANDBY (then the fair share decides), removed ones
+     * drain and leave once nothing runs there, changed ones are replaced the same way.
+     */
+    public Reload reload(List<NodeConfig> configs) {
+        Map<String, NodeConfig> next = new LinkedHashMap<>();
+        configs.forEach(c -> next.put(c.id(), c));
+        List<String> added = new ArrayList<>();
+        List<String> removed = new ArrayList<>();
+        List<String> changed = new ArrayList<>();
+        for (AmiNode n : cluster.nodes()) {
+            NodeConfig c = next.get(n.id());
+            if (c == null) {
+                if (retiring.add(n.id())) {
+                    removed.add(n.id());
+                }
+                replacing.remove(n.id());
+            } else if (!c.equals(n.config()) && !c.equals(replacing.get(n.id()))) {
+                retiring.add(n.id());
+                replacing.put(n.id(), c);
+                changed.add(n.id());
+            }
+        }
+        for (NodeConfig c : configs) {
+            if (cluster.node(c.id()).isEmpty()) {
+                cluster.addStandby(factory.apply(c));
+                added.add(c.id());
+            } else if (retiring.contains(c.id()) && !replacing.containsKey(c.id())
+                    && c.equals(cluster.node(c.id()).get().config())) {
+                // removed, then put back before it left: keep it
+                retiring.remove(c.id());
+            }
+        }
+        for (String id : retiring) {
+            cluster.node(id).ifPresent(n -> n.setDraining(true));
+        }
+        log.info("reloaded nodes: added {}, removed {}, changed {}", added, removed, changed);
+        return new Reload(added, removed, changed);
+    }
+
+    /** Stops taking nodes and gives every owned one up; the caller hands running attempts over first. */
+    public Future<Void> shutdown() {
+        stopped = true;
+        List<Future<Void>> all = new ArrayList<>();
+        for (String node : List.copyOf(tokens.keySet())) {
+            all.add(release(node));
+        }
+        return Future.join(all).compose(v -> leases.leave(me), e -> leases.leave(me)).mapEmpty();
+    }
+
+    private String statusJson(AmiNode n) {
+        NodeStatus s = n.status();
+        return new JsonObject()
+                .put("state", s.state().name().toLowerCase())
+                .put("active", s.active())
+                .put("maxCalls", s.maxCalls())
+                .put("lastError", s.lastError())
+                .put("connectedSince", s.connectedSince() == null ? null : s.connectedSince().toString())
+                .put("originateRate", Math.round(n.originateRate() * 10) / 10.0)
+                .encode();
+    }
+}
