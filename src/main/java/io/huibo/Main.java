@@ -114,7 +114,15 @@ public final class Main implements Runnable {
                     new io.huibo.queue.NodeLeases(queue), cluster,
                     n -> new io.huibo.pbx.AmiNode(vertx, n, cfg.dispatch().actionTimeout()), instance,
                     cfg.cluster().nodeLeaseTtl(), clock);
-            int resynced = await(new QueueResync(store, queue, clock).run());
+            // in the background: with a million pending callbacks the scan takes a while, and the
+            // schedule in Redis is usable meanwhile (the scan only adds what Redis lost)
+            new QueueResync(store, queue, clock).run().onComplete(ar -> {
+                if (ar.failed()) {
+                    log.warn("re-indexing callbacks from MariaDB failed: {}", ar.cause().toString());
+                } else {
+                    log.info("re-indexed {} callbacks at start", ar.result());
+                }
+            });
             String agiAddress = cfg.agi().advertiseHost() + ":" + cfg.agi().port();
             Dispatcher dispatcher = new Dispatcher(queue, store, cluster, RetryPolicy.from(cfg.dispatch()),
                     cfg.dispatch(), instance, agiAddress, clock, ownership);
@@ -157,8 +165,7 @@ public final class Main implements Runnable {
                     log.warn("reload failed: {}", ar.cause().toString());
                 }
             });
-            await(api.listen(cfg.http().host(), cfg.http().port()));
-            log.info("re-indexed {} callbacks at start", resynced);
+            await(api.listen(cfg.http().host(), cfg.http().port(), Runtime.getRuntime().availableProcessors()));
             System.out.printf("huibo ready: instance=%s http=%s:%d agi=%s:%d nodes=%d%n", cfg.instanceId(),
                     cfg.http().host(), cfg.http().port(), cfg.agi().host(), cfg.agi().port(), cfg.nodes().size());
             System.out.flush();

@@ -3,7 +3,8 @@ package io.huibo.api;
 import io.huibo.service.CallbackService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -56,10 +57,18 @@ public final class HttpApi {
         return router;
     }
 
-    public Future<HttpServer> listen(String host, int port) {
-        return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setTcpNoDelay(true))
-                .requestHandler(router())
-                .listen();
+    /**
+     * Listens on {@code instances} event loops: Vert.x spreads connections to one port across the
+     * servers of several verticles, so accepting callbacks uses every core, not one.
+     */
+    public Future<String> listen(String host, int port, int instances) {
+        HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port).setTcpNoDelay(true);
+        return vertx.deployVerticle(() -> new VerticleBase() {
+            @Override
+            public Future<?> start() {
+                return vertx.createHttpServer(options).requestHandler(router()).listen();
+            }
+        }, new DeploymentOptions().setInstances(Math.max(1, instances)));
     }
 
     private void authenticate(RoutingContext ctx) {

@@ -1,6 +1,6 @@
 package io.huibo.domain;
 
-import java.security.SecureRandom;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Callback ids: 26 characters of Crockford base32, time-ordered (48-bit milliseconds, then 80
@@ -9,7 +9,6 @@ import java.security.SecureRandom;
  */
 public final class CallbackIds {
     private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private CallbackIds() {
     }
@@ -19,8 +18,10 @@ public final class CallbackIds {
     }
 
     static String next(long millis) {
+        // ids must be unique, not secret: ThreadLocalRandom spares every request a lock on the
+        // system's entropy pool (80 random bits per millisecond make a collision negligible)
         byte[] rnd = new byte[10];
-        RANDOM.nextBytes(rnd);
+        ThreadLocalRandom.current().nextBytes(rnd);
         char[] out = new char[26];
         long t = millis;
         for (int i = 9; i >= 0; i--) {

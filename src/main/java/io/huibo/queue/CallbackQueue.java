@@ -13,6 +13,7 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 
 import java.io.IOException;
@@ -53,7 +54,7 @@ public final class CallbackQueue implements AutoCloseable {
     static final int REAP_BATCH = 1000;
 
     enum Script {
-        ENQUEUE("enqueue"), RESTORE("restore"), CLAIM("claim"), MARK_DIALING("markDialing"),
+        ENQUEUE("enqueue"), ENQUEUE_MANY("enqueueMany"), RESTORE("restore"), CLAIM("claim"), MARK_DIALING("markDialing"),
         RENEW("renew"), ACK("ack"), RETRY("retry"), CANCEL("cancel"), REAP("reap"),
         PENDING("pending"),
         // node ownership and hand-over between instances (see NodeLeases)
@@ -137,11 +138,54 @@ public final class CallbackQueue implements AutoCloseable {
     public Future<Boolean> enqueue(String id, int priority, Instant dueAt) {
         try {
             checkPriority(priority);
-            return bool(run(Script.ENQUEUE, ScriptOutputType.INTEGER,
-                    base, id, Integer.toString(priority), Long.toString(QueueScores.base(dueAt))));
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
+        Context ctx = Vertx.currentContext();
+        if (ctx == null || !ctx.isEventLoopContext()) {
+            return bool(run(Script.ENQUEUE, ScriptOutputType.INTEGER,
+                    base, id, Integer.toString(priority), Long.toString(QueueScores.base(dueAt))));
+        }
+        // Coalesce: callbacks accepted in the same event-loop turn (a group commit completes many at
+        // once) go to Redis in one script call, sent when the turn is over.
+        Promise<Boolean> p = Promise.promise();
+        List<PendingEnqueue> batch = PENDING.get();
+        if (batch.isEmpty()) {
+            ctx.runOnContext(v -> flushEnqueues(ctx));
+        }
+        batch.add(new PendingEnqueue(id, priority, QueueScores.base(dueAt), p));
+        return p.future();
+    }
+
+    private record PendingEnqueue(String id, int priority, long score, Promise<Boolean> promise) {
+    }
+
+    /** Per event-loop thread: a context always runs on the same thread. */
+    private static final ThreadLocal<List<PendingEnqueue>> PENDING = ThreadLocal.withInitial(ArrayList::new);
+
+    private void flushEnqueues(Context ctx) {
+        List<PendingEnqueue> batch = new ArrayList<>(PENDING.get());
+        PENDING.get().clear();
+        String[] args = new String[1 + batch.size() * 3];
+        args[0] = base;
+        int i = 1;
+        for (PendingEnqueue e : batch) {
+            args[i++] = e.id();
+            args[i++] = Integer.toString(e.priority());
+            args[i++] = Long.toString(e.score());
+        }
+        CompletionStage<List<Object>> stage = run(Script.ENQUEUE_MANY, ScriptOutputType.MULTI, args);
+        Future.fromCompletionStage(stage, ctx).onComplete(ar -> {
+            for (int k = 0; k < batch.size(); k++) {
+                Promise<Boolean> p = batch.get(k).promise();
+                if (ar.failed()) {
+                    p.fail(ar.cause());
+                } else {
+                    Object r = ar.result().get(k);
+                    p.complete(r instanceof Long l && l == 1L);
+                }
+            }
+        });
     }
 
     /** Re-indexes a callback after Redis lost its data, keeping its in-flight attempt if there is one. */

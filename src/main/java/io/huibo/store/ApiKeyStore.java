@@ -15,6 +15,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 
@@ -34,6 +36,9 @@ public final class ApiKeyStore {
     /** One thread: reloads never overlap, and it ends by itself when idle (the store has no close). */
     private final ExecutorService executor = StoreSupport.executor("huibo-apikeys", 1);
     private volatile Cache cache;
+    /** Tokens already checked against the current cache (invalidated when it reloads). */
+    private final Map<String, Cache> recent = new ConcurrentHashMap<>();
+    private static final int RECENT_MAX = 1024;
 
     public ApiKeyStore(Database db) {
         this.ds = db.dataSource();
@@ -65,10 +70,22 @@ public final class ApiKeyStore {
         if (token == null || token.isEmpty()) {
             return Future.succeededFuture(false);
         }
-        byte[] hash = sha256(token);
         Cache current = cache;
-        if (current != null && System.nanoTime() - current.loadedAtNanos() < REFRESH.toNanos()) {
-            return Future.succeededFuture(matches(current, hash));
+        boolean fresh = current != null && System.nanoTime() - current.loadedAtNanos() < REFRESH.toNanos();
+        // a token that matched this very cache needs no second hash: every API call carries one
+        if (fresh && recent.get(token) == current) {
+            return Future.succeededFuture(true);
+        }
+        byte[] hash = sha256(token);
+        if (fresh) {
+            boolean ok = matches(current, hash);
+            if (ok) {
+                if (recent.size() >= RECENT_MAX) {
+                    recent.clear();
+                }
+                recent.put(token, current);
+            }
+            return Future.succeededFuture(ok);
         }
         return StoreSupport.blocking(executor, () -> {
             Cache c = cache;

@@ -62,7 +62,18 @@ public final class CallbackStore implements AutoCloseable {
     private static final String ATTEMPT_COLUMNS = "callback_id, number, node_id, channel_id, started_at, "
             + "answered_at, ended_at, outcome, failed_leg, hangup_cause, detail";
 
+    /** Identity, not value, equality: a record's hashCode would hash the whole callback per lookup. */
     private record PendingInsert(Callback callback, CompletableFuture<Callback> result) {
+        @Override
+        public boolean equals(Object o) {
+            return this == o;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(this);
+        }
+
     }
 
     private final DataSource ds;
