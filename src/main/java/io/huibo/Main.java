@@ -20,7 +20,6 @@ import io.huibo.api.DialinApi;
 import io.huibo.cli.DialinCommand;
 import io.huibo.routing.Routes;
 import io.huibo.routing.StaticRoutes;
-import io.huibo.routing.InMemoryTrunkLimiter;
 import io.huibo.routing.RoutingService;
 import io.huibo.store.RoutingStore;
 import io.huibo.api.RoutingApi;
@@ -113,7 +112,9 @@ public final class Main implements Runnable {
             io.huibo.dispatch.NodeOwnership ownership = new io.huibo.dispatch.NodeOwnership(
                     new io.huibo.queue.NodeLeases(queue), cluster,
                     n -> new io.huibo.pbx.AmiNode(vertx, n, cfg.dispatch().actionTimeout()), instance,
-                    cfg.cluster().nodeLeaseTtl(), clock);
+                    cfg.cluster().nodeLeaseTtl(), clock,
+                    // a reload on any instance makes every instance read its own node list again
+                    vertx, reloadNodes);
             // in the background: with a million pending callbacks the scan takes a while, and the
             // schedule in Redis is usable meanwhile (the scan only adds what Redis lost)
             new QueueResync(store, queue, clock).run().onComplete(ar -> {
@@ -135,7 +136,9 @@ public final class Main implements Runnable {
             // routes from the database, cached and reloaded on change; while it holds none, the
             // configured templates (comma-separated for failover) answer
             RoutingStore routingStore = new RoutingStore(db);
-            RoutingService routing = new RoutingService(routingStore, cfg.routing(), new InMemoryTrunkLimiter(), clock);
+            RoutingService routing = new RoutingService(routingStore, cfg.routing(),
+                    // trunk limits hold for all instances together: slots are counted in Redis
+                    new io.huibo.routing.RedisTrunkLimiter(queue), clock);
             await(routing.start(vertx));
             Routes routes = routing;
             RouteTryStore tries = new RouteTryStore(db);

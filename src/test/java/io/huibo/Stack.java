@@ -90,6 +90,14 @@ public final class Stack implements AutoCloseable {
         public int port(String which) {
             return ports.get(which);
         }
+
+        /** Sends SIGHUP (as an operator's {@code kill -HUP} would). */
+        public void hangup() throws IOException, InterruptedException {
+            Process k = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).inheritIO().start();
+            if (k.waitFor() != 0) {
+                throw new IllegalStateException("kill -HUP failed for " + name);
+            }
+        }
     }
 
     public Proc start(String name, List<String> args, Map<String, String> env, String readyLine,
@@ -217,6 +225,26 @@ public final class Stack implements AutoCloseable {
         p.ports.put("http", Integer.parseInt(env.get("HUIBO_HTTP_PORT")));
         p.ports.put("agi", Integer.parseInt(env.get("HUIBO_AGI_PORT")));
         return p;
+    }
+
+    /** Huibo started with {@code serve --config FILE} (the environment still overrides the file). */
+    public Proc huibo(Map<String, String> env, Path config) throws Exception {
+        Proc p = start("huibo", List.of("serve", "--config", config.toString()), env, "huibo ready",
+                Duration.ofSeconds(60));
+        p.ports.put("http", Integer.parseInt(env.get("HUIBO_HTTP_PORT")));
+        p.ports.put("agi", Integer.parseInt(env.get("HUIBO_AGI_PORT")));
+        return p;
+    }
+
+    /** Writes (or rewrites) a file in this stack's temporary directory. */
+    public Path writeFile(String name, String content) throws IOException {
+        Path f = dir.resolve(name);
+        Path tmp = dir.resolve(name + ".tmp");
+        Files.writeString(tmp, content);
+        // atomic, as an operator's editor or config management would replace it
+        Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return f;
     }
 
     public String api(Proc huibo) {

@@ -22,15 +22,19 @@ import org.slf4j.LoggerFactory;
  * The Asterisk nodes as the whole cluster sees them, from any instance:
  * <ul>
  *   <li>{@code GET /v1/nodes}: {@code [{"id","owner","state","active","maxCalls","weight",
- *       "maxOriginatesPerSecond","originateRate","draining","lastError","local"}]} (local: this instance
- *       drives it); state and the figures come
+ *       "maxOriginatesPerSecond","originateRate","draining","lastError","local","removing"}]} (local: this
+ *       instance drives it; removing: taken out of the configuration, draining until its owner lets it go,
+ *       then no longer listed); state and the figures come
  *       from the owner (published in Redis with its lease; at most one ownership tick old), the
  *       owner's own view is live. {@code owner} null and state {@code unowned} while nobody drives it.</li>
  *   <li>{@code POST /v1/nodes/{id}/drain}: no new calls on the node, whichever instance owns it (the
  *       flag is in Redis and checked when an attempt is marked); calls running there finish.</li>
  *   <li>{@code POST /v1/nodes/{id}/resume}: takes new calls again.</li>
  *   <li>{@code POST /v1/admin/reload}: reads the configuration again and applies its node list on this
- *       instance (added nodes join, removed ones drain first); answers {@code {"added","removed","changed"}}.</li>
+ *       instance (added nodes join, removed ones drain first), then tells the other instances, which each
+ *       read their own configuration again within an ownership tick; answers
+ *       {@code {"added","removed","changed"}} as seen by this instance. 400 when the file does not load
+ *       (nothing changes anywhere).</li>
  * </ul>
  */
 public final class NodesApi implements ApiRoutes {
@@ -109,7 +113,8 @@ public final class NodesApi implements ApiRoutes {
                 .put("weight", n.weight())
                 .put("maxOriginatesPerSecond", n.config().maxOriginatesPerSecond())
                 .put("draining", v != null && v.draining())
-                .put("local", ownership.owns(n.id()));
+                .put("local", ownership.owns(n.id()))
+                .put("removing", ownership.removing(n.id()));
         NodeStatus s = n.status();
         if (ownership.owns(n.id()) || s.state() != NodeStatus.State.STANDBY) {
             o.put("state", s.state().name().toLowerCase())

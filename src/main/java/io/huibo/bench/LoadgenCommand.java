@@ -23,6 +23,12 @@ import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.net.ConnectException;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
@@ -286,34 +292,90 @@ public final class LoadgenCommand implements Runnable {
             only(host);
             long warmNs = parse(warmup).toNanos();
             long durNs = parse(duration).toNanos();
-            long timeoutMs = parse(sessionTimeout).toMillis();
-            Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
-            List<NetClient> nets = new ArrayList<>();
-            for (int i = 1; i <= Math.max(1, sourceIps); i++) {
-                nets.add(vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(5000)
-                        .setLocalAddress("127.0.0." + i)));
-            }
-            String env = environment();
-            AtomicLong running = new AtomicLong();
-            for (int c = 0; c < clients; c++) {
-                NetClient net = nets.get(c % nets.size());
-                running.incrementAndGet();
-                // stagger the first connects a little, as calls arrive, not as a SYN flood in one tick
-                vertx.setTimer(1 + (c % 500), t -> loop(vertx, net, env, timeoutMs, running));
-            }
-            Thread.sleep(warmNs / 1_000_000);
-            measuring = true;
-            window("START");
+            long timeoutNs = parse(sessionTimeout).toNanos();
+            byte[] env = environment().getBytes(StandardCharsets.US_ASCII);
+            // one thread, one selector, no per-session objects beyond a small buffer: a generator that
+            // costs far less per session than the servers it drives (the first one, on Vert.x NetClient
+            // with a timer and a line parser per session, cost more CPU than Huibo itself)
+            Selector sel = Selector.open();
+            InetSocketAddress target = new InetSocketAddress(host, port);
+            Conn[] conns = new Conn[clients];
             long t0 = System.nanoTime();
-            Thread.sleep(durNs / 1_000_000);
-            measuring = false;
-            double secs = (System.nanoTime() - t0) / 1e9;
-            window("END");
-            stopping = true;
-            long deadline = System.currentTimeMillis() + timeoutMs + 2000;
-            while (running.get() > 0 && System.currentTimeMillis() < deadline) {
-                Thread.sleep(50);
+            long measureFrom = t0 + warmNs;
+            long stopAt = measureFrom + durNs;
+            for (int c = 0; c < clients; c++) {
+                conns[c] = new Conn(c, new InetSocketAddress("127.0.0." + (1 + c % Math.max(1, sourceIps)), 0));
+                // stagger the first connects over ~0.5 s, as calls arrive, not as a SYN flood in one tick
+                conns[c].notBefore = t0 + (c % 500) * 1_000_000L;
             }
+            boolean started = false;
+            boolean ended = false;
+            double secs = durNs / 1e9;
+            long nextScan = 0;
+            while (true) {
+                long now = System.nanoTime();
+                if (!started && now >= measureFrom) {
+                    started = true;
+                    measuring = true;
+                    window("START");
+                }
+                if (!ended && now >= stopAt) {
+                    ended = true;
+                    measuring = false;
+                    stopping = true;
+                    secs = (now - measureFrom) / 1e9;
+                    window("END");
+                }
+                if (now >= nextScan) {
+                    nextScan = now + 2_000_000;
+                    int live = 0;
+                    for (Conn c : conns) {
+                        if (c.ch == null && !stopping && now >= c.notBefore) {
+                            c.open(sel, target);
+                        } else if (c.ch != null && now - c.start > timeoutNs) {
+                            if (c.counted && measuring) {
+                                timedOut.increment();
+                                unanswered.increment();
+                            }
+                            c.close();
+                        }
+                        if (c.ch != null) {
+                            live++;
+                        }
+                    }
+                    if (stopping && (live == 0 || now > stopAt + timeoutNs + 2_000_000_000L)) {
+                        break;
+                    }
+                }
+                sel.select(2);
+                for (SelectionKey k : sel.selectedKeys()) {
+                    Conn c = (Conn) k.attachment();
+                    try {
+                        if (k.isValid() && k.isConnectable()) {
+                            c.ch.finishConnect();
+                            c.write(k, ByteBuffer.wrap(env));
+                        }
+                        if (k.isValid() && k.isWritable()) {
+                            c.write(k, null);
+                        }
+                        if (k.isValid() && k.isReadable()) {
+                            c.read(k);
+                        }
+                    } catch (IOException e) {
+                        count(c.counted && measuring, e);
+                        c.close();
+                    }
+                }
+                sel.selectedKeys().clear();
+            }
+            long running = 0;
+            for (Conn c : conns) {
+                if (c.ch != null) {
+                    running++;
+                    c.close();
+                }
+            }
+            sel.close();
             JsonObject dec = new JsonObject();
             decisions.forEach((k, v) -> dec.put(k, v.sum()));
             result(new JsonObject().put("mode", "agi").put("clients", clients).put("sessions", sessions.sum())
@@ -321,9 +383,127 @@ public final class LoadgenCommand implements Runnable {
                     .put("p50", lat.pctMillis(50)).put("p99", lat.pctMillis(99)).put("max", lat.pctMillis(100))
                     .put("refused", refused.sum()).put("reset", reset.sum()).put("unanswered", unanswered.sum())
                     .put("timedOut", timedOut.sum()).put("otherErrors", otherErrors.sum())
-                    .put("stillRunning", running.get()).put("decisions", dec));
-            vertx.close().await(5, TimeUnit.SECONDS);
+                    .put("stillRunning", running).put("decisions", dec));
             return 0;
+        }
+
+        private static final byte[] OK = "200 result=1\n".getBytes(StandardCharsets.US_ASCII);
+
+        /** One simulated Asterisk channel: a session at a time, a new one when the server closes. */
+        private final class Conn {
+            final int n;
+            final InetSocketAddress local;
+            SocketChannel ch;
+            long start;
+            long notBefore;
+            boolean counted;
+            int commands;
+            final byte[] line = new byte[512];
+            int lineLen;
+            ByteBuffer out;
+            final ByteBuffer in = ByteBuffer.allocate(2048);
+
+            Conn(int n, InetSocketAddress local) {
+                this.n = n;
+                this.local = local;
+            }
+
+            void open(Selector sel, InetSocketAddress target) {
+                start = System.nanoTime();
+                counted = measuring;
+                commands = 0;
+                lineLen = 0;
+                out = null;
+                try {
+                    ch = SocketChannel.open();
+                    ch.configureBlocking(false);
+                    ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                    ch.bind(local);
+                    if (ch.connect(target)) {
+                        SelectionKey k = ch.register(sel, 0, this);
+                        write(k, ByteBuffer.wrap(environmentBytes()));
+                    } else {
+                        ch.register(sel, SelectionKey.OP_CONNECT, this);
+                    }
+                } catch (IOException e) {
+                    count(counted, e);
+                    close();
+                    notBefore = System.nanoTime() + 10_000_000L;
+                }
+            }
+
+            void write(SelectionKey k, ByteBuffer b) throws IOException {
+                if (b != null) {
+                    out = out == null ? b : concat(out, b);
+                }
+                if (out != null) {
+                    ch.write(out);
+                    if (!out.hasRemaining()) {
+                        out = null;
+                    }
+                }
+                k.interestOps(out == null ? SelectionKey.OP_READ : SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+            }
+
+            void read(SelectionKey k) throws IOException {
+                in.clear();
+                int r = ch.read(in);
+                if (r < 0) {
+                    // the server closed: the session is over
+                    if (counted && measuring) {
+                        if (commands == 0) {
+                            unanswered.increment();
+                        } else {
+                            sessions.increment();
+                            lat.add((System.nanoTime() - start) / 1000);
+                        }
+                    }
+                    close();
+                    return;
+                }
+                byte[] a = in.array();
+                for (int i = 0; i < r; i++) {
+                    byte b = a[i];
+                    if (b == '\n') {
+                        if (lineLen > 0) {
+                            commands++;
+                            if (lineLen > 12 && line[0] == 'S' && line[4] == 'V') {
+                                decision(new String(line, 0, lineLen, StandardCharsets.US_ASCII));
+                            }
+                            write(k, ByteBuffer.wrap(OK));
+                        }
+                        lineLen = 0;
+                    } else if (lineLen < line.length) {
+                        line[lineLen++] = b;
+                    }
+                }
+            }
+
+            void close() {
+                if (ch != null) {
+                    try {
+                        ch.close();
+                    } catch (IOException ignored) {
+                        // closing anyway
+                    }
+                }
+                ch = null;
+            }
+        }
+
+        private byte[] envBytes;
+
+        private byte[] environmentBytes() {
+            if (envBytes == null) {
+                envBytes = environment().getBytes(StandardCharsets.US_ASCII);
+            }
+            return envBytes;
+        }
+
+        private static ByteBuffer concat(ByteBuffer a, ByteBuffer b) {
+            ByteBuffer c = ByteBuffer.allocate(a.remaining() + b.remaining());
+            c.put(a).put(b).flip();
+            return c;
         }
 
         private String environment() {
@@ -353,74 +533,6 @@ public final class LoadgenCommand implements Runnable {
                     + "agi_arg_1: " + callbackId + "\n"
                     + "agi_arg_2: " + attempt + "\n"
                     + "\n";
-        }
-
-        private void loop(Vertx vertx, NetClient net, String env, long timeoutMs, AtomicLong running) {
-            if (stopping) {
-                running.decrementAndGet();
-                return;
-            }
-            long start = System.nanoTime();
-            boolean counted = measuring;
-            net.connect(port, host).onComplete(ar -> {
-                if (ar.failed()) {
-                    count(counted, ar.cause());
-                    vertx.setTimer(10, t -> loop(vertx, net, env, timeoutMs, running));
-                    return;
-                }
-                NetSocket s = ar.result();
-                int[] commands = {0};
-                boolean[] over = {false};
-                long timer = vertx.setTimer(timeoutMs, t -> {
-                    if (!over[0]) {
-                        over[0] = true;
-                        if (counted) {
-                            timedOut.increment();
-                            unanswered.increment();
-                        }
-                        s.close();
-                        loop(vertx, net, env, timeoutMs, running);
-                    }
-                });
-                RecordParser lines = RecordParser.newDelimited("\n", line -> {
-                    String l = line.toString(StandardCharsets.UTF_8);
-                    if (l.isEmpty()) {
-                        return;
-                    }
-                    commands[0]++;
-                    if (l.startsWith("SET VARIABLE")) {
-                        decision(l);
-                    }
-                    s.write("200 result=1\n");
-                });
-                s.handler(lines);
-                s.exceptionHandler(t -> {
-                    if (!over[0]) {
-                        over[0] = true;
-                        vertx.cancelTimer(timer);
-                        count(counted, t);
-                        s.close();
-                        loop(vertx, net, env, timeoutMs, running);
-                    }
-                });
-                s.closeHandler(v -> {
-                    if (over[0]) {
-                        return;
-                    }
-                    over[0] = true;
-                    vertx.cancelTimer(timer);
-                    if (counted && measuring) {
-                        if (commands[0] == 0) {
-                            unanswered.increment();
-                        } else {
-                            sessions.increment();
-                            lat.add((System.nanoTime() - start) / 1000);
-                        }
-                    }
-                    loop(vertx, net, env, timeoutMs, running);
-                });
-                s.write(env);
-            });
         }
 
         private void count(boolean counted, Throwable t) {

@@ -24,8 +24,8 @@ public record HuiboConfig(
     /**
      * Several instances sharing the nodes.
      *
-     * @param nodeLeaseTtl how long a node's ownership lasts without renewal (renewed every third of it):
-     *                     a dead instance's nodes are taken over within about TTL + TTL/3
+     * @param nodeLeaseTtl how long a node's ownership lasts without renewal (renewed every quarter of it):
+     *                     a dead instance's nodes are taken over within about TTL + TTL/4 plus the login
      */
     public record Cluster(java.time.Duration nodeLeaseTtl) {
         public static Cluster defaults() {

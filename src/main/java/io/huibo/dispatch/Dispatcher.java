@@ -323,9 +323,9 @@ public final class Dispatcher extends VerticleBase {
                     if (marked == MarkResult.NODE_REFUSED) {
                         return Future.failedFuture(new NodeRefused(node.id()));
                     }
-                    return store.attemptStarted(attempt)
-                            .compose(v -> store.transition(cb.id(), CallState.QUEUED, CallState.DIALING, number,
-                                    cb.dueAt(), "attempt " + number + " on " + node.id()));
+                    // the attempt's record and QUEUED -> DIALING: one transaction, group-committed
+                    return store.startAttempt(attempt, CallState.QUEUED, CallState.DIALING, cb.dueAt(),
+                            "attempt " + number + " on " + node.id());
                 })
                 .compose(moved -> {
                     if (!moved) {

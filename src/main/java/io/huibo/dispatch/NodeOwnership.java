@@ -45,6 +45,13 @@ import org.slf4j.LoggerFactory;
  * renewal that cannot reach Redis stops it once the last good renewal is 2/3 of the TTL old, before
  * anyone else may take it.
  *
+ * <p>Reload: {@link #reload(Vertx, Supplier)} applies the node list here and bumps a version in Redis;
+ * every other instance sees the new version in its next tick and reads its own configuration source
+ * again (the same file on a shared volume, or each host's copy, which the operator updates first). So
+ * one {@code POST /v1/admin/reload} or SIGHUP reaches the whole cluster within a tick, and an instance
+ * that missed it (down at the time) read the new list at its start anyway. A removed node stays listed
+ * (as removing) until its owner has drained and released it, so every instance shows the same thing.
+ *
  * <p>Confined to the Dispatcher's event loop; {@link #view()} may be read from anywhere.
  */
 public final class NodeOwnership {
@@ -84,8 +91,8 @@ public final class NodeOwnership {
     private final Map<String, Instant> renewedAt = new HashMap<>();
     /** Surplus nodes: no new calls, given up once idle. */
     private final Set<String> handingOff = new HashSet<>();
-    /** Removed from the configuration: drained, then dropped. */
-    private final Set<String> retiring = new HashSet<>();
+    /** Removed from the configuration: drained, then dropped. Read by the API from other threads. */
+    private final Set<String> retiring = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Changed in the configuration: the new settings take effect once the old node is gone. */
     private final Map<String, NodeConfig> replacing = new HashMap<>();
     private volatile Map<String, NodeLeases.View> view = Map.of();
@@ -94,9 +101,27 @@ public final class NodeOwnership {
     private boolean stopped;
     private boolean tookNode;
     private volatile Context ctx;
+    private final Vertx vertx;
+    /** This instance's own node list source, read again when another instance published a reload. */
+    private final Supplier<List<NodeConfig>> source;
+    /** The node list version last applied here; -1 until the first tick. */
+    private long configVersion = -1;
+    private boolean following;
 
     public NodeOwnership(NodeLeases leases, PbxCluster cluster, Function<NodeConfig, AmiNode> factory, String me,
                          Duration ttl, Clock clock) {
+        this(leases, cluster, factory, me, ttl, clock, null, null);
+    }
+
+    /**
+     * @param vertx  runs {@code source} on a worker thread
+     * @param source reads this instance's node list again (blocking) when another instance reloaded; null:
+     *               reloads elsewhere are not followed
+     */
+    public NodeOwnership(NodeLeases leases, PbxCluster cluster, Function<NodeConfig, AmiNode> factory, String me,
+                         Duration ttl, Clock clock, Vertx vertx, Supplier<List<NodeConfig>> source) {
+        this.vertx = vertx;
+        this.source = source;
         this.leases = leases;
         this.cluster = cluster;
         this.factory = factory;
@@ -119,9 +144,50 @@ public final class NodeOwnership {
         }));
     }
 
-    /** {@link #reload(List)} with a fresh node list read by {@code source} (on a worker thread). */
+    /**
+     * {@link #reload(List)} with a fresh node list read by {@code source} (on a worker thread), then
+     * published so the other instances reload theirs (see the class comment). A list that does not
+     * load fails the future and changes nothing anywhere.
+     */
     public Future<Reload> reload(Vertx vertx, Supplier<List<NodeConfig>> source) {
-        return vertx.executeBlocking(source::get, false).compose(list -> onLoop(() -> reload(list)));
+        return vertx.executeBlocking(source::get, false).compose(list -> onLoop(() -> reload(list)))
+                .compose(r -> leases.publishReload().compose(version -> onLoop(() -> {
+                    // a version that jumped means another reload came meanwhile: follow it in the next tick
+                    if (version == configVersion + 1) {
+                        configVersion = version;
+                    }
+                    return r;
+                }), e -> {
+                    log.warn("reload applied here but not published to the other instances: {}", e.toString());
+                    return Future.succeededFuture(r);
+                }));
+    }
+
+    /** Another instance reloaded: read our own source and apply it, once at a time. */
+    private void follow(long version) {
+        if (following || source == null || vertx == null) {
+            return;
+        }
+        following = true;
+        log.info("node list version {} published by another instance: reloading ours", version);
+        vertx.executeBlocking(source::get, false).onComplete(ar -> ctx.runOnContext(v -> {
+            following = false;
+            if (ar.failed()) {
+                // the version is taken as seen: retrying a broken file every tick would only repeat the error
+                log.warn("node list not reloaded: {}", ar.cause().getMessage());
+                configVersion = version;
+                return;
+            }
+            if (!stopped) {
+                reload(ar.result());
+                configVersion = Math.max(configVersion, version);
+            }
+        }));
+    }
+
+    /** The node was removed from the configuration and is draining until its owner gives it up. */
+    public boolean removing(String node) {
+        return retiring.contains(node);
     }
 
     private <T> Future<T> onLoop(Supplier<T> work) {
@@ -236,6 +302,15 @@ public final class NodeOwnership {
     private Future<Void> apply(NodeLeases.Tick t, Instant now) {
         liveInstances = t.liveInstances();
         view = Map.copyOf(t.nodes());
+        if (configVersion < 0) {
+            // our list was read at start, after any earlier reload
+            configVersion = t.configVersion();
+        } else if (t.configVersion() > configVersion) {
+            follow(t.configVersion());
+        }
+        for (NodeLeases.View v : t.nodes().values()) {
+            cluster.published(v.node(), owns(v.node()) ? null : published(v));
+        }
         t.renewed().forEach((node, ok) -> {
             if (ok) {
                 renewedAt.put(node, now);
@@ -244,9 +319,10 @@ public final class NodeOwnership {
             }
         });
         List<Future<?>> work = new ArrayList<>();
-        // retired nodes nobody here drives any more leave the cluster
+        // retired nodes leave once nobody drives them any more (here or elsewhere: the owner drains first)
         for (String node : List.copyOf(retiring)) {
-            if (!owns(node)) {
+            NodeLeases.View v = t.nodes().get(node);
+            if (!owns(node) && (v == null || v.owner() == null || v.owner().equals(me))) {
                 retiring.remove(node);
                 work.add(cluster.remove(node).onComplete(ar -> {
                     log.info("node {} removed", node);
@@ -380,6 +456,22 @@ public final class NodeOwnership {
             all.add(release(node));
         }
         return Future.join(all).compose(v -> leases.leave(me), e -> leases.leave(me)).mapEmpty();
+    }
+
+    /** The owner's status as it published it ({@link #statusJson}); null when none or unreadable. */
+    private static NodeStatus published(NodeLeases.View v) {
+        if (v.owner() == null || v.status() == null) {
+            return null;
+        }
+        try {
+            JsonObject o = new JsonObject(v.status());
+            NodeStatus.State state = NodeStatus.State.valueOf(o.getString("state", "").toUpperCase());
+            String since = o.getString("connectedSince");
+            return new NodeStatus(v.node(), state, o.getString("lastError"), o.getInteger("active", 0),
+                    o.getInteger("maxCalls", 0), since == null ? null : Instant.parse(since));
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private String statusJson(AmiNode n) {

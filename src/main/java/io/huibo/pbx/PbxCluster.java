@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
@@ -21,6 +22,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
  */
 public final class PbxCluster {
     private final Map<String, AmiNode> nodes = new ConcurrentSkipListMap<>();
+    /** What the owners of nodes driven by other instances last published (see {@link #statuses()}). */
+    private final Map<String, NodeStatus> published = new ConcurrentHashMap<>();
     private volatile Handler<AttemptResult> resultHandler;
 
     public PbxCluster(Collection<AmiNode> initial) {
@@ -88,6 +91,7 @@ public final class PbxCluster {
     /** Removes a node from picking at once, then stops it. Calls in flight there are not touched. */
     public Future<Void> remove(String id) {
         AmiNode n = nodes.remove(id);
+        published.remove(id);
         return n == null ? Future.succeededFuture() : n.stop();
     }
 
@@ -118,7 +122,25 @@ public final class PbxCluster {
         return List.copyOf(nodes.values());
     }
 
+    /**
+     * Every node as the cluster sees it: this instance's own status for the nodes it drives, the
+     * owner's published one for a node another instance drives (so a refused login there shows here
+     * too), STANDBY for a node nobody drives.
+     */
     public List<NodeStatus> statuses() {
-        return nodes.values().stream().map(AmiNode::status).toList();
+        return nodes.values().stream().map(n -> {
+            NodeStatus own = n.status();
+            NodeStatus theirs = published.get(n.id());
+            return own.state() == NodeStatus.State.STANDBY && theirs != null ? theirs : own;
+        }).toList();
+    }
+
+    /** The status the node's owner (another instance) published; null when nobody does. */
+    public void published(String id, NodeStatus status) {
+        if (status == null || !nodes.containsKey(id)) {
+            published.remove(id);
+        } else {
+            published.put(id, status);
+        }
     }
 }

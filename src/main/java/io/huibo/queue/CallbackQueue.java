@@ -61,6 +61,7 @@ public final class CallbackQueue implements AutoCloseable {
         MARK_DIALING_ON_NODE("markDialingOnNode"), PARK("park"), CLAIM_PARKED("claimParked"),
         REAP_TO_NODES("reapToNodes"), NODE_TICK("nodeTick"), NODE_ACQUIRE("nodeAcquire"),
         NODE_RELEASE("nodeRelease"), NODE_DRAIN("nodeDrain"), INSTANCE_LEAVE("instanceLeave"),
+        NODES_RELOAD("nodesReload"),
         // trunk limits shared by all instances (routing.RedisTrunkLimiter)
         TRUNK_ACQUIRE("trunkAcquire"), TRUNK_RELEASE("trunkRelease");
 
@@ -356,7 +357,16 @@ public final class CallbackQueue implements AutoCloseable {
     <T> CompletionStage<T> run(Script script, ScriptOutputType type, String... args) {
         Loaded loaded = scripts.get(script);
         CompletableFuture<T> result = new CompletableFuture<>();
-        redis.<T>evalsha(loaded.sha(), type, leasesKey, args).whenComplete((value, error) -> {
+        CompletionStage<T> sent;
+        try {
+            sent = redis.evalsha(loaded.sha(), type, leasesKey, args);
+        } catch (RuntimeException e) {
+            // Lettuce throws instead of failing the future once the connection is closed (shutdown):
+            // callers handle one failure path only
+            result.completeExceptionally(e);
+            return result;
+        }
+        sent.whenComplete((value, error) -> {
             if (error == null) {
                 result.complete(value);
             } else if (unwrap(error) instanceof RedisNoScriptException) {

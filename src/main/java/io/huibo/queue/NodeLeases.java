@@ -17,7 +17,8 @@ import java.util.concurrent.CompletionStage;
  * owner/token with a TTL (the ownership lease; the token comes from {@code {P}:nodefence}, so a later
  * owner always has a higher one); {@code {P}:nodestatus:<id>} the owner's last published status (JSON,
  * same TTL); {@code {P}:draining} set of drained node ids, shared by all instances;
- * {@code {P}:parked:<id>} callbacks waiting for the owner of node id (see {@link CallbackQueue#park}).
+ * {@code {P}:parked:<id>} callbacks waiting for the owner of node id (see {@link CallbackQueue#park});
+ * {@code {P}:nodesversion} counter bumped by every reload of the node list, so every instance reloads.
  */
 public final class NodeLeases {
 
@@ -25,8 +26,12 @@ public final class NodeLeases {
     public record View(String node, String owner, long token, boolean draining, String status) {
     }
 
-    /** What one tick learned: live instances (including the caller), which renewals held, every node. */
-    public record Tick(int liveInstances, Map<String, Boolean> renewed, Map<String, View> nodes) {
+    /**
+     * What one tick learned: live instances (including the caller), which renewals held, every node, and
+     * the version of the node list ({@link #publishReload}; 0 before the first reload).
+     */
+    public record Tick(int liveInstances, Map<String, Boolean> renewed, Map<String, View> nodes,
+                       long configVersion) {
     }
 
     /** A lease the caller holds, and the status it publishes for the node. */
@@ -76,7 +81,7 @@ public final class NodeLeases {
                 i += 4;
                 nodes.put(node, new View(node, owner, token == null ? 0 : Long.parseLong(token), draining, status));
             }
-            return new Tick(live, renewed, nodes);
+            return new Tick(live, renewed, nodes, CallbackQueue.num(flat.get(i)));
         }));
     }
 
@@ -99,6 +104,16 @@ public final class NodeLeases {
         CompletionStage<Long> raw = queue.run(CallbackQueue.Script.NODE_DRAIN, ScriptOutputType.INTEGER,
                 queue.base(), node, draining ? "1" : "0");
         return CallbackQueue.<Long>back(raw).mapEmpty();
+    }
+
+    /**
+     * Tells every instance that the node list was reloaded: each one sees the new version in its next
+     * tick and reads its own configuration source again. Returns the new version.
+     */
+    public Future<Long> publishReload() {
+        CompletionStage<Long> raw = queue.run(CallbackQueue.Script.NODES_RELOAD, ScriptOutputType.INTEGER,
+                queue.base());
+        return CallbackQueue.back(raw);
     }
 
     /** Removes {@code me}'s heartbeat, so the others count one instance less at once. */

@@ -30,6 +30,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -45,8 +48,12 @@ import static io.huibo.store.StoreSupport.setInstant;
  *
  * <p>Inserts are group-committed: callers queue them, one writer thread takes everything waiting (up
  * to {@link #MAX_BATCH}) and writes it as one multi-row INSERT and one commit, so the cost of a commit
- * (a log flush) is shared by every request that arrived meanwhile. Everything else runs on a small
- * executor of the store; no JDBC ever runs on a Vert.x event loop.
+ * (a log flush) is shared by every request that arrived meanwhile. The dispatcher's steps (attempt
+ * started/ended, state transitions) are group-committed the same way by a second writer: each step
+ * keeps its own statements and result, several steps share one commit, and a step's future
+ * completes only after that commit, so "MariaDB first, Redis second" holds for each of them. Point
+ * reads by id waiting at the same time are answered by one {@code SELECT ... WHERE id IN (...)}.
+ * Everything else runs on a small executor of the store; no JDBC ever runs on a Vert.x event loop.
  */
 public final class CallbackStore implements AutoCloseable {
 
@@ -76,8 +83,38 @@ public final class CallbackStore implements AutoCloseable {
 
     }
 
+    /** A step of the dispatcher that used to be a transaction of its own; runs inside a shared one. */
+    private interface StepWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private static final class PendingStep<T> {
+        private final StepWork<T> work;
+        private final CompletableFuture<T> result = new CompletableFuture<>();
+        private T value;
+
+        PendingStep(StepWork<T> work) {
+            this.work = work;
+        }
+
+        void run(Connection c) throws SQLException {
+            value = work.run(c);
+        }
+
+        void complete() {
+            result.complete(value);
+        }
+    }
+
+    private record PendingFind(String id, CompletableFuture<Optional<Callback>> result) {
+    }
+
     private final DataSource ds;
     private final ExecutorService executor;
+    private final LinkedBlockingQueue<PendingStep<?>> steps = new LinkedBlockingQueue<>();
+    private final Thread stepWriter;
+    private final ConcurrentLinkedQueue<PendingFind> finds = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean findsScheduled = new AtomicBoolean();
     private final LinkedBlockingQueue<PendingInsert> inserts = new LinkedBlockingQueue<>();
     private final Thread writer;
     private final AtomicLong batches = new AtomicLong();
@@ -86,11 +123,14 @@ public final class CallbackStore implements AutoCloseable {
 
     public CallbackStore(Database db) {
         this.ds = db.dataSource();
-        // One pool connection stays free for the writer.
-        this.executor = StoreSupport.executor("huibo-store", Math.max(1, db.poolSize() - 1));
+        // One pool connection stays free for each writer.
+        this.executor = StoreSupport.executor("huibo-store", Math.max(1, db.poolSize() - 2));
         this.writer = new Thread(this::writeLoop, "huibo-store-writer");
         this.writer.setDaemon(true);
         this.writer.start();
+        this.stepWriter = new Thread(this::stepLoop, "huibo-store-steps");
+        this.stepWriter.setDaemon(true);
+        this.stepWriter.start();
     }
 
     // ---- inserts (group commit)
@@ -264,16 +304,69 @@ public final class CallbackStore implements AutoCloseable {
 
     // ---- reads
 
+    /**
+     * The callback as stored now (read after this call). Lookups waiting at the same time share one
+     * query: one reader drains them, so under load (a FastAGI request per leg) a round trip and a
+     * pool checkout serve a whole batch instead of one id.
+     */
     public Future<Optional<Callback>> find(String id) {
-        return blocking(() -> {
-            try (Connection c = ds.getConnection();
-                 PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM callbacks WHERE id = ?")) {
-                ps.setString(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(readCallback(rs)) : Optional.<Callback>empty();
+        Context ctx = Vertx.currentContext();
+        CompletableFuture<Optional<Callback>> result = new CompletableFuture<>();
+        if (closed) {
+            result.completeExceptionally(new IllegalStateException("store is closed"));
+            return StoreSupport.back(result, ctx);
+        }
+        finds.add(new PendingFind(id, result));
+        if (findsScheduled.compareAndSet(false, true)) {
+            try {
+                executor.execute(this::readFinds);
+            } catch (RejectedExecutionException e) {
+                findsScheduled.set(false);
+                PendingFind p;
+                while ((p = finds.poll()) != null) {
+                    p.result().completeExceptionally(new IllegalStateException("store is closed"));
                 }
             }
-        });
+        }
+        return StoreSupport.back(result, ctx);
+    }
+
+    private void readFinds() {
+        List<PendingFind> batch = new ArrayList<>();
+        while (true) {
+            PendingFind p;
+            while (batch.size() < IN_CHUNK && (p = finds.poll()) != null) {
+                batch.add(p);
+            }
+            if (batch.isEmpty()) {
+                findsScheduled.set(false);
+                // a find added after the poll and before the flag was cleared saw it set: take it
+                if (finds.isEmpty() || !findsScheduled.compareAndSet(false, true)) {
+                    return;
+                }
+                continue;
+            }
+            Map<String, Callback> found = new HashMap<>();
+            try (Connection c = ds.getConnection()) {
+                LinkedHashSet<String> ids = new LinkedHashSet<>();
+                batch.forEach(f -> ids.add(f.id()));
+                try (PreparedStatement ps = c.prepareStatement(ids.size() == 1
+                        ? "SELECT " + COLUMNS + " FROM callbacks WHERE id = ?"
+                        : "SELECT " + COLUMNS + " FROM callbacks WHERE id IN (" + marks(ids.size()) + ")")) {
+                    bindStrings(ps, List.copyOf(ids));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            Callback cb = readCallback(rs);
+                            found.put(cb.id(), cb);
+                        }
+                    }
+                }
+                batch.forEach(f -> f.result().complete(Optional.ofNullable(found.get(f.id()))));
+            } catch (SQLException | RuntimeException e) {
+                batch.forEach(f -> f.result().completeExceptionally(e));
+            }
+            batch.clear();
+        }
     }
 
     /** The callbacks found among {@code ids}, by id (missing ids are absent from the map). */
@@ -340,43 +433,49 @@ public final class CallbackStore implements AutoCloseable {
         if (!from.canMoveTo(to)) {
             return Future.failedFuture(new IllegalArgumentException("not a valid transition: " + from + " -> " + to));
         }
-        return blocking(() -> {
-            Instant now = millis(Instant.now());
-            try (Connection c = ds.getConnection()) {
-                c.setAutoCommit(false);
-                try {
-                    int n;
-                    try (PreparedStatement ps = c.prepareStatement("UPDATE callbacks SET state = ?, attempts = ?, "
-                            + "due_at = COALESCE(?, due_at), updated_at = ? WHERE id = ? AND state = ?")) {
-                        ps.setString(1, to.wire());
-                        ps.setInt(2, attempts);
-                        setInstant(ps, 3, dueAt);
-                        setInstant(ps, 4, now);
-                        ps.setString(5, id);
-                        ps.setString(6, from.wire());
-                        n = ps.executeUpdate();
-                    }
-                    if (n == 1) {
-                        try (PreparedStatement ps = c.prepareStatement("INSERT INTO callback_events "
-                                + "(callback_id, at, from_state, to_state, detail) VALUES (?,?,?,?,?)")) {
-                            ps.setString(1, id);
-                            setInstant(ps, 2, now);
-                            ps.setString(3, from.wire());
-                            ps.setString(4, to.wire());
-                            ps.setString(5, clip(detail, DETAIL_MAX));
-                            ps.executeUpdate();
-                        }
-                    }
-                    c.commit();
-                    return n == 1;
-                } catch (SQLException | RuntimeException e) {
-                    rollbackQuietly(c);
-                    throw e;
-                } finally {
-                    c.setAutoCommit(true);
-                }
-            }
+        return step(c -> transitionIn(c, id, from, to, attempts, dueAt, detail));
+    }
+
+    /**
+     * Records the start of attempt {@code a} and moves its callback from {@code from} to {@code to} in
+     * one transaction (the dispatcher's step before an Originate); completes with whether it moved.
+     */
+    public Future<Boolean> startAttempt(Attempt a, CallState from, CallState to, Instant dueAt, String detail) {
+        if (!from.canMoveTo(to)) {
+            return Future.failedFuture(new IllegalArgumentException("not a valid transition: " + from + " -> " + to));
+        }
+        return step(c -> {
+            insertAttemptStart(c, a);
+            return transitionIn(c, a.callbackId(), from, to, a.number(), dueAt, detail);
         });
+    }
+
+    private static boolean transitionIn(Connection c, String id, CallState from, CallState to, int attempts,
+                                        Instant dueAt, String detail) throws SQLException {
+        Instant now = millis(Instant.now());
+        int n;
+        try (PreparedStatement ps = c.prepareStatement("UPDATE callbacks SET state = ?, attempts = ?, "
+                + "due_at = COALESCE(?, due_at), updated_at = ? WHERE id = ? AND state = ?")) {
+            ps.setString(1, to.wire());
+            ps.setInt(2, attempts);
+            setInstant(ps, 3, dueAt);
+            setInstant(ps, 4, now);
+            ps.setString(5, id);
+            ps.setString(6, from.wire());
+            n = ps.executeUpdate();
+        }
+        if (n == 1) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO callback_events "
+                    + "(callback_id, at, from_state, to_state, detail) VALUES (?,?,?,?,?)")) {
+                ps.setString(1, id);
+                setInstant(ps, 2, now);
+                ps.setString(3, from.wire());
+                ps.setString(4, to.wire());
+                ps.setString(5, clip(detail, DETAIL_MAX));
+                ps.executeUpdate();
+            }
+        }
+        return n == 1;
     }
 
     public Future<List<StateChange>> history(String callbackId) {
@@ -460,15 +559,18 @@ public final class CallbackStore implements AutoCloseable {
 
     /** Records the start of an attempt; a second call for the same (callback, number) changes nothing. */
     public Future<Void> attemptStarted(Attempt a) {
-        return blocking(() -> {
-            try (Connection c = ds.getConnection();
-                 PreparedStatement ps = c.prepareStatement("INSERT INTO attempts (" + ATTEMPT_COLUMNS
-                         + ") VALUES (?,?,?,?,?,?,?,?,?,?,?) ON DUPLICATE KEY UPDATE number = number")) {
-                bindAttempt(ps, a);
-                ps.executeUpdate();
-                return null;
-            }
+        return step(c -> {
+            insertAttemptStart(c, a);
+            return null;
         });
+    }
+
+    private static void insertAttemptStart(Connection c, Attempt a) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO attempts (" + ATTEMPT_COLUMNS
+                + ") VALUES (?,?,?,?,?,?,?,?,?,?,?) ON DUPLICATE KEY UPDATE number = number")) {
+            bindAttempt(ps, a);
+            ps.executeUpdate();
+        }
     }
 
     /**
@@ -476,9 +578,8 @@ public final class CallbackStore implements AutoCloseable {
      * (e.g. the instance that dialed died before); a known answer time is not erased by a null.
      */
     public Future<Void> attemptEnded(Attempt a) {
-        return blocking(() -> {
-            try (Connection c = ds.getConnection();
-                 PreparedStatement ps = c.prepareStatement("INSERT INTO attempts (" + ATTEMPT_COLUMNS
+        return step(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO attempts (" + ATTEMPT_COLUMNS
                          + ") VALUES (?,?,?,?,?,?,?,?,?,?,?) ON DUPLICATE KEY UPDATE "
                          + "node_id = COALESCE(VALUES(node_id), node_id), "
                          + "answered_at = COALESCE(VALUES(answered_at), answered_at), "
@@ -504,6 +605,7 @@ public final class CallbackStore implements AutoCloseable {
         closed = true;
         try {
             writer.join(5000);
+            stepWriter.join(5000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -512,6 +614,90 @@ public final class CallbackStore implements AutoCloseable {
             executor.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- steps (group commit)
+
+    private <T> Future<T> step(StepWork<T> work) {
+        Context ctx = Vertx.currentContext();
+        PendingStep<T> p = new PendingStep<>(work);
+        if (closed) {
+            p.result.completeExceptionally(new IllegalStateException("store is closed"));
+        } else {
+            steps.add(p);
+        }
+        return StoreSupport.back(p.result, ctx);
+    }
+
+    private void stepLoop() {
+        List<PendingStep<?>> batch = new ArrayList<>(MAX_BATCH);
+        while (true) {
+            PendingStep<?> first;
+            try {
+                first = steps.poll(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                break;
+            }
+            if (first == null) {
+                if (closed) {
+                    break;
+                }
+                continue;
+            }
+            batch.add(first);
+            steps.drainTo(batch, MAX_BATCH - 1);
+            try {
+                writeSteps(batch);
+            } catch (RuntimeException e) {
+                batch.forEach(p -> p.result.completeExceptionally(e));
+            }
+            batch.clear();
+        }
+        PendingStep<?> left;
+        while ((left = steps.poll()) != null) {
+            left.result.completeExceptionally(new IllegalStateException("store is closed"));
+        }
+    }
+
+    /**
+     * Runs the steps in their order in one transaction. If one fails, the whole transaction is
+     * rolled back and each step runs again in a transaction of its own, so only the bad one fails.
+     */
+    private void writeSteps(List<PendingStep<?>> batch) {
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try {
+                    for (PendingStep<?> p : batch) {
+                        p.run(c);
+                    }
+                    c.commit();
+                    batch.forEach(PendingStep::complete);
+                    return;
+                } catch (SQLException | RuntimeException e) {
+                    rollbackQuietly(c);
+                    if (batch.size() == 1) {
+                        batch.get(0).result.completeExceptionally(e);
+                        return;
+                    }
+                    LOG.warn("group commit of {} steps failed ({}); retrying one by one", batch.size(), e.getMessage());
+                }
+                for (PendingStep<?> p : batch) {
+                    try {
+                        p.run(c);
+                        c.commit();
+                        p.complete();
+                    } catch (SQLException | RuntimeException e) {
+                        rollbackQuietly(c);
+                        p.result.completeExceptionally(e);
+                    }
+                }
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            batch.forEach(p -> p.result.completeExceptionally(e));
         }
     }
 

@@ -2,7 +2,8 @@
 -- (fenced by token) with the status it publishes for them, and the shared view of every node.
 -- KEYS[1] leases zset (unused, keeps the slot); ARGV: base, me, now millis, instance ttl ms, node ttl ms,
 --   k (owned count), then k x (node, token, status json), then the configured node ids.
--- Returns {liveInstances, renewed flags (k), then per configured node: owner, token, draining, status}.
+-- Returns {liveInstances, renewed flags (k), then per configured node: owner, token, draining, status,
+--   then the node configuration version (see nodesReload.lua)}.
 local base, me, now, ittl, nttl, k = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 local inst = base .. ':instances'
 redis.call('ZADD', inst, now + ittl, me)
@@ -30,4 +31,5 @@ for j = i, #ARGV do
   out[#out + 1] = redis.call('SISMEMBER', base .. ':draining', node)
   out[#out + 1] = redis.call('GET', base .. ':nodestatus:' .. node) or ''
 end
+out[#out + 1] = redis.call('GET', base .. ':nodesversion') or '0'
 return out

@@ -7,10 +7,9 @@ local base, trunk, cb, attempt = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local now, maxc, cps, hold = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
 local slots = base .. ':trunk:' .. trunk .. ':slots'
 local starts = base .. ':trunk:' .. trunk .. ':starts'
-if maxc > 0 then
-  redis.call('ZREMRANGEBYSCORE', slots, '-inf', now - hold)
-  if redis.call('ZCARD', slots) >= maxc then return 0 end
-end
+-- trimmed even without a concurrency limit: the zset must not keep every leaked slot until it expires
+redis.call('ZREMRANGEBYSCORE', slots, '-inf', now - hold)
+if maxc > 0 and redis.call('ZCARD', slots) >= maxc then return 0 end
 if cps > 0 then
   redis.call('ZREMRANGEBYSCORE', starts, '-inf', now - 1000)
   if redis.call('ZCARD', starts) >= cps then return 0 end
