@@ -71,6 +71,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * reported, and no Originate goes out before that count is known.
  */
 public final class AmiNode {
+    static final String EVENT_MASK = "call,system";
     private static final Logger log = LoggerFactory.getLogger(AmiNode.class);
     private static final long HOUSEKEEPING_MS = 500;
 
@@ -398,7 +399,11 @@ public final class AmiNode {
         c.setSocketReadTimeout((int) (opts.pingInterval().toMillis() * 2 + opts.pingTimeout().toMillis()));
         c.addEventListener(listener(gen));
         try {
-            c.login();
+            // Only the event classes Huibo reads: call (OriginateResponse, Dial*, Newstate, Hangup)
+            // and system (FullyBooted). Without a mask Asterisk also sends every VarSet, Newexten
+            // and AGIExec* of every call, several times what Huibo needs, and asterisk-java builds
+            // each by reflection on its single reader thread.
+            c.login(EVENT_MASK);
             return c;
         } catch (Exception e) {
             close(c);

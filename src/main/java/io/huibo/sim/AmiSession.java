@@ -30,7 +30,8 @@ final class AmiSession {
     private AmiMessage pending = new AmiMessage();
     private String challenge;
     private boolean authenticated;
-    private boolean eventsOn = true;
+    /** Event classes this session receives (Login's or the Events action's mask); null: all. */
+    private java.util.Set<String> eventClasses;
     private boolean closing;
     private boolean started;
     /** Packets held back by a slow node, oldest first, each with the time it may leave. */
@@ -50,8 +51,48 @@ final class AmiSession {
         socket.handler(RecordParser.newDelimited("\n", buf -> onLine(buf.toString(StandardCharsets.UTF_8))));
     }
 
-    boolean wantsEvents() {
-        return authenticated && eventsOn && !closing;
+    /**
+     * Like Asterisk's session event mask: an event goes out when one of the classes in its
+     * Privilege header (call, dialplan, agi, system, security, ...) is in the mask.
+     */
+    boolean wants(AmiMessage event) {
+        if (!authenticated || closing) {
+            return false;
+        }
+        if (eventClasses == null) {
+            return true;
+        }
+        String privilege = event.get("Privilege");
+        if (privilege == null) {
+            return true;
+        }
+        for (String c : privilege.split(",")) {
+            if (eventClasses.contains(c.trim().toLowerCase(java.util.Locale.ROOT))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** "on" or absent: everything; "off": nothing; otherwise a list of classes. */
+    private static java.util.Set<String> parseMask(String mask) {
+        if (mask == null || mask.isBlank() || mask.equalsIgnoreCase("on") || mask.equalsIgnoreCase("all")) {
+            return null;
+        }
+        java.util.Set<String> classes = new java.util.HashSet<>();
+        if (!mask.equalsIgnoreCase("off")) {
+            for (String c : mask.split(",")) {
+                classes.add(c.trim().toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        return classes;
+    }
+
+    /** An event for this session only, through its event mask. */
+    private void sendEvent(AmiMessage event) {
+        if (wants(event)) {
+            send(event);
+        }
     }
 
     void send(AmiMessage m) {
@@ -148,8 +189,9 @@ final class AmiSession {
                 .add("CoreCDRenabled", "Yes").add("CoreHTTPenabled", "No").add("SoundsSearchCustomDir", "No"));
             case "events" -> {
                 String mask = a.get("EventMask");
-                eventsOn = mask == null || !mask.equalsIgnoreCase("off");
-                send(AmiMessage.response("Success", id).add("Events", eventsOn ? "On" : "Off"));
+                eventClasses = parseMask(mask);
+                send(AmiMessage.response("Success", id).add("Events",
+                        eventClasses == null || !eventClasses.isEmpty() ? "On" : "Off"));
             }
             case "originate" -> node.originate(this, a, id);
             case "coreshowchannels" -> node.coreShowChannels(this, id);
@@ -200,12 +242,12 @@ final class AmiSession {
         }
         authenticated = true;
         String events = a.get("Events");
-        eventsOn = events == null || !events.equalsIgnoreCase("off");
+        eventClasses = parseMask(events);
         send(AmiMessage.response("Success", id).add("Message", "Authentication accepted"));
         long uptime = node.uptimeSeconds();
-        send(AmiMessage.event("FullyBooted", "system,all").add("Uptime", uptime).add("LastReload", uptime)
+        sendEvent(AmiMessage.event("FullyBooted", "system,all").add("Uptime", uptime).add("LastReload", uptime)
             .add("Status", "Fully Booted"));
-        send(AmiMessage.event("SuccessfulAuth", "security,all")
+        sendEvent(AmiMessage.event("SuccessfulAuth", "security,all")
             .add("EventTV", OffsetDateTime.now(ZoneOffset.UTC).format(TV)).add("Severity", "Informational")
             .add("Service", "AMI").add("EventVersion", 1).add("AccountID", user).add("SessionID", sessionId)
             .add("LocalAddress", "IPV4/TCP/" + socket.localAddress().host() + "/" + socket.localAddress().port())

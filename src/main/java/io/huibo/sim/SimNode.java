@@ -233,7 +233,7 @@ final class SimNode extends VerticleBase {
             return;
         }
         for (AmiSession s : sessions) {
-            if (s.wantsEvents()) {
+            if (s.wants(event)) {
                 s.send(event);
             }
         }
