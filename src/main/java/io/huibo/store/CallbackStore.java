@@ -116,7 +116,12 @@ public final class CallbackStore implements AutoCloseable {
     private final ConcurrentLinkedQueue<PendingFind> finds = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean findsScheduled = new AtomicBoolean();
     private final LinkedBlockingQueue<PendingInsert> inserts = new LinkedBlockingQueue<>();
-    private final Thread writer;
+    /**
+     * Two insert writers: while one waits for its commit to reach the disk, the other gathers and
+     * sends the next batch, so the log flush is not a gap in which nothing is written.
+     */
+    private static final int INSERT_WRITERS = 2;
+    private final List<Thread> writers = new ArrayList<>(INSERT_WRITERS);
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong inserted = new AtomicLong();
     private volatile boolean closed;
@@ -124,10 +129,13 @@ public final class CallbackStore implements AutoCloseable {
     public CallbackStore(Database db) {
         this.ds = db.dataSource();
         // One pool connection stays free for each writer.
-        this.executor = StoreSupport.executor("huibo-store", Math.max(1, db.poolSize() - 2));
-        this.writer = new Thread(this::writeLoop, "huibo-store-writer");
-        this.writer.setDaemon(true);
-        this.writer.start();
+        this.executor = StoreSupport.executor("huibo-store", Math.max(1, db.poolSize() - INSERT_WRITERS - 1));
+        for (int i = 0; i < INSERT_WRITERS; i++) {
+            Thread w = new Thread(this::writeLoop, "huibo-store-writer-" + i);
+            w.setDaemon(true);
+            w.start();
+            writers.add(w);
+        }
         this.stepWriter = new Thread(this::stepLoop, "huibo-store-steps");
         this.stepWriter.setDaemon(true);
         this.stepWriter.start();
@@ -604,7 +612,9 @@ public final class CallbackStore implements AutoCloseable {
     public void close() {
         closed = true;
         try {
-            writer.join(5000);
+            for (Thread w : writers) {
+                w.join(5000);
+            }
             stepWriter.join(5000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
