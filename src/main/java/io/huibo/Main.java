@@ -4,57 +4,61 @@ import io.huibo.agi.AgiAllowlist;
 import io.huibo.agi.AgiScripts;
 import io.huibo.agi.CallbackLookup;
 import io.huibo.agi.FastAgiServer;
+import io.huibo.agi.ReportScript;
+import io.huibo.agi.RouteHandouts;
+import io.huibo.api.DialinApi;
 import io.huibo.api.HealthCheck;
 import io.huibo.api.HttpApi;
+import io.huibo.api.NodesApi;
+import io.huibo.api.RoutingApi;
 import io.huibo.cli.CallbackCommand;
 import io.huibo.cli.DemoCommand;
+import io.huibo.cli.DialinCommand;
+import io.huibo.cli.RoutesCommand;
+import io.huibo.config.ConfigException;
+import io.huibo.config.ConfigLoader;
 import io.huibo.config.HuiboConfig;
 import io.huibo.dispatch.Dispatcher;
+import io.huibo.dispatch.NodeOwnership;
 import io.huibo.dispatch.RetryPolicy;
 import io.huibo.domain.Callback;
+import io.huibo.pbx.AmiNode;
 import io.huibo.pbx.PbxCluster;
 import io.huibo.queue.CallbackQueue;
-import io.huibo.agi.RouteHandouts;
-import io.huibo.agi.ReportScript;
-import io.huibo.api.DialinApi;
-import io.huibo.cli.DialinCommand;
+import io.huibo.queue.NodeLeases;
+import io.huibo.queue.QueueUnavailableException;
+import io.huibo.routing.RedisTrunkLimiter;
 import io.huibo.routing.Routes;
-import io.huibo.routing.StaticRoutes;
 import io.huibo.routing.RoutingService;
-import io.huibo.store.RoutingStore;
-import io.huibo.api.RoutingApi;
-import io.huibo.cli.RoutesCommand;
-import io.huibo.service.DialinService;
-import io.huibo.store.DialinStore;
-import io.huibo.store.RouteTryStore;
 import io.huibo.service.CallbackService;
+import io.huibo.service.DialinService;
 import io.huibo.service.QueueResync;
 import io.huibo.service.ServiceHealth;
 import io.huibo.sim.SimCommand;
 import io.huibo.store.ApiKeyStore;
 import io.huibo.store.CallbackStore;
 import io.huibo.store.Database;
+import io.huibo.store.DialinStore;
+import io.huibo.store.RouteTryStore;
+import io.huibo.store.RoutingStore;
+import io.huibo.store.StoreUnavailableException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.huibo.config.ConfigException;
-import io.huibo.config.ConfigLoader;
-import io.huibo.queue.QueueUnavailableException;
-import io.huibo.store.StoreUnavailableException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine.Option;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The one entry point: {@code huibo serve} (the server), {@code huibo sim} (the PBX simulator) and
@@ -109,9 +113,9 @@ public final class Main implements Runnable {
             running.cluster = cluster;
             // nodes are started by their owner only (several instances share them)
             String instance = cfg.instanceId() + "-" + UUID.randomUUID().toString().substring(0, 8);
-            io.huibo.dispatch.NodeOwnership ownership = new io.huibo.dispatch.NodeOwnership(
-                    new io.huibo.queue.NodeLeases(queue), cluster,
-                    n -> new io.huibo.pbx.AmiNode(vertx, n, cfg.dispatch().actionTimeout()), instance,
+            NodeOwnership ownership = new NodeOwnership(
+                    new NodeLeases(queue), cluster,
+                    n -> new AmiNode(vertx, n, cfg.dispatch().actionTimeout()), instance,
                     cfg.cluster().nodeLeaseTtl(), clock,
                     // a reload on any instance makes every instance read its own node list again
                     vertx, reloadNodes);
@@ -138,7 +142,7 @@ public final class Main implements Runnable {
             RoutingStore routingStore = new RoutingStore(db);
             RoutingService routing = new RoutingService(routingStore, cfg.routing(),
                     // trunk limits hold for all instances together: slots are counted in Redis
-                    new io.huibo.routing.RedisTrunkLimiter(queue), clock);
+                    new RedisTrunkLimiter(queue), clock);
             await(routing.start(vertx));
             Routes routes = routing;
             RouteTryStore tries = new RouteTryStore(db);
@@ -162,7 +166,7 @@ public final class Main implements Runnable {
             HealthCheck health = new ServiceHealth(queue, store, cluster);
             HttpApi api = new HttpApi(vertx, callbacks, keys::verify, health, List.of(new DialinApi(dialin),
                     new RoutingApi(routingStore, routing),
-                    new io.huibo.api.NodesApi(vertx, cluster, ownership, reloadNodes)));
+                    new NodesApi(vertx, cluster, ownership, reloadNodes)));
             running.reloadNodes = () -> ownership.reload(vertx, reloadNodes).onComplete(ar -> {
                 if (ar.failed()) {
                     log.warn("reload failed: {}", ar.cause().toString());
