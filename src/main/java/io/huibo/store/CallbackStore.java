@@ -36,6 +36,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Consumer;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static io.huibo.store.StoreSupport.clip;
@@ -170,11 +173,20 @@ public final class CallbackStore implements AutoCloseable {
     }
 
     private void writeLoop() {
-        List<PendingInsert> batch = new ArrayList<>(MAX_BATCH);
+        batchLoop(inserts, this::writeBatch, PendingInsert::result);
+    }
+
+    /**
+     * A group-commit writer: takes everything waiting (up to {@link #MAX_BATCH}) and writes it as one
+     * batch, until the store closes; what is left then fails.
+     */
+    private <T> void batchLoop(BlockingQueue<T> queue, Consumer<List<T>> write,
+                               Function<T, CompletableFuture<?>> result) {
+        List<T> batch = new ArrayList<>(MAX_BATCH);
         while (true) {
-            PendingInsert first;
+            T first;
             try {
-                first = inserts.poll(100, TimeUnit.MILLISECONDS);
+                first = queue.poll(100, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 break;
             }
@@ -185,18 +197,18 @@ public final class CallbackStore implements AutoCloseable {
                 continue;
             }
             batch.add(first);
-            inserts.drainTo(batch, MAX_BATCH - 1);
+            queue.drainTo(batch, MAX_BATCH - 1);
             try {
-                writeBatch(batch);
+                write.accept(batch);
             } catch (RuntimeException e) {
                 // Never let the writer die: fail this batch, keep serving the next ones.
-                batch.forEach(p -> p.result().completeExceptionally(e));
+                batch.forEach(p -> result.apply(p).completeExceptionally(e));
             }
             batch.clear();
         }
-        PendingInsert left;
-        while ((left = inserts.poll()) != null) {
-            left.result().completeExceptionally(new IllegalStateException("store is closed"));
+        T left;
+        while ((left = queue.poll()) != null) {
+            result.apply(left).completeExceptionally(new IllegalStateException("store is closed"));
         }
     }
 
@@ -641,33 +653,7 @@ public final class CallbackStore implements AutoCloseable {
     }
 
     private void stepLoop() {
-        List<PendingStep<?>> batch = new ArrayList<>(MAX_BATCH);
-        while (true) {
-            PendingStep<?> first;
-            try {
-                first = steps.poll(100, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                break;
-            }
-            if (first == null) {
-                if (closed) {
-                    break;
-                }
-                continue;
-            }
-            batch.add(first);
-            steps.drainTo(batch, MAX_BATCH - 1);
-            try {
-                writeSteps(batch);
-            } catch (RuntimeException e) {
-                batch.forEach(p -> p.result.completeExceptionally(e));
-            }
-            batch.clear();
-        }
-        PendingStep<?> left;
-        while ((left = steps.poll()) != null) {
-            left.result.completeExceptionally(new IllegalStateException("store is closed"));
-        }
+        batchLoop(steps, this::writeSteps, p -> p.result);
     }
 
     /**
