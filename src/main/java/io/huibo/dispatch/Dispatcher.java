@@ -238,25 +238,10 @@ public final class Dispatcher extends VerticleBase {
         return free;
     }
 
-    /**
-     * The owned node with something dialable and the lowest load, active (plus promised) over maxCalls
-     * divided by the node's weight.
-     */
+    /** The least loaded owned node that can dial now, counting slots already promised. */
     private AmiNode chooseNode() {
-        AmiNode best = null;
-        double bestLoad = Double.MAX_VALUE;
-        for (AmiNode n : cluster.nodes()) {
-            int r = reserved.getOrDefault(n.id(), 0);
-            if (!ownership.owns(n.id()) || n.dialableNow() - r <= 0) {
-                continue;
-            }
-            double load = (double) (n.active() + r) / n.maxCalls() / n.weight();
-            if (load < bestLoad) {
-                bestLoad = load;
-                best = n;
-            }
-        }
-        return best;
+        return cluster.pick(n -> ownership.owns(n.id()) ? n.dialableNow() : 0,
+                n -> reserved.getOrDefault(n.id(), 0)).orElse(null);
     }
 
     private Future<Integer> handle(List<Claim> claims) {

@@ -9,10 +9,10 @@ import java.time.Duration;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.ToIntFunction;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
@@ -100,10 +100,30 @@ public final class PbxCluster {
      * Advisory: {@link AmiNode#originate} reserves the slot atomically and refuses when full.
      */
     public Optional<AmiNode> pick() {
-        return nodes.values().stream()
-                .filter(n -> n.freeSlots() > 0)
-                .min(Comparator.comparingDouble((AmiNode n) -> (double) n.active() / Math.max(1, n.maxCalls()))
-                        .thenComparing(AmiNode::id));
+        return pick(AmiNode::freeSlots, n -> 0);
+    }
+
+    /**
+     * The node with room left and the lowest load, ties broken by id. Room is {@code capacity} (what
+     * the caller may use of a node now; 0 excludes it) minus {@code promised} (slots already promised
+     * to attempts whose Originate is not sent yet); load is (active + promised) / maxCalls, divided by
+     * the node's weight.
+     */
+    public Optional<AmiNode> pick(ToIntFunction<AmiNode> capacity, ToIntFunction<AmiNode> promised) {
+        AmiNode best = null;
+        double bestLoad = Double.MAX_VALUE;
+        for (AmiNode n : nodes.values()) { // sorted by id: the first of equal loads wins
+            int p = promised.applyAsInt(n);
+            if (capacity.applyAsInt(n) - p <= 0) {
+                continue;
+            }
+            double load = (double) (n.active() + p) / Math.max(1, n.maxCalls()) / n.weight();
+            if (load < bestLoad) {
+                bestLoad = load;
+                best = n;
+            }
+        }
+        return Optional.ofNullable(best);
     }
 
     public int freeSlots() {
