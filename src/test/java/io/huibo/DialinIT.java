@@ -71,8 +71,10 @@ class DialinIT {
             }
             assertThat(found).as("a completed callback to %s in %s", CALLER, calls).isTrue();
         });
-        assertThat(stack.count("SELECT COUNT(*) FROM callbacks WHERE number = '" + CALLER
-                + "' AND destination = '+8613900000031' AND state = 'completed'")).isEqualTo(1);
+        // the simulator sees the hangup before Huibo's group commit records it: wait for the row
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                assertThat(stack.count("SELECT COUNT(*) FROM callbacks WHERE number = '" + CALLER
+                        + "' AND destination = '+8613900000031' AND state = 'completed'")).isEqualTo(1));
     }
 
     @Test
