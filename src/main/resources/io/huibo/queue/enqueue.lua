@@ -3,9 +3,8 @@
 -- Returns 1 if queued, 0 if it already was (idempotent).
 local base, id, prio, due = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 if redis.call('ZSCORE', KEYS[1], id) then return 0 end
-for p = 0, 9 do
-  if redis.call('ZSCORE', base .. ':ready:' .. p, id) then return 0 end
-end
+-- the priority is fixed at creation: a queued callback can only be in its own priority's set
+if redis.call('ZSCORE', base .. ':ready:' .. prio, id) then return 0 end
 -- A fresh callback has no in-flight attempt: drop any leftover hash so the only memory it uses is the zset entry.
 redis.call('DEL', base .. ':job:' .. id)
 local seq = redis.call('INCR', base .. ':seq')
