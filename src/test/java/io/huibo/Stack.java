@@ -38,6 +38,7 @@ public final class Stack implements AutoCloseable {
     public static final String TOKEN = "it-token-" + UUID.randomUUID();
     public static final String SIM_SECRET = "sim-secret-" + UUID.randomUUID().toString().substring(0, 8);
     private static final Path JAR = Path.of(System.getProperty("huibo.jar", "target/huibo.jar"));
+    public static final Path MANAGER_CONF = Path.of("asterisk-conf/manager.conf");
     private static final String DB_HOST_URL = "jdbc:mariadb://127.0.0.1:3306/";
     private static final String DB_USER = env("HUIBO_DB_USER", "huibo");
     private static final String DB_PASSWORD = env("HUIBO_DB_PASSWORD", "huibo-dev-password");
@@ -149,9 +150,11 @@ public final class Stack implements AutoCloseable {
     public Proc sim(int nodes, int channels, String scenarioYaml, String... extraArgs) throws Exception {
         int base = freePortRange(nodes);
         int control = freePort();
+        // the [huibo] user's eventfilter from the shipped manager.conf: Huibo gets only what a real node sends it
         List<String> args = new ArrayList<>(List.of("sim", "--nodes", String.valueOf(nodes),
                 "--base-port", String.valueOf(base), "--user", "huibo", "--secret", SIM_SECRET,
-                "--channels", String.valueOf(channels), "--control-port", String.valueOf(control)));
+                "--channels", String.valueOf(channels), "--control-port", String.valueOf(control),
+                "--manager-conf", MANAGER_CONF.toAbsolutePath().toString()));
         if (scenarioYaml != null) {
             Path f = dir.resolve("scenario-" + UUID.randomUUID() + ".yaml");
             Files.writeString(f, scenarioYaml);

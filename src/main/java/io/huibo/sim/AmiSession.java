@@ -55,15 +55,11 @@ final class AmiSession {
      * Like Asterisk's session event mask: an event goes out when one of the classes in its
      * Privilege header (call, dialplan, agi, system, security, ...) is in the mask.
      */
-    boolean wants(AmiMessage event) {
+    boolean takes(String privilege) {
         if (!authenticated || closing) {
             return false;
         }
-        if (eventClasses == null) {
-            return true;
-        }
-        String privilege = event.get("Privilege");
-        if (privilege == null) {
+        if (eventClasses == null || privilege == null) {
             return true;
         }
         for (String c : privilege.split(",")) {
@@ -72,6 +68,11 @@ final class AmiSession {
             }
         }
         return false;
+    }
+
+    /** The user's eventfilter lines, for a broadcast event this session {@link #takes} (encoded text). */
+    boolean passes(String eventText) {
+        return node.eventFilter().passes(eventText);
     }
 
     /** "on" or absent: everything; "off": nothing; otherwise a list of classes. */
@@ -88,26 +89,34 @@ final class AmiSession {
         return classes;
     }
 
-    /** An event for this session only, through its event mask. */
+    /** A broadcast event (security, ...) that only this session hears: event mask, then eventfilter. */
     private void sendEvent(AmiMessage event) {
-        if (wants(event)) {
-            send(event);
+        if (takes(event.get("Privilege"))) {
+            String text = event.encode();
+            if (passes(text)) {
+                send(text);
+            }
         }
     }
 
     void send(AmiMessage m) {
+        send(m.encode());
+    }
+
+    /** Writes an encoded packet, behind whatever a slow node still holds back. */
+    void send(String text) {
         if (closing || node.silent()) {
             return;
         }
         long delay = node.delayMs();
         if (delay <= 0 && delayed.isEmpty()) {
-            socket.write(m.encode());
+            socket.write(text);
             return;
         }
         // Slow node: everything queues behind what is already held back, so order never changes.
         long now = System.currentTimeMillis();
         long due = Math.max(now + delay, delayed.isEmpty() ? 0 : (long) delayed.peekLast()[0]);
-        delayed.addLast(new Object[] {due, m.encode()});
+        delayed.addLast(new Object[] {due, text});
         if (drainTimer < 0) {
             drainTimer = node.vertx().setTimer(Math.max(1, due - now), t -> drain());
         }
@@ -188,10 +197,10 @@ final class AmiSession {
                 .add("CoreRunGroup", "").add("CoreMaxFilehandles", 0).add("CoreRealTimeEnabled", "No")
                 .add("CoreCDRenabled", "Yes").add("CoreHTTPenabled", "No").add("SoundsSearchCustomDir", "No"));
             case "events" -> {
-                String mask = a.get("EventMask");
-                eventClasses = parseMask(mask);
-                send(AmiMessage.response("Success", id).add("Events",
-                        eventClasses == null || !eventClasses.isEmpty() ? "On" : "Off"));
+                java.util.Set<String> asked = parseMask(a.get("EventMask"));
+                eventClasses = node.eventFilter().limit(asked);
+                // On/Off answers the mask asked for, before the user's read classes cut it (as Asterisk)
+                send(AmiMessage.response("Success", id).add("Events", asked == null || !asked.isEmpty() ? "On" : "Off"));
             }
             case "originate" -> node.originate(this, a, id);
             case "coreshowchannels" -> node.coreShowChannels(this, id);
@@ -200,7 +209,7 @@ final class AmiSession {
             default -> {
                 send(AmiMessage.response("Error", id).add("Message",
                     "Invalid/unknown command: " + action + ". Use Action: ListCommands to show available commands."));
-                send(securityEvent("RequestBadFormat", "Error")
+                sendEvent(securityEvent("RequestBadFormat", "Error")
                     .add("RequestType", "Action: " + action).add("SessionTV", sessionTv).add("AccountID", node.user()));
             }
         }
@@ -242,11 +251,15 @@ final class AmiSession {
         }
         authenticated = true;
         String events = a.get("Events");
-        eventClasses = parseMask(events);
+        // Asterisk: send_events = the user's read classes & the Login's Events
+        eventClasses = node.eventFilter().limit(parseMask(events));
         send(AmiMessage.response("Success", id).add("Message", "Authentication accepted"));
         long uptime = node.uptimeSeconds();
-        sendEvent(AmiMessage.event("FullyBooted", "system,all").add("Uptime", uptime).add("LastReload", uptime)
-            .add("Status", "Fully Booted"));
+        // Asterisk's action_login writes FullyBooted straight to the session: event mask only, no eventfilter
+        if (takes("system,all")) {
+            send(AmiMessage.event("FullyBooted", "system,all").add("Uptime", uptime).add("LastReload", uptime)
+                .add("Status", "Fully Booted"));
+        }
         sendEvent(AmiMessage.event("SuccessfulAuth", "security,all")
             .add("EventTV", OffsetDateTime.now(ZoneOffset.UTC).format(TV)).add("Severity", "Informational")
             .add("Service", "AMI").add("EventVersion", 1).add("AccountID", user).add("SessionID", sessionId)

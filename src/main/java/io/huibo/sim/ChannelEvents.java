@@ -1,6 +1,7 @@
 package io.huibo.sim;
 
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 
 /**
  * The AMI events a channel emits as the dialplan runs on it, shared by originated calls and dial-ins so
@@ -17,30 +18,40 @@ final class ChannelEvents {
         node.emit(m);
     }
 
+    /**
+     * Builds the event only when a session takes its class: a call runs dozens of Newexten, VarSet and
+     * AGIExec events that Huibo's call,system mask never lets out.
+     */
+    private void emit(String name, String privilege, UnaryOperator<AmiMessage> fill) {
+        if (node.anyoneTakes(privilege)) {
+            node.emit(fill.apply(AmiMessage.event(name, privilege)));
+        }
+    }
+
     /** The dialplan moves to {@code priority} and runs {@code app(data)}. */
     void newexten(SimChannel ch, int priority, String app, String data) {
         ch.priority = priority;
         ch.application = app;
         ch.applicationData = data;
-        emit(ch.appendTo(AmiMessage.event("Newexten", "dialplan,all"))
+        emit("Newexten", "dialplan,all", m -> ch.appendTo(m)
             .add("Extension", ch.exten).add("Application", app).add("AppData", data));
     }
 
     void varSet(SimChannel ch, String name, String value) {
-        emit(ch.appendTo(AmiMessage.event("VarSet", "dialplan,all")).add("Variable", name).add("Value", value));
+        emit("VarSet", "dialplan,all", m -> ch.appendTo(m).add("Variable", name).add("Value", value));
     }
 
     void newState(SimChannel ch, int state) {
         ch.state = state;
-        emit(ch.appendTo(AmiMessage.event("Newstate", "call,all")));
+        emit("Newstate", "call,all", ch::appendTo);
     }
 
     void hangupRequest(SimChannel ch, int cause) {
-        emit(ch.appendTo(AmiMessage.event("HangupRequest", "call,all")).add("Cause", cause));
+        emit("HangupRequest", "call,all", m -> ch.appendTo(m).add("Cause", cause));
     }
 
     void softHangupRequest(SimChannel ch, int cause) {
-        emit(ch.appendTo(AmiMessage.event("SoftHangupRequest", "call,all")).add("Cause", cause));
+        emit("SoftHangupRequest", "call,all", m -> ch.appendTo(m).add("Cause", cause));
     }
 
     void hangup(SimChannel ch, int cause) {
@@ -48,7 +59,7 @@ final class ChannelEvents {
             return;
         }
         ch.alive = false;
-        emit(ch.appendTo(AmiMessage.event("Hangup", "call,all")).add("Cause", cause).add("Cause-txt", causeText(cause)));
+        emit("Hangup", "call,all", m -> ch.appendTo(m).add("Cause", cause).add("Cause-txt", causeText(cause)));
     }
 
     /** AGIExecStart / VarSet / AGIExecEnd for one AGI session, silent once {@code live} turns false. */
@@ -57,7 +68,7 @@ final class ChannelEvents {
             @Override
             public void execStart(int id, String command) {
                 if (live.getAsBoolean()) {
-                    emit(ch.appendTo(AmiMessage.event("AGIExecStart", "agi,all")).add("CommandId", id).add("Command", command));
+                    emit("AGIExecStart", "agi,all", m -> ch.appendTo(m).add("CommandId", id).add("Command", command));
                 }
             }
 
@@ -71,7 +82,7 @@ final class ChannelEvents {
             @Override
             public void execEnd(int id, String command, int code) {
                 if (live.getAsBoolean()) {
-                    emit(ch.appendTo(AmiMessage.event("AGIExecEnd", "agi,all")).add("CommandId", id).add("Command", command)
+                    emit("AGIExecEnd", "agi,all", m -> ch.appendTo(m).add("CommandId", id).add("Command", command)
                         .add("ResultCode", code).add("Result", code == 200 ? "Success" : "Failure"));
                 }
             }

@@ -1,5 +1,6 @@
 package io.huibo.sim;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -30,6 +31,9 @@ public final class SimCommand implements Callable<Integer> {
     String agi;
     @Option(names = "--dialin-agi", description = "host:port of the FastAGI server dial-ins ask (HUIBO_DIALIN_AGI; default: --agi)")
     String dialinAgi;
+    @Option(names = "--manager-conf", description = "manager.conf whose [--user] section's eventfilter and read "
+        + "lines apply to AMI events, as on a real node (e.g. asterisk-conf/manager.conf)")
+    Path managerConf;
 
     @Override
     public Integer call() throws Exception {
@@ -39,8 +43,17 @@ public final class SimCommand implements Callable<Integer> {
             return 2;
         }
         Scenario sc = scenario == null ? Scenario.empty() : Scenario.load(scenario);
+        EventFilter filter = EventFilter.NONE;
+        if (managerConf != null) {
+            try {
+                filter = EventFilter.load(managerConf, user);
+            } catch (IOException | IllegalArgumentException e) {
+                System.err.println("sim: --manager-conf: " + (e instanceof IOException ? "cannot read " : "") + e.getMessage());
+                return 2;
+            }
+        }
         Simulator sim = new Simulator(new Simulator.Options(nodes, basePort, bind, user, s, channels, sc,
-            controlPort, agi, dialinAgi));
+            controlPort, agi, dialinAgi, filter));
         try {
             sim.start();
         } catch (Exception e) {

@@ -24,11 +24,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * and the call state machines need no locking. Counters are atomics because the control API reads them.
  */
 final class SimNode extends VerticleBase {
+    /** {@code eventFilter}: the AMI user's manager.conf eventfilter lines and read classes. */
     record Config(String id, String bind, int port, String user, String secret, int maxChannels,
-                  Scenario scenario, String fallbackAgi, String dialinAgi) {
+                  Scenario scenario, String fallbackAgi, String dialinAgi, EventFilter eventFilter) {
         Config(String id, String bind, int port, String user, String secret, int maxChannels, Scenario scenario,
                String fallbackAgi) {
-            this(id, bind, port, user, secret, maxChannels, scenario, fallbackAgi, fallbackAgi);
+            this(id, bind, port, user, secret, maxChannels, scenario, fallbackAgi, fallbackAgi, EventFilter.NONE);
         }
     }
 
@@ -189,6 +190,7 @@ final class SimNode extends VerticleBase {
     FastAgiClient agi() { return agi; }
     Scenario scenario() { return cfg.scenario(); }
     String fallbackAgi() { return cfg.fallbackAgi(); }
+    EventFilter eventFilter() { return cfg.eventFilter(); }
     int port() { return boundPort; }
     int maxChannels() { return cfg.maxChannels(); }
     int active() { return live.size(); }
@@ -228,15 +230,39 @@ final class SimNode extends VerticleBase {
         sessions.remove(s);
     }
 
+    /** A broadcast event: to every session whose event mask and eventfilter let it through. */
     void emit(AmiMessage event) {
         if (silent || sessions.isEmpty()) {
             return;
         }
+        String privilege = event.get("Privilege");
+        String text = null; // encoded once for all sessions, and only if one takes it
         for (AmiSession s : sessions) {
-            if (s.wants(event)) {
-                s.send(event);
+            if (s.takes(privilege)) {
+                if (text == null) {
+                    text = event.encode();
+                }
+                if (s.passes(text)) {
+                    s.send(text);
+                }
             }
         }
+    }
+
+    /**
+     * Whether any session takes events of this class: when not, the caller need not build the event at
+     * all (with Huibo's call,system mask, most of a call's events are dialplan and agi ones).
+     */
+    boolean anyoneTakes(String privilege) {
+        if (silent) {
+            return false;
+        }
+        for (AmiSession s : sessions) {
+            if (s.takes(privilege)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     void callEnded(SimCall call) {

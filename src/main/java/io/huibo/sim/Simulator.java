@@ -12,9 +12,17 @@ import java.util.Optional;
  * Used by {@link SimCommand} and in-process by the tests.
  */
 public final class Simulator implements AutoCloseable {
-    /** {@code dialinAgi}: host:port dial-ins ask (the dialplan's HUIBO_DIALIN_AGI); null = {@code agi}. */
+    /**
+     * {@code dialinAgi}: host:port dial-ins ask (the dialplan's HUIBO_DIALIN_AGI); null = {@code agi}.
+     * {@code eventFilter}: the AMI user's section of a manager.conf (eventfilter, read); null = none.
+     */
     public record Options(int nodes, int basePort, String bind, String user, String secret, int channels,
-                          Scenario scenario, int controlPort, String agi, String dialinAgi) {
+                          Scenario scenario, int controlPort, String agi, String dialinAgi, EventFilter eventFilter) {
+        public Options(int nodes, int basePort, String bind, String user, String secret, int channels,
+                       Scenario scenario, int controlPort, String agi, String dialinAgi) {
+            this(nodes, basePort, bind, user, secret, channels, scenario, controlPort, agi, dialinAgi, null);
+        }
+
         public Options(int nodes, int basePort, String bind, String user, String secret, int channels,
                        Scenario scenario, int controlPort, String agi) {
             this(nodes, basePort, bind, user, secret, channels, scenario, controlPort, agi, null);
@@ -37,7 +45,8 @@ public final class Simulator implements AutoCloseable {
         for (int i = 1; i <= opts.nodes(); i++) {
             int port = opts.basePort() == 0 ? 0 : opts.basePort() + i - 1;
             SimNode n = new SimNode(new SimNode.Config("sim" + i, opts.bind(), port, opts.user(), opts.secret(),
-                opts.channels(), opts.scenario(), opts.agi(), opts.dialinAgi() != null ? opts.dialinAgi() : opts.agi()), log);
+                opts.channels(), opts.scenario(), opts.agi(), opts.dialinAgi() != null ? opts.dialinAgi() : opts.agi(),
+                opts.eventFilter() != null ? opts.eventFilter() : EventFilter.NONE), log);
             nodes.add(n);
             all.add(vertx.deployVerticle(n));
         }
