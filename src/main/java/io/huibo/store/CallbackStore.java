@@ -11,15 +11,12 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -34,14 +31,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import java.util.function.Consumer;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
-import static io.huibo.store.StoreSupport.clip;
 import static io.huibo.store.StoreSupport.getInstant;
 import static io.huibo.store.StoreSupport.millis;
 import static io.huibo.store.StoreSupport.setInstant;
@@ -49,28 +41,25 @@ import static io.huibo.store.StoreSupport.setInstant;
 /**
  * Callbacks, their attempts and their state history in MariaDB.
  *
- * <p>Inserts are group-committed: callers queue them, one writer thread takes everything waiting (up
- * to {@link #MAX_BATCH}) and writes it as one multi-row INSERT and one commit, so the cost of a commit
- * (a log flush) is shared by every request that arrived meanwhile. The dispatcher's steps (attempt
- * started/ended, state transitions) are group-committed the same way by a second writer: each step
- * keeps its own statements and result, several steps share one commit, and a step's future
- * completes only after that commit, so "MariaDB first, Redis second" holds for each of them. Point
- * reads by id waiting at the same time are answered by one {@code SELECT ... WHERE id IN (...)}.
- * Everything else runs on a small executor of the store; no JDBC ever runs on a Vert.x event loop.
+ * <p>Inserts are group-committed ({@link GroupCommit}): callers queue them, a writer thread takes
+ * everything waiting (up to {@link #MAX_BATCH}) and writes it as one multi-row INSERT and one commit,
+ * so the cost of a commit (a log flush) is shared by every request that arrived meanwhile. The
+ * dispatcher's steps (attempt started/ended, state transitions) are group-committed the same way by
+ * a writer of their own, with a statement per kind of write rather than per step ({@link StepBatch});
+ * each step keeps its own result, and its future completes only after the commit, so "MariaDB
+ * first, Redis second" holds for each of them. Point reads by id waiting at the same time are
+ * answered by one {@code SELECT ... WHERE id IN (...)}. Everything else runs on a small executor of
+ * the store; no JDBC ever runs on a Vert.x event loop.
  */
 public final class CallbackStore implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(CallbackStore.class);
-
     static final int MAX_BATCH = 500;
     private static final int IN_CHUNK = 500;
-    private static final int DETAIL_MAX = 1000;
 
     private static final String COLUMNS = "id, number, destination, caller_id, priority, max_attempts, metadata, "
             + "idempotency_key, state, attempts, due_at, created_at, updated_at, flow, confirm";
     private static final String ROW = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-    private static final String ATTEMPT_COLUMNS = "callback_id, number, node_id, channel_id, started_at, "
-            + "answered_at, ended_at, outcome, failed_leg, hangup_cause, detail";
+    private static final String ATTEMPT_COLUMNS = StepBatch.ATTEMPT_COLUMNS;
 
     /** Identity, not value, equality: a record's hashCode would hash the whole callback per lookup. */
     private record PendingInsert(Callback callback, CompletableFuture<Callback> result) {
@@ -86,62 +75,35 @@ public final class CallbackStore implements AutoCloseable {
 
     }
 
-    /** A step of the dispatcher that used to be a transaction of its own; runs inside a shared one. */
-    private interface StepWork<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private static final class PendingStep<T> {
-        private final StepWork<T> work;
-        private final CompletableFuture<T> result = new CompletableFuture<>();
-        private T value;
-
-        PendingStep(StepWork<T> work) {
-            this.work = work;
-        }
-
-        void run(Connection c) throws SQLException {
-            value = work.run(c);
-        }
-
-        void complete() {
-            result.complete(value);
-        }
-    }
-
     private record PendingFind(String id, CompletableFuture<Optional<Callback>> result) {
     }
 
-    private final DataSource ds;
-    private final ExecutorService executor;
-    private final LinkedBlockingQueue<PendingStep<?>> steps = new LinkedBlockingQueue<>();
-    private final Thread stepWriter;
-    private final ConcurrentLinkedQueue<PendingFind> finds = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean findsScheduled = new AtomicBoolean();
-    private final LinkedBlockingQueue<PendingInsert> inserts = new LinkedBlockingQueue<>();
     /**
      * Two insert writers: while one waits for its commit to reach the disk, the other gathers and
      * sends the next batch, so the log flush is not a gap in which nothing is written.
      */
     private static final int INSERT_WRITERS = 2;
-    private final List<Thread> writers = new ArrayList<>(INSERT_WRITERS);
+
+    private final DataSource ds;
+    private final ExecutorService executor;
+    private final ConcurrentLinkedQueue<PendingFind> finds = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean findsScheduled = new AtomicBoolean();
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong inserted = new AtomicLong();
+    private final GroupCommit<PendingInsert> inserts;
+    /** One step writer: steps are written in the order they were asked for. */
+    private final GroupCommit<StepBatch.Step> steps;
+    private final AtomicLong stepCommits = new AtomicLong();
     private volatile boolean closed;
 
     public CallbackStore(Database db) {
         this.ds = db.dataSource();
         // One pool connection stays free for each writer.
         this.executor = StoreSupport.executor("huibo-store", Math.max(1, db.poolSize() - INSERT_WRITERS - 1));
-        for (int i = 0; i < INSERT_WRITERS; i++) {
-            Thread w = new Thread(this::writeLoop, "huibo-store-writer-" + i);
-            w.setDaemon(true);
-            w.start();
-            writers.add(w);
-        }
-        this.stepWriter = new Thread(this::stepLoop, "huibo-store-steps");
-        this.stepWriter.setDaemon(true);
-        this.stepWriter.start();
+        this.inserts = new GroupCommit<>("huibo-store-writer", ds, INSERT_WRITERS, MAX_BATCH, this::writeInserts,
+                PendingInsert::result);
+        this.steps = new GroupCommit<>("huibo-store-steps", ds, 1, MAX_BATCH, this::writeSteps,
+                StepBatch.Step::result);
     }
 
     // ---- inserts (group commit)
@@ -154,11 +116,7 @@ public final class CallbackStore implements AutoCloseable {
     public Future<Callback> insert(Callback cb) {
         Context ctx = Vertx.currentContext();
         CompletableFuture<Callback> result = new CompletableFuture<>();
-        if (closed) {
-            result.completeExceptionally(new IllegalStateException("store is closed"));
-        } else {
-            inserts.add(new PendingInsert(normalize(cb), result));
-        }
+        inserts.submit(new PendingInsert(normalize(cb), result));
         return StoreSupport.back(result, ctx);
     }
 
@@ -172,76 +130,15 @@ public final class CallbackStore implements AutoCloseable {
         return inserted.get();
     }
 
-    private void writeLoop() {
-        batchLoop(inserts, this::writeBatch, PendingInsert::result);
-    }
-
-    /**
-     * A group-commit writer: takes everything waiting (up to {@link #MAX_BATCH}) and writes it as one
-     * batch, until the store closes; what is left then fails.
-     */
-    private <T> void batchLoop(BlockingQueue<T> queue, Consumer<List<T>> write,
-                               Function<T, CompletableFuture<?>> result) {
-        List<T> batch = new ArrayList<>(MAX_BATCH);
-        while (true) {
-            T first;
-            try {
-                first = queue.poll(100, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                break;
-            }
-            if (first == null) {
-                if (closed) {
-                    break;
-                }
-                continue;
-            }
-            batch.add(first);
-            queue.drainTo(batch, MAX_BATCH - 1);
-            try {
-                write.accept(batch);
-            } catch (RuntimeException e) {
-                // Never let the writer die: fail this batch, keep serving the next ones.
-                batch.forEach(p -> result.apply(p).completeExceptionally(e));
-            }
-            batch.clear();
-        }
-        T left;
-        while ((left = queue.poll()) != null) {
-            result.apply(left).completeExceptionally(new IllegalStateException("store is closed"));
-        }
-    }
-
-    private void writeBatch(List<PendingInsert> batch) {
-        try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(false);
-            Map<PendingInsert, Callback> results;
-            try {
-                results = insertRows(c, batch);
-                c.commit();
-            } catch (SQLException e) {
-                rollbackQuietly(c);
-                if (batch.size() == 1) {
-                    batch.get(0).result().completeExceptionally(e);
-                    return;
-                }
-                // One bad row must not fail the others: write them one by one to find it.
-                LOG.warn("batch insert of {} callbacks failed ({}); retrying one by one", batch.size(), e.getMessage());
-                for (PendingInsert p : batch) {
-                    writeBatch(List.of(p));
-                }
-                return;
-            } finally {
-                c.setAutoCommit(true);
-            }
+    private Runnable writeInserts(Connection c, List<PendingInsert> batch) throws SQLException {
+        Map<PendingInsert, Callback> results = insertRows(c, batch);
+        return () -> {
             batches.incrementAndGet();
             inserted.addAndGet(batch.size());
             for (PendingInsert p : batch) {
                 p.result().complete(results.get(p));
             }
-        } catch (SQLException e) {
-            batch.forEach(p -> p.result().completeExceptionally(e));
-        }
+        };
     }
 
     /** One INSERT for the batch; rows whose idempotency key exists are skipped, then looked up. */
@@ -453,7 +350,7 @@ public final class CallbackStore implements AutoCloseable {
         if (!from.canMoveTo(to)) {
             return Future.failedFuture(new IllegalArgumentException("not a valid transition: " + from + " -> " + to));
         }
-        return step(c -> transitionIn(c, id, from, to, attempts, dueAt, detail));
+        return step(StepBatch.Step.move(new StepBatch.Move(id, from, to, attempts, dueAt, detail)));
     }
 
     /**
@@ -464,38 +361,8 @@ public final class CallbackStore implements AutoCloseable {
         if (!from.canMoveTo(to)) {
             return Future.failedFuture(new IllegalArgumentException("not a valid transition: " + from + " -> " + to));
         }
-        return step(c -> {
-            insertAttemptStart(c, a);
-            return transitionIn(c, a.callbackId(), from, to, a.number(), dueAt, detail);
-        });
-    }
-
-    private static boolean transitionIn(Connection c, String id, CallState from, CallState to, int attempts,
-                                        Instant dueAt, String detail) throws SQLException {
-        Instant now = millis(Instant.now());
-        int n;
-        try (PreparedStatement ps = c.prepareStatement("UPDATE callbacks SET state = ?, attempts = ?, "
-                + "due_at = COALESCE(?, due_at), updated_at = ? WHERE id = ? AND state = ?")) {
-            ps.setString(1, to.wire());
-            ps.setInt(2, attempts);
-            setInstant(ps, 3, dueAt);
-            setInstant(ps, 4, now);
-            ps.setString(5, id);
-            ps.setString(6, from.wire());
-            n = ps.executeUpdate();
-        }
-        if (n == 1) {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO callback_events "
-                    + "(callback_id, at, from_state, to_state, detail) VALUES (?,?,?,?,?)")) {
-                ps.setString(1, id);
-                setInstant(ps, 2, now);
-                ps.setString(3, from.wire());
-                ps.setString(4, to.wire());
-                ps.setString(5, clip(detail, DETAIL_MAX));
-                ps.executeUpdate();
-            }
-        }
-        return n == 1;
+        return step(StepBatch.Step.startedAndMove(a,
+                new StepBatch.Move(a.callbackId(), from, to, a.number(), dueAt, detail)));
     }
 
     public Future<List<StateChange>> history(String callbackId) {
@@ -579,18 +446,7 @@ public final class CallbackStore implements AutoCloseable {
 
     /** Records the start of an attempt; a second call for the same (callback, number) changes nothing. */
     public Future<Void> attemptStarted(Attempt a) {
-        return step(c -> {
-            insertAttemptStart(c, a);
-            return null;
-        });
-    }
-
-    private static void insertAttemptStart(Connection c, Attempt a) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO attempts (" + ATTEMPT_COLUMNS
-                + ") VALUES (?,?,?,?,?,?,?,?,?,?,?) ON DUPLICATE KEY UPDATE number = number")) {
-            bindAttempt(ps, a);
-            ps.executeUpdate();
-        }
+        return step(StepBatch.Step.started(a)).mapEmpty();
     }
 
     /**
@@ -598,18 +454,7 @@ public final class CallbackStore implements AutoCloseable {
      * (e.g. the instance that dialed died before); a known answer time is not erased by a null.
      */
     public Future<Void> attemptEnded(Attempt a) {
-        return step(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO attempts (" + ATTEMPT_COLUMNS
-                         + ") VALUES (?,?,?,?,?,?,?,?,?,?,?) ON DUPLICATE KEY UPDATE "
-                         + "node_id = COALESCE(VALUES(node_id), node_id), "
-                         + "answered_at = COALESCE(VALUES(answered_at), answered_at), "
-                         + "ended_at = VALUES(ended_at), outcome = VALUES(outcome), failed_leg = VALUES(failed_leg), "
-                         + "hangup_cause = VALUES(hangup_cause), detail = VALUES(detail)")) {
-                bindAttempt(ps, a);
-                ps.executeUpdate();
-                return null;
-            }
-        });
+        return step(StepBatch.Step.ended(a)).mapEmpty();
     }
 
     public Future<Boolean> ping() {
@@ -623,14 +468,8 @@ public final class CallbackStore implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        try {
-            for (Thread w : writers) {
-                w.join(5000);
-            }
-            stepWriter.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        inserts.close();
+        steps.close();
         executor.shutdown();
         try {
             executor.awaitTermination(5, TimeUnit.SECONDS);
@@ -641,60 +480,23 @@ public final class CallbackStore implements AutoCloseable {
 
     // ---- steps (group commit)
 
-    private <T> Future<T> step(StepWork<T> work) {
+    /** How many group commits of steps succeeded (a step retried alone after a failed group counts once). */
+    long stepCommitCount() {
+        return stepCommits.get();
+    }
+
+    private Future<Boolean> step(StepBatch.Step step) {
         Context ctx = Vertx.currentContext();
-        PendingStep<T> p = new PendingStep<>(work);
-        if (closed) {
-            p.result.completeExceptionally(new IllegalStateException("store is closed"));
-        } else {
-            steps.add(p);
-        }
-        return StoreSupport.back(p.result, ctx);
+        steps.submit(step);
+        return StoreSupport.back(step.result(), ctx);
     }
 
-    private void stepLoop() {
-        batchLoop(steps, this::writeSteps, p -> p.result);
-    }
-
-    /**
-     * Runs the steps in their order in one transaction. If one fails, the whole transaction is
-     * rolled back and each step runs again in a transaction of its own, so only the bad one fails.
-     */
-    private void writeSteps(List<PendingStep<?>> batch) {
-        try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                try {
-                    for (PendingStep<?> p : batch) {
-                        p.run(c);
-                    }
-                    c.commit();
-                    batch.forEach(PendingStep::complete);
-                    return;
-                } catch (SQLException | RuntimeException e) {
-                    rollbackQuietly(c);
-                    if (batch.size() == 1) {
-                        batch.get(0).result.completeExceptionally(e);
-                        return;
-                    }
-                    LOG.warn("group commit of {} steps failed ({}); retrying one by one", batch.size(), e.getMessage());
-                }
-                for (PendingStep<?> p : batch) {
-                    try {
-                        p.run(c);
-                        c.commit();
-                        p.complete();
-                    } catch (SQLException | RuntimeException e) {
-                        rollbackQuietly(c);
-                        p.result.completeExceptionally(e);
-                    }
-                }
-            } finally {
-                c.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            batch.forEach(p -> p.result.completeExceptionally(e));
-        }
+    private Runnable writeSteps(Connection c, List<StepBatch.Step> batch) throws SQLException {
+        Runnable complete = StepBatch.write(c, batch);
+        return () -> {
+            stepCommits.incrementAndGet();
+            complete.run();
+        };
     }
 
     // ---- mapping
@@ -741,24 +543,6 @@ public final class CallbackStore implements AutoCloseable {
                 rs.getString("detail"));
     }
 
-    private static void bindAttempt(PreparedStatement ps, Attempt a) throws SQLException {
-        ps.setString(1, a.callbackId());
-        ps.setInt(2, a.number());
-        ps.setString(3, a.nodeId());
-        ps.setString(4, a.channelId() != null ? a.channelId() : Attempt.channelIdFor(a.callbackId(), a.number()));
-        setInstant(ps, 5, a.startedAt() != null ? a.startedAt() : Instant.now());
-        setInstant(ps, 6, a.answeredAt());
-        setInstant(ps, 7, a.endedAt());
-        ps.setString(8, a.outcome() == null ? null : a.outcome().wire());
-        ps.setString(9, a.failedLeg() == null ? null : a.failedLeg().name());
-        if (a.hangupCause() == null) {
-            ps.setNull(10, Types.INTEGER);
-        } else {
-            ps.setInt(10, a.hangupCause());
-        }
-        ps.setString(11, clip(a.detail(), DETAIL_MAX));
-    }
-
     static String encodeMetadata(Map<String, String> metadata) {
         return new JsonObject(new LinkedHashMap<String, Object>(metadata)).encode();
     }
@@ -794,14 +578,6 @@ public final class CallbackStore implements AutoCloseable {
     private static void bindStrings(PreparedStatement ps, List<String> values) throws SQLException {
         for (int i = 0; i < values.size(); i++) {
             ps.setString(i + 1, values.get(i));
-        }
-    }
-
-    private static void rollbackQuietly(Connection c) {
-        try {
-            c.rollback();
-        } catch (SQLException ignored) {
-            // the connection is broken; the pool discards it
         }
     }
 }

@@ -49,6 +49,15 @@ final class StoreSupport {
         return t == null ? null : t.toInstant(ZoneOffset.UTC);
     }
 
+    /** The VALUES list of a multi-row INSERT: {@code row} {@code n} times, comma-separated. */
+    static String rows(String row, int n) {
+        StringBuilder sb = new StringBuilder(n * (row.length() + 1));
+        for (int i = 0; i < n; i++) {
+            sb.append(i == 0 ? "" : ",").append(row);
+        }
+        return sb.toString();
+    }
+
     static String clip(String s, int max) {
         return s == null || s.length() <= max ? s : s.substring(0, max);
     }

@@ -289,6 +289,117 @@ class CallbackStoreIT {
     }
 
     @Test
+    void stepsSentTogetherShareCommitsAndKeepTheirOwnResults() throws Exception {
+        int callbacks = 200;
+        List<Callback> cbs = new ArrayList<>();
+        for (int i = 0; i < callbacks; i++) {
+            cbs.add(newCallback(null));
+        }
+        for (Callback cb : cbs) {
+            await(store.insert(cb));
+        }
+        Instant t = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Instant later = t.plusSeconds(600);
+        long commitsBefore = store.stepCommitCount();
+        Map<String, List<Future<Boolean>>> moves = new java.util.HashMap<>();
+        List<Future<Void>> writes = new ArrayList<>();
+        // back to back, without waiting: the step writer takes hundreds at once, so one group holds
+        // the start and the end of one attempt, and several moves of one callback
+        for (Callback cb : cbs) {
+            Attempt one = Attempt.started(cb.id(), 1, "sim1", t);
+            List<Future<Boolean>> mine = new ArrayList<>();
+            mine.add(store.startAttempt(one, CallState.QUEUED, CallState.DIALING, null, "dialing"));
+            mine.add(store.transition(cb.id(), CallState.QUEUED, CallState.DIALING, 1, null, "lost the race"));
+            writes.add(store.attemptEnded(one.answered(t.plusSeconds(2))
+                    .ended(t.plusSeconds(30), Outcome.CONNECTED, null, 16, "talked")));
+            // a start after the end changes nothing, also in the same group
+            writes.add(store.attemptStarted(Attempt.started(cb.id(), 1, "other", t.plusSeconds(40))));
+            // an end without a start is kept; the start that follows it changes nothing
+            writes.add(store.attemptEnded(Attempt.started(cb.id(), 2, "sim2", t.plusSeconds(50))
+                    .ended(t.plusSeconds(51), Outcome.BUSY, Leg.A, 17, "busy")));
+            writes.add(store.attemptStarted(Attempt.started(cb.id(), 2, "other", t.plusSeconds(52))));
+            mine.add(store.transition(cb.id(), CallState.DIALING, CallState.COMPLETED, 1, later, "completed"));
+            mine.add(store.transition(cb.id(), CallState.DIALING, CallState.QUEUED, 1, null, "too late"));
+            moves.put(cb.id(), mine);
+        }
+        for (Future<Void> w : writes) {
+            await(w);
+        }
+        for (Callback cb : cbs) {
+            List<Boolean> results = new ArrayList<>();
+            for (Future<Boolean> m : moves.get(cb.id())) {
+                results.add(await(m));
+            }
+            assertThat(results).as("moved, per step").containsExactly(true, false, true, false);
+        }
+        long commits = store.stepCommitCount() - commitsBefore;
+        int steps = callbacks * 8;
+        System.out.printf("steps: %d in %d commits%n", steps, commits);
+        assertThat(commits).isLessThan(steps / 4);
+
+        Map<String, Callback> stored = await(store.findAll(cbs.stream().map(Callback::id).toList()));
+        for (Callback cb : cbs) {
+            Callback now = stored.get(cb.id());
+            assertThat(now.state()).isEqualTo(CallState.COMPLETED);
+            assertThat(now.attempts()).isEqualTo(1);
+            assertThat(now.dueAt()).isEqualTo(later);
+            assertThat(await(store.history(cb.id()))).extracting(StateChange::from, StateChange::to, StateChange::detail)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple(CallState.QUEUED, CallState.DIALING, "dialing"),
+                            org.assertj.core.groups.Tuple.tuple(CallState.DIALING, CallState.COMPLETED, "completed"));
+            Attempt one = Attempt.started(cb.id(), 1, "sim1", t);
+            assertThat(await(store.attempts(cb.id()))).containsExactly(
+                    one.answered(t.plusSeconds(2)).ended(t.plusSeconds(30), Outcome.CONNECTED, null, 16, "talked"),
+                    Attempt.started(cb.id(), 2, "sim2", t.plusSeconds(50))
+                            .ended(t.plusSeconds(51), Outcome.BUSY, Leg.A, 17, "busy"));
+        }
+    }
+
+    @Test
+    void aBadStepDoesNotFailTheOthersOfItsGroup() throws Exception {
+        List<Callback> cbs = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            cbs.add(await(store.insert(newCallback(null))));
+        }
+        Instant t = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Callback victim = cbs.get(10);
+        List<Future<Boolean>> good = new ArrayList<>();
+        Future<Boolean> tooLong = null;
+        Future<Void> unknown = null;
+        for (Callback cb : cbs) {
+            if (cb == victim) {
+                // node_id is VARCHAR(64): the attempt is refused, and with it the move of the same step
+                tooLong = store.startAttempt(Attempt.started(cb.id(), 1, "n".repeat(65), t), CallState.QUEUED,
+                        CallState.DIALING, null, "dialing");
+                // no such callback: the foreign key refuses it
+                unknown = store.attemptEnded(Attempt.started(CallbackIds.next(), 1, "sim1", t)
+                        .ended(t, Outcome.FAILED, Leg.A, null, "x"));
+            } else {
+                good.add(store.startAttempt(Attempt.started(cb.id(), 1, "sim1", t), CallState.QUEUED,
+                        CallState.DIALING, null, "dialing"));
+            }
+        }
+        for (Future<Boolean> g : good) {
+            assertThat(await(g)).isTrue();
+        }
+        Future<Boolean> refused = tooLong;
+        Future<Void> orphan = unknown;
+        assertThatThrownBy(() -> await(refused)).isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(java.sql.SQLException.class);
+        assertThatThrownBy(() -> await(orphan)).isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(java.sql.SQLException.class);
+        assertThat(await(store.find(victim.id())).orElseThrow().state()).isEqualTo(CallState.QUEUED);
+        assertThat(await(store.history(victim.id()))).isEmpty();
+        assertThat(await(store.attempts(victim.id()))).isEmpty();
+        for (Callback cb : cbs) {
+            if (cb != victim) {
+                assertThat(await(store.find(cb.id())).orElseThrow().state()).isEqualTo(CallState.DIALING);
+                assertThat(await(store.attempts(cb.id()))).hasSize(1);
+            }
+        }
+    }
+
+    @Test
     void activePagesThroughQueuedAndDialingById() throws Exception {
         Set<String> active = new HashSet<>();
         Set<String> finished = new HashSet<>();
