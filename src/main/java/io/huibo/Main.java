@@ -162,6 +162,8 @@ public final class Main implements Runnable {
             FastAgiServer agi = new FastAgiServer(vertx, cfg.agi().host(), cfg.agi().port(),
                     AgiAllowlist.of(cfg.agi().allow(), cfg.nodes()), cfg.agi().idleTimeout(), scripts);
             await(agi.start());
+            dispatcher.pauseWhile("the FastAGI server has more than " + FastAgiServer.BACKLOG_LIMIT
+                    + " sessions open (the dialplan waits on Huibo)", agi::backlogged);
 
             HealthCheck health = new ServiceHealth(queue, store, cluster);
             HttpApi api = new HttpApi(vertx, callbacks, keys::verify, health, List.of(new DialinApi(dialin),

@@ -123,6 +123,18 @@ public final class FastAgiServer {
         return active.sum();
     }
 
+    /**
+     * Sessions open at once beyond which this server is behind: a decision takes well under a
+     * millisecond of work, so even 1,000 calls/s keep a few dozen open; hundreds mean the dialplan is
+     * waiting on Huibo, and each open session holds ~10 KB of heap.
+     */
+    public static final long BACKLOG_LIMIT = 500;
+
+    /** Whether more sessions are open than {@link #BACKLOG_LIMIT}: a signal to start no new calls. */
+    public boolean backlogged() {
+        return active.sum() > BACKLOG_LIMIT;
+    }
+
     public long protocolErrors() {
         return protocolErrors.sum();
     }

@@ -70,6 +70,15 @@ import org.slf4j.LoggerFactory;
 public final class Dispatcher extends VerticleBase {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
     private static final long RECONCILE_RETRY_MS = 2000;
+    /**
+     * Past this lag (this verticle's event loop, or the AMI events of any node) the instance is not
+     * keeping up with the calls it has: it claims nothing new until it catches up. Without it an
+     * overloaded instance keeps dialing up to the nodes' channel limits, its heap fills with calls it
+     * cannot serve, and asterisk-java's bounded event queue starts dropping events (a lost Hangup is a
+     * call that never ends). Due callbacks wait in Redis meanwhile, where they cost nothing.
+     */
+    static final long MAX_LAG_MS = 250;
+    private static final long HEARTBEAT_MS = 50;
 
     /** An attempt this instance is running on a node. */
     private record InFlight(Callback callback, Attempt attempt) {
@@ -104,8 +113,14 @@ public final class Dispatcher extends VerticleBase {
     /** Slots promised to attempts whose Originate has not been acknowledged yet, per node. */
     private final Map<String, Integer> reserved = new HashMap<>();
     private final List<Handler<AttemptResult>> endedHandlers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Other parts that may hold new calls back while they catch up (e.g. a FastAGI backlog), by name. */
+    private final Map<String, java.util.function.BooleanSupplier> pauseSignals = new ConcurrentHashMap<>();
     private boolean claiming;
     private boolean stopping;
+    private long heartbeatAt;
+    private long loopLagMillis;
+    private long pausedSince = -1;
+    private long pauseLoggedAt = Long.MIN_VALUE / 2;
 
     public Dispatcher(CallbackQueue queue, CallbackStore store, PbxCluster cluster, RetryPolicy policy,
                       HuiboConfig.Dispatch cfg, String owner, String agiAddress, Clock clock,
@@ -142,6 +157,12 @@ public final class Dispatcher extends VerticleBase {
         });
         ownership.tick();
         cluster.onAttemptResult(r -> context.runOnContext(v -> onResult(r)));
+        heartbeatAt = System.nanoTime();
+        vertx.setPeriodic(HEARTBEAT_MS, id -> {
+            long now = System.nanoTime();
+            loopLagMillis = Math.max(0, (now - heartbeatAt) / 1_000_000 - HEARTBEAT_MS);
+            heartbeatAt = now;
+        });
         vertx.setPeriodic(cfg.pollInterval().toMillis(), id -> tick());
         long renewEvery = Math.max(100, cfg.leaseTtl().toMillis() / 3);
         vertx.setPeriodic(renewEvery, id -> renew());
@@ -189,6 +210,9 @@ public final class Dispatcher extends VerticleBase {
             return;
         }
         claimParked();
+        if (behind()) {
+            return;
+        }
         int free = freeSlots();
         if (free <= 0) {
             return;
@@ -206,6 +230,47 @@ public final class Dispatcher extends VerticleBase {
                         context.runOnContext(v -> tick());
                     }
                 });
+    }
+
+    /**
+     * Holds new calls back while {@code busy} says so: for parts this instance serves the calls with,
+     * which fall behind before the dispatcher sees it (the FastAGI server's open sessions).
+     */
+    public void pauseWhile(String name, java.util.function.BooleanSupplier busy) {
+        pauseSignals.put(name, busy);
+    }
+
+    /**
+     * True while this instance lags behind its calls (see {@link #MAX_LAG_MS}) or a pause signal holds;
+     * logs a pause once, and at most every 10 s.
+     */
+    private boolean behind() {
+        long lag = Math.max(loopLagMillis, cluster.eventLagMillis());
+        String why = lag > MAX_LAG_MS ? "it lags " + lag + " ms behind its calls (event loop or AMI events)" : null;
+        if (why == null) {
+            for (Map.Entry<String, java.util.function.BooleanSupplier> e : pauseSignals.entrySet()) {
+                if (e.getValue().getAsBoolean()) {
+                    why = e.getKey();
+                    break;
+                }
+            }
+        }
+        long now = System.currentTimeMillis();
+        if (why != null) {
+            if (pausedSince < 0) {
+                pausedSince = now;
+                if (now - pauseLoggedAt >= 10_000) {
+                    pauseLoggedAt = now;
+                    log.warn("dispatch paused: {}; due callbacks wait in the queue", why);
+                }
+            }
+            return true;
+        }
+        if (pausedSince >= 0) {
+            log.debug("dispatch resumed after {} ms", now - pausedSince);
+            pausedSince = -1;
+        }
+        return false;
     }
 
     private boolean claimingParked;

@@ -201,6 +201,19 @@ public final class AmiNode {
     }
 
     /** Attempts that can be started here right now: free slots, not draining, within the Originate rate. */
+    private volatile long eventLagMillis;
+    private volatile long eventLagAt;
+
+    /**
+     * How long the last call event waited between asterisk-java reading it and this node handling it,
+     * in ms; 0 when no event came in the last second. A growing lag means this instance is not keeping
+     * up with its nodes (CPU, GC): asterisk-java's event queue is bounded and drops events when full,
+     * and a dropped Hangup leaves a call that never ends.
+     */
+    public long eventLagMillis() {
+        return System.currentTimeMillis() - eventLagAt > 1000 ? 0 : eventLagMillis;
+    }
+
     public int dialableNow() {
         int free = freeSlots();
         return free <= 0 || draining ? 0 : Math.min(free, rate.available(System.nanoTime()));
@@ -419,7 +432,9 @@ public final class AmiNode {
                 ctx.runOnContext(v -> onDropped(gen, "connection lost"));
                 return;
             }
-            CallEvent.from(nodeId, event, Instant.now()).ifPresent(ce -> ctx.runOnContext(v -> onCallEvent(ce)));
+            // stamped when asterisk-java read it, so the lag seen on ctx includes its event pump's queue
+            Instant received = event.getDateReceived() == null ? Instant.now() : event.getDateReceived().toInstant();
+            CallEvent.from(nodeId, event, received).ifPresent(ce -> ctx.runOnContext(v -> onCallEvent(ce)));
         };
     }
 
@@ -575,6 +590,9 @@ public final class AmiNode {
     }
 
     private void onCallEvent(CallEvent e) {
+        long now = System.currentTimeMillis();
+        eventLagMillis = Math.max(0, now - e.at().toEpochMilli());
+        eventLagAt = now;
         tracker.accept(e);
         try {
             callEventHandler.handle(e);

@@ -126,6 +126,15 @@ public final class PbxCluster {
         return Optional.ofNullable(best);
     }
 
+    /** The largest {@link AmiNode#eventLagMillis()} of the nodes. */
+    public long eventLagMillis() {
+        long max = 0;
+        for (AmiNode n : nodes()) {
+            max = Math.max(max, n.eventLagMillis());
+        }
+        return max;
+    }
+
     public int freeSlots() {
         int sum = 0;
         for (AmiNode n : nodes.values()) {
