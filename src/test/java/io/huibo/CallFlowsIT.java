@@ -63,14 +63,7 @@ class CallFlowsIT {
     }
 
     private List<JsonObject> simCallsOf(String id) throws Exception {
-        JsonArray calls = stack.simCalls(sim);
-        List<JsonObject> out = new ArrayList<>();
-        for (int i = 0; i < calls.size(); i++) {
-            if (id.equals(calls.getJsonObject(i).getString("callbackId"))) {
-                out.add(calls.getJsonObject(i));
-            }
-        }
-        return out;
+        return stack.simCallsOf(sim, id);
     }
 
     private static List<String> tries(JsonObject attempt) {

@@ -7,7 +7,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,14 +53,7 @@ class CallbackFlowIT {
     }
 
     private List<JsonObject> simCallsOf(String id) throws Exception {
-        JsonArray calls = stack.simCalls(sim);
-        List<JsonObject> out = new ArrayList<>();
-        for (int i = 0; i < calls.size(); i++) {
-            if (id.equals(calls.getJsonObject(i).getString("callbackId"))) {
-                out.add(calls.getJsonObject(i));
-            }
-        }
-        return out;
+        return stack.simCallsOf(sim, id);
     }
 
     @Test

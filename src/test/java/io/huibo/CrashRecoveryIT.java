@@ -3,11 +3,9 @@ package io.huibo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -40,14 +38,7 @@ class CrashRecoveryIT {
     }
 
     private List<JsonObject> simCallsOf(String id) throws Exception {
-        JsonArray calls = stack.simCalls(sim);
-        List<JsonObject> out = new ArrayList<>();
-        for (int i = 0; i < calls.size(); i++) {
-            if (id.equals(calls.getJsonObject(i).getString("callbackId"))) {
-                out.add(calls.getJsonObject(i));
-            }
-        }
-        return out;
+        return stack.simCallsOf(sim, id);
     }
 
     @Test

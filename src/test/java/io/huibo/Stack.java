@@ -1,12 +1,12 @@
 package io.huibo;
 
+import io.huibo.bench.LocalPorts;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -171,6 +170,18 @@ public final class Stack implements AutoCloseable {
 
     public JsonArray simCalls(Proc sim) throws Exception {
         return new JsonArray(get("http://127.0.0.1:" + sim.port("control") + "/calls", null).body());
+    }
+
+    /** The simulator's calls (Originates it received) for one callback, in order. */
+    public List<JsonObject> simCallsOf(Proc sim, String callbackId) throws Exception {
+        JsonArray calls = simCalls(sim);
+        List<JsonObject> out = new ArrayList<>();
+        for (int i = 0; i < calls.size(); i++) {
+            if (callbackId.equals(calls.getJsonObject(i).getString("callbackId"))) {
+                out.add(calls.getJsonObject(i));
+            }
+        }
+        return out;
     }
 
     /** A dial-in on the simulator (POST /dialin); answers when the call has ended. */
@@ -327,29 +338,12 @@ public final class Stack implements AutoCloseable {
     // ------------------------------------------------------------------ ports
 
     public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        }
+        return LocalPorts.any();
     }
 
     /** A run of consecutive free ports, for simulator nodes. */
     public static int freePortRange(int n) {
-        for (int tries = 0; tries < 200; tries++) {
-            int base = ThreadLocalRandom.current().nextInt(20000, 40000);
-            boolean ok = true;
-            for (int i = 0; i < n && ok; i++) {
-                try (ServerSocket s = new ServerSocket(base + i)) {
-                    s.setReuseAddress(true);
-                } catch (IOException e) {
-                    ok = false;
-                }
-            }
-            if (ok) {
-                return base;
-            }
-        }
-        throw new IllegalStateException("no free port range of " + n);
+        return LocalPorts.run(n);
     }
 
     @Override

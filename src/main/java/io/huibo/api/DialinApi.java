@@ -84,18 +84,15 @@ public final class DialinApi implements ApiRoutes {
     }
 
     private void get(RoutingContext ctx) {
-        PhoneNumber number;
-        try {
-            number = number(ctx);
-        } catch (InvalidRequestException e) {
-            Problems.invalid(ctx, e);
+        PhoneNumber number = pathNumber(ctx);
+        if (number == null) {
             return;
         }
         dialin.find(number).onComplete(ar -> {
             if (ar.failed()) {
                 ctx.fail(ar.cause());
             } else if (ar.result().isEmpty()) {
-                Problems.send(ctx, 404, "Not found", "no dial-in caller " + number, null);
+                notFound(ctx, number);
             } else {
                 ctx.response().putHeader("Content-Type", JSON).end(json(ar.result().get()).encode());
             }
@@ -115,18 +112,15 @@ public final class DialinApi implements ApiRoutes {
     }
 
     private void remove(RoutingContext ctx) {
-        PhoneNumber number;
-        try {
-            number = number(ctx);
-        } catch (InvalidRequestException e) {
-            Problems.invalid(ctx, e);
+        PhoneNumber number = pathNumber(ctx);
+        if (number == null) {
             return;
         }
         dialin.remove(number).onComplete(ar -> {
             if (ar.failed()) {
                 ctx.fail(ar.cause());
             } else if (!ar.result()) {
-                Problems.send(ctx, 404, "Not found", "no dial-in caller " + number, null);
+                notFound(ctx, number);
             } else {
                 ctx.response().setStatusCode(204).end();
             }
@@ -141,6 +135,20 @@ public final class DialinApi implements ApiRoutes {
                 .put("collectNow", c.collectNow())
                 .put("enabled", c.enabled())
                 .put("createdAt", c.createdAt() == null ? null : c.createdAt().toString());
+    }
+
+    /** The caller number in the path, or null once a 400 has been sent for it. */
+    private static PhoneNumber pathNumber(RoutingContext ctx) {
+        try {
+            return number(ctx);
+        } catch (InvalidRequestException e) {
+            Problems.invalid(ctx, e);
+            return null;
+        }
+    }
+
+    private static void notFound(RoutingContext ctx, PhoneNumber number) {
+        Problems.send(ctx, 404, "Not found", "no dial-in caller " + number, null);
     }
 
     private static PhoneNumber number(RoutingContext ctx) {

@@ -5,7 +5,6 @@ import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,7 +28,6 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
@@ -162,8 +160,8 @@ public final class BenchSuite implements Callable<Integer> {
     private void startStack() throws Exception {
         int nodes = 10;
         int channels = smoke ? 300 : 1100;
-        int base = freePortRange(nodes);
-        simControl = freePort();
+        int base = LocalPorts.run(nodes);
+        simControl = LocalPorts.any();
         Path scenario = dir.resolve("scenario.yaml");
         // 01/02: the AGI decision; 05/06 (07/08 to warm up): calls that end at once (dispatch); 03/04: calls that stay up (footprint)
         Files.writeString(scenario, """
@@ -181,8 +179,8 @@ public final class BenchSuite implements Callable<Integer> {
                 "--secret", simSecret, "--channels", "" + channels, "--scenario", scenario.toString(),
                 "--control-port", "" + simControl, "--manager-conf", managerConf.toAbsolutePath().toString()),
                 Map.of(), "sim ready", null);
-        httpPort = freePort();
-        agiPort = freePort();
+        httpPort = LocalPorts.any();
+        agiPort = LocalPorts.any();
         huiboEnv = new HashMap<>();
         huiboEnv.put("HUIBO_HTTP_HOST", "127.0.0.1");
         huiboEnv.put("HUIBO_HTTP_PORT", "" + httpPort);
@@ -379,7 +377,7 @@ public final class BenchSuite implements Callable<Integer> {
             res.put("huibo" + clients, r.result);
             cpuPerDecision.put("huibo" + clients, r.cpuSeconds("huibo") / Math.max(1, r.result.getLong("sessions")));
         }
-        int basePort = freePort();
+        int basePort = LocalPorts.any();
         Proc baseline = start("agi-baseline", huiboJvm(), List.of("agi-baseline", "--port", "" + basePort),
                 huiboEnv, "agi-baseline ready", null);
         for (int clients : new int[] {c1, c2}) {
@@ -912,30 +910,6 @@ public final class BenchSuite implements Callable<Integer> {
         if (d > 0) {
             Thread.sleep(d);
         }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static int freePortRange(int n) {
-        for (int tries = 0; tries < 200; tries++) {
-            int base = ThreadLocalRandom.current().nextInt(20000, 30000);
-            boolean ok = true;
-            for (int i = 0; i < n && ok; i++) {
-                try (ServerSocket s = new ServerSocket(base + i)) {
-                    s.setReuseAddress(true);
-                } catch (IOException e) {
-                    ok = false;
-                }
-            }
-            if (ok) {
-                return base;
-            }
-        }
-        throw new IllegalStateException("no free port range");
     }
 
     private static String env(String k, String d) {

@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,13 +114,13 @@ public final class Dispatcher extends VerticleBase {
     /** Slots promised to attempts whose Originate has not been acknowledged yet, per node. */
     private final Map<String, Integer> reserved = new HashMap<>();
     private final List<Handler<AttemptResult>> endedHandlers = new java.util.concurrent.CopyOnWriteArrayList<>();
-    /** Other parts that may hold new calls back while they catch up (e.g. a FastAGI backlog), by name. */
-    private final Map<String, java.util.function.BooleanSupplier> pauseSignals = new ConcurrentHashMap<>();
+    /** What holds new calls back while it says so (see {@link #pauseWhile}), by the reason logged. */
+    private final Map<String, BooleanSupplier> pauseSignals = new ConcurrentHashMap<>();
     private boolean claiming;
     private boolean stopping;
     private long heartbeatAt;
     private long loopLagMillis;
-    private long pausedSince = -1;
+    private boolean paused;
     private long pauseLoggedAt = Long.MIN_VALUE / 2;
 
     public Dispatcher(CallbackQueue queue, CallbackStore store, PbxCluster cluster, RetryPolicy policy,
@@ -157,6 +158,10 @@ public final class Dispatcher extends VerticleBase {
         });
         ownership.tick();
         cluster.onAttemptResult(r -> context.runOnContext(v -> onResult(r)));
+        // this instance's own lags are pause signals like any other part's
+        pauseWhile("its event loop lags over " + MAX_LAG_MS + " ms", () -> loopLagMillis > MAX_LAG_MS);
+        pauseWhile("the AMI events of a node wait over " + MAX_LAG_MS + " ms to be handled",
+                () -> cluster.eventLagMillis() > MAX_LAG_MS);
         heartbeatAt = System.nanoTime();
         vertx.setPeriodic(HEARTBEAT_MS, id -> {
             long now = System.nanoTime();
@@ -236,41 +241,26 @@ public final class Dispatcher extends VerticleBase {
      * Holds new calls back while {@code busy} says so: for parts this instance serves the calls with,
      * which fall behind before the dispatcher sees it (the FastAGI server's open sessions).
      */
-    public void pauseWhile(String name, java.util.function.BooleanSupplier busy) {
-        pauseSignals.put(name, busy);
+    public void pauseWhile(String reason, BooleanSupplier busy) {
+        pauseSignals.put(reason, busy);
     }
 
-    /**
-     * True while this instance lags behind its calls (see {@link #MAX_LAG_MS}) or a pause signal holds;
-     * logs a pause once, and at most every 10 s.
-     */
+    /** True while a pause signal holds (see {@link #MAX_LAG_MS}); logs a pause once, at most every 10 s. */
     private boolean behind() {
-        long lag = Math.max(loopLagMillis, cluster.eventLagMillis());
-        String why = lag > MAX_LAG_MS ? "it lags " + lag + " ms behind its calls (event loop or AMI events)" : null;
-        if (why == null) {
-            for (Map.Entry<String, java.util.function.BooleanSupplier> e : pauseSignals.entrySet()) {
-                if (e.getValue().getAsBoolean()) {
-                    why = e.getKey();
-                    break;
-                }
+        String why = null;
+        for (Map.Entry<String, BooleanSupplier> e : pauseSignals.entrySet()) {
+            if (e.getValue().getAsBoolean()) {
+                why = e.getKey();
+                break;
             }
         }
         long now = System.currentTimeMillis();
-        if (why != null) {
-            if (pausedSince < 0) {
-                pausedSince = now;
-                if (now - pauseLoggedAt >= 10_000) {
-                    pauseLoggedAt = now;
-                    log.warn("dispatch paused: {}; due callbacks wait in the queue", why);
-                }
-            }
-            return true;
+        if (why != null && !paused && now - pauseLoggedAt >= 10_000) {
+            pauseLoggedAt = now;
+            log.warn("dispatch paused: {}; due callbacks wait in the queue", why);
         }
-        if (pausedSince >= 0) {
-            log.debug("dispatch resumed after {} ms", now - pausedSince);
-            pausedSince = -1;
-        }
-        return false;
+        paused = why != null;
+        return paused;
     }
 
     private boolean claimingParked;

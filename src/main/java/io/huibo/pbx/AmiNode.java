@@ -127,6 +127,9 @@ public final class AmiNode {
     private final OriginateRate rate;
     private volatile String lastError;
     private volatile Instant connectedSince;
+    /** The last call event's wait between asterisk-java reading it and ctx handling it, and when that was. */
+    private volatile long eventLagMillis;
+    private volatile long eventLagAt;
 
     // confined to ctx
     private ManagerConnection conn;
@@ -200,10 +203,6 @@ public final class AmiNode {
         return rate.rate();
     }
 
-    /** Attempts that can be started here right now: free slots, not draining, within the Originate rate. */
-    private volatile long eventLagMillis;
-    private volatile long eventLagAt;
-
     /**
      * How long the last call event waited between asterisk-java reading it and this node handling it,
      * in ms; 0 when no event came in the last second. A growing lag means this instance is not keeping
@@ -214,6 +213,7 @@ public final class AmiNode {
         return System.currentTimeMillis() - eventLagAt > 1000 ? 0 : eventLagMillis;
     }
 
+    /** Attempts that can be started here right now: free slots, not draining, within the Originate rate. */
     public int dialableNow() {
         int free = freeSlots();
         return free <= 0 || draining ? 0 : Math.min(free, rate.available(System.nanoTime()));

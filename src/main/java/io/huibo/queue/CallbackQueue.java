@@ -265,15 +265,16 @@ public final class CallbackQueue implements AutoCloseable {
 
     /** Expired leases back to ready, due now; owner cleared, in-flight info kept. Returns how many. */
     public Future<Integer> reap(Instant now) {
-        return back(reapFrom(now, 0));
+        return back(reapFrom(Script.REAP, now, 0));
     }
 
-    private CompletionStage<Integer> reapFrom(Instant now, int sofar) {
-        CompletionStage<Long> raw = run(Script.REAP, ScriptOutputType.INTEGER, base,
+    /** Runs a reap script in batches of {@link #REAP_BATCH} until a batch comes back short. */
+    private CompletionStage<Integer> reapFrom(Script script, Instant now, int sofar) {
+        CompletionStage<Long> raw = run(script, ScriptOutputType.INTEGER, base,
                 Long.toString(now.toEpochMilli()), Long.toString(QueueScores.base(now)),
                 Integer.toString(REAP_BATCH));
         return raw.thenCompose(n -> n >= REAP_BATCH
-                ? reapFrom(now, sofar + n.intValue())
+                ? reapFrom(script, now, sofar + n.intValue())
                 : CompletableFuture.completedFuture(sofar + n.intValue()));
     }
 
@@ -322,16 +323,7 @@ public final class CallbackQueue implements AutoCloseable {
      * parked for that node's owner instead of going back to ready.
      */
     public Future<Integer> reapToNodes(Instant now) {
-        return back(reapToNodesFrom(now, 0));
-    }
-
-    private CompletionStage<Integer> reapToNodesFrom(Instant now, int sofar) {
-        CompletionStage<Long> raw = run(Script.REAP_TO_NODES, ScriptOutputType.INTEGER, base,
-                Long.toString(now.toEpochMilli()), Long.toString(QueueScores.base(now)),
-                Integer.toString(REAP_BATCH));
-        return raw.thenCompose(n -> n >= REAP_BATCH
-                ? reapToNodesFrom(now, sofar + n.intValue())
-                : CompletableFuture.completedFuture(sofar + n.intValue()));
+        return back(reapFrom(Script.REAP_TO_NODES, now, 0));
     }
 
     /** Callbacks waiting in the ready sets (leased ones are not counted). */

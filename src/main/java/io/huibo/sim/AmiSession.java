@@ -70,11 +70,6 @@ final class AmiSession {
         return false;
     }
 
-    /** The user's eventfilter lines, for a broadcast event this session {@link #takes} (encoded text). */
-    boolean passes(String eventText) {
-        return node.eventFilter().passes(eventText);
-    }
-
     /** "on" or absent: everything; "off": nothing; otherwise a list of classes. */
     private static java.util.Set<String> parseMask(String mask) {
         if (mask == null || mask.isBlank() || mask.equalsIgnoreCase("on") || mask.equalsIgnoreCase("all")) {
@@ -93,7 +88,7 @@ final class AmiSession {
     private void sendEvent(AmiMessage event) {
         if (takes(event.get("Privilege"))) {
             String text = event.encode();
-            if (passes(text)) {
+            if (node.eventFilter().passes(text)) {
                 send(text);
             }
         }

@@ -236,15 +236,17 @@ final class SimNode extends VerticleBase {
             return;
         }
         String privilege = event.get("Privilege");
-        String text = null; // encoded once for all sessions, and only if one takes it
+        // encoded and filtered once, and only if a session takes it: the eventfilter is the node's user's
+        String text = null;
         for (AmiSession s : sessions) {
             if (s.takes(privilege)) {
                 if (text == null) {
                     text = event.encode();
+                    if (!cfg.eventFilter().passes(text)) {
+                        return;
+                    }
                 }
-                if (s.passes(text)) {
-                    s.send(text);
-                }
+                s.send(text);
             }
         }
     }

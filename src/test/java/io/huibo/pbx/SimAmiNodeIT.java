@@ -1,5 +1,6 @@
 package io.huibo.pbx;
 
+import io.huibo.bench.LocalPorts;
 import io.huibo.config.NodeConfig;
 import io.huibo.domain.Leg;
 import io.huibo.domain.Outcome;
@@ -69,19 +70,13 @@ class SimAmiNodeIT {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     private static <T> T get(Future<T> f) throws Exception {
         return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
     @Test
     void outcomesThroughTheSimulator() throws Exception {
-        int port = freePort();
+        int port = LocalPorts.any();
         simThread = new Thread(() -> new CommandLine(new SimCommand()).execute("--nodes", "1", "--base-port",
                 String.valueOf(port), "--user", "huibo", "--secret", SECRET, "--channels", "20"), "test-sim");
         simThread.setDaemon(true);
