@@ -175,7 +175,7 @@ public final class BenchSuite implements Callable<Integer> {
                   "+4930000007": {outcomes: [answer], answerAfter: 5ms, talk: 10ms}
                   "+4930000008": {outcomes: [answer], answerAfter: 5ms, talk: 10ms}
                 """);
-        sim = start("sim", List.of("-Xmx1g"), List.of("sim", "--nodes", "" + nodes, "--base-port", "" + base,
+        sim = start("sim", simJvm(), List.of("sim", "--nodes", "" + nodes, "--base-port", "" + base,
                 "--secret", simSecret, "--channels", "" + channels, "--scenario", scenario.toString(),
                 "--control-port", "" + simControl, "--manager-conf", managerConf.toAbsolutePath().toString()),
                 Map.of(), "sim ready", null);
@@ -201,7 +201,8 @@ public final class BenchSuite implements Callable<Integer> {
         }
         huiboEnv.put("HUIBO_NODES", n.toString());
         huibo = start("huibo", huiboJvm(), List.of("serve"), huiboEnv, "huibo ready", null);
-        notes.add("Huibo JVM: `" + String.join(" ", huiboJvm()) + "`; HUIBO_DISPATCH_POLL_INTERVAL=10ms, "
+        notes.add("Huibo JVM: `" + String.join(" ", huiboJvm()) + "`; simulator JVM: `" + String.join(" ", simJvm())
+                + "`; HUIBO_DISPATCH_POLL_INTERVAL=10ms, "
                 + "10 simulated nodes with " + channels + " channels and maxOriginatesPerSecond " + ORIGINATES_PER_NODE
                 + " each, every other setting at its default; the simulated nodes apply the `[huibo]` section of "
                 + "asterisk-conf/manager.conf (its eventfilter), as a node configured from it would.");
@@ -213,11 +214,27 @@ public final class BenchSuite implements Callable<Integer> {
      */
     static final int ORIGINATES_PER_NODE = 200;
 
+    /**
+     * The simulator stands in for Asterisk, which is native code: run on C1 alone, its JIT costs next to
+     * nothing, where C2 took ~40% of its CPU in the dispatch window (jstat -compiler, perf), on the two
+     * cores Huibo needs. C1 code made the simulator cheaper per call, not dearer (1.3 against 1.5-1.9 ms).
+     */
+    private static List<String> simJvm() {
+        return jvmFlags("BENCH_SIM_JVM", List.of("-Xmx1g", "-XX:TieredStopAtLevel=1"));
+    }
+
+    /** The default, or the whitespace-separated flags of the environment variable (for experiments). */
+    private static List<String> jvmFlags(String env, List<String> dflt) {
+        String override = System.getenv(env);
+        return override != null && !override.isBlank() ? List.of(override.trim().split("\\s+")) : dflt;
+    }
+
     private static List<String> huiboJvm() {
         // bounded memory, as an operator sets it through HUIBO_JAVA_OPTS with scripts/huibo: the
         // live heap is ~50 MB under these loads; the serial collector and a cap on Netty's direct
         // buffers keep the resident size of a 2-core instance small
-        return List.of("-Xms64m", "-Xmx160m", "-XX:+UseSerialGC", "-XX:MaxDirectMemorySize=64m", "-Xss512k");
+        return jvmFlags("BENCH_HUIBO_JVM",
+                List.of("-Xms64m", "-Xmx160m", "-XX:+UseSerialGC", "-XX:MaxDirectMemorySize=64m", "-Xss512k"));
     }
 
     // ------------------------------------------------------------------ 1. durable accept
@@ -376,6 +393,7 @@ public final class BenchSuite implements Callable<Integer> {
                     List.of(huibo), clients == c2 ? rss : null);
             res.put("huibo" + clients, r.result);
             cpuPerDecision.put("huibo" + clients, r.cpuSeconds("huibo") / Math.max(1, r.result.getLong("sessions")));
+            cpuPerDecision.put("huibo-jit" + clients, r.cpuSeconds("huibo (JIT)") / Math.max(1, r.result.getLong("sessions")));
         }
         int basePort = LocalPorts.any();
         Proc baseline = start("agi-baseline", huiboJvm(), List.of("agi-baseline", "--port", "" + basePort),
@@ -385,6 +403,8 @@ public final class BenchSuite implements Callable<Integer> {
                     List.of(baseline));
             res.put("base" + clients, r.result);
             cpuPerDecision.put("base" + clients, r.cpuSeconds("agi-baseline")
+                    / Math.max(1, r.result.getLong("sessions")));
+            cpuPerDecision.put("base-jit" + clients, r.cpuSeconds("agi-baseline (JIT)")
                     / Math.max(1, r.result.getLong("sessions")));
         }
         stop(baseline);
@@ -398,6 +418,12 @@ public final class BenchSuite implements Callable<Integer> {
         double cpuB = cpuPerDecision.get("base" + c1) * 1e6;
         rows.add(new Row("FastAGI", "C=" + c1 + " server CPU per decision: Huibo vs DefaultAgiServer",
                 fmt(cpuH) + " us vs " + fmt(cpuB) + " us", "<= 0.5x", cpuH <= 0.5 * cpuB));
+        double jitH = cpuPerDecision.get("huibo-jit" + c1) * 1e6;
+        double jitB = cpuPerDecision.get("base-jit" + c1) * 1e6;
+        rows.add(new Row("FastAGI", "C=" + c1 + " of that, in the JIT compiler threads: Huibo vs DefaultAgiServer",
+                fmt(jitH) + " us vs " + fmt(jitB) + " us (without them: "
+                        + String.format(Locale.ROOT, "%.2fx", (cpuH - jitH) / Math.max(1e-9, cpuB - jitB)) + ")",
+                "(info)", null));
         rows.add(new Row("FastAGI", "C=" + c1 + " p99 Huibo (DefaultAgiServer)",
                 ms(h1.getDouble("p99")) + " (" + ms(b1.getDouble("p99")) + ")", "<= 200 ms", h1.getDouble("p99") <= 200));
         for (int clients : new int[] {c1, c2}) {
@@ -554,8 +580,10 @@ public final class BenchSuite implements Callable<Integer> {
         // the CPU of the window over the calls originated in it (not over all of them: under a backlog
         // many are originated after the window, and their cost is not in it)
         double orig = Math.max(1, inWindow);
-        rows.add(new Row("dispatch", "CPU per call originated in the window (" + inWindow + "): Huibo / sim / MariaDB / Redis",
-                fmt(1e6 * cpuOf(before, after, "huibo") / orig) + " / "
+        rows.add(new Row("dispatch", "CPU per call originated in the window (" + inWindow
+                + "): Huibo (of it JIT compiler, GC) / sim / MariaDB / Redis",
+                fmt(1e6 * cpuOf(before, after, "huibo") / orig) + " (" + fmt(1e6 * cpuOf(before, after, "huibo (JIT)") / orig)
+                        + ", " + fmt(1e6 * cpuOf(before, after, "huibo (GC)") / orig) + ") / "
                         + fmt(1e6 * cpuOf(before, after, "sim") / orig) + " / "
                         + fmt(1e6 * cpuOf(before, after, "mariadb") / orig) + " / "
                         + fmt(1e6 * cpuOf(before, after, "redis") / orig) + " us", "(info)", null));
@@ -786,6 +814,12 @@ public final class BenchSuite implements Callable<Integer> {
         for (Proc p : ps) {
             if (p != null) {
                 m.put(p.name, Stats.cpuTicks(p.pid()));
+                if (p.name.equals("huibo") || p.name.equals("agi-baseline")) {
+                    // the servers' JIT and GC shares: on 2 shared cores a minute-long benchmark still
+                    // pays C2's warm-up, which a long-running server does not
+                    m.put(p.name + " (JIT)", Stats.threadTicks(p.pid(), "C1 CompilerThre", "C2 CompilerThre"));
+                    m.put(p.name + " (GC)", Stats.threadTicks(p.pid(), "VM Thread", "GC Thread", "G1 "));
+                }
             }
         }
         for (Map.Entry<String, Long> e : services().entrySet()) {
@@ -967,7 +1001,10 @@ public final class BenchSuite implements Callable<Integer> {
                 .append(" cores, so each figure is a floor for Huibo on a machine of its own.\n\n");
         md.append("## Results\n\n").append(table).append('\n');
         md.append("## CPU used in each measured window\n\n");
-        md.append("utime+stime from /proc/<pid>/stat at the window's start and end; % is of one core.\n\n");
+        md.append("utime+stime from /proc/<pid>/stat at the window's start and end; % is of one core. "
+                + "\"huibo (JIT)\" and \"huibo (GC)\" (likewise for agi-baseline) are parts of the process "
+                + "before them: its JIT compiler threads, and the threads its collector runs in (the serial "
+                + "collector runs in the VM Thread).\n\n");
         md.append("| run | window | CPU by process |\n|---|---|---|\n");
         cpu.forEach(l -> md.append(l).append('\n'));
         md.append('\n');

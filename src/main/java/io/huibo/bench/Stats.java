@@ -34,13 +34,44 @@ final class Stats {
     /** utime + stime of a process in clock ticks (USER_HZ, 100 on Linux), or -1 when it is gone. */
     static long cpuTicks(long pid) {
         try {
-            String s = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // the command name may hold spaces: fields are counted after its closing parenthesis
-            String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            return ticksOf(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
         } catch (Exception e) {
             return -1;
         }
+    }
+
+    /**
+     * utime+stime of the threads of a JVM whose name starts with one of the prefixes (e.g. the JIT
+     * compiler threads "C1 CompilerThre"/"C2 CompilerThre", or "VM Thread" where the serial collector
+     * runs), or -1. A thread that ended between two samples takes its CPU with it, so this is a floor.
+     */
+    static long threadTicks(long pid, String... prefixes) {
+        long sum = 0;
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    for (String p : prefixes) {
+                        if (comm.startsWith(p)) {
+                            sum += ticksOf(stat);
+                            break;
+                        }
+                    }
+                } catch (Exception gone) {
+                    // the thread ended while we listed them
+                }
+            }
+            return sum;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private static long ticksOf(String stat) {
+        // the command name may hold spaces: fields are counted after its closing parenthesis
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
     /** Resident set size in MiB, or -1. */

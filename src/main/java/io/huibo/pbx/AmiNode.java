@@ -412,7 +412,7 @@ public final class AmiNode {
         c.setSocketReadTimeout((int) (opts.pingInterval().toMillis() * 2 + opts.pingTimeout().toMillis()));
         c.addEventListener(listener(gen));
         try {
-            // Only the event classes Huibo reads: call (OriginateResponse, Dial*, Newstate, Hangup)
+            // Only the event classes Huibo reads: call (OriginateResponse, Dial*, Hangup)
             // and system (FullyBooted). Without a mask Asterisk also sends every VarSet, Newexten
             // and AGIExec* of every call, several times what Huibo needs, and asterisk-java builds
             // each by reflection on its single reader thread.

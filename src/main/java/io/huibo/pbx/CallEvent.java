@@ -4,7 +4,6 @@ import org.asteriskjava.manager.event.DialBeginEvent;
 import org.asteriskjava.manager.event.DialEndEvent;
 import org.asteriskjava.manager.event.HangupEvent;
 import org.asteriskjava.manager.event.ManagerEvent;
-import org.asteriskjava.manager.event.NewChannelEvent;
 import org.asteriskjava.manager.event.NewStateEvent;
 import org.asteriskjava.manager.event.OriginateResponseEvent;
 
@@ -26,7 +25,7 @@ public record CallEvent(String nodeId, Kind kind, Instant at, String channel, St
                         String destChannel, String destUniqueid, String actionId, String response,
                         Integer reason, String dialStatus, Integer channelState, Integer cause, String causeText) {
 
-    public enum Kind { NEW_CHANNEL, ORIGINATE_RESPONSE, DIAL_BEGIN, DIAL_END, NEW_STATE, HANGUP }
+    public enum Kind { ORIGINATE_RESPONSE, DIAL_BEGIN, DIAL_END, NEW_STATE, HANGUP }
 
     /** Asterisk channel state 6. */
     public static final int STATE_UP = 6;
@@ -67,10 +66,6 @@ public record CallEvent(String nodeId, Kind kind, Instant at, String channel, St
             return Optional.of(new CallEvent(nodeId, Kind.HANGUP, at, h.getChannel(), clean(h.getUniqueId()),
                     h.getLinkedId(), null, null, null, null, null, null, h.getChannelState(), h.getCause(),
                     h.getCauseTxt()));
-        }
-        if (e instanceof NewChannelEvent n) {
-            return Optional.of(new CallEvent(nodeId, Kind.NEW_CHANNEL, at, n.getChannel(), clean(n.getUniqueId()),
-                    n.getLinkedid(), null, null, null, null, null, null, n.getChannelState(), null, null));
         }
         return Optional.empty();
     }

@@ -151,19 +151,12 @@ public final class CallTracker {
     public void accept(CallEvent ev) {
         switch (ev.kind()) {
             case ORIGINATE_RESPONSE -> onOriginateResponse(ev);
-            case NEW_CHANNEL -> {
-                Entry e = own(ev.uniqueid());
-                if (e != null) {
-                    e.channelSeen = true;
-                }
-            }
             case NEW_STATE -> {
+                // not needed (the shipped eventfilter leaves it out), but a node without the filter
+                // sends it, and "Up" of our own channel is the same fact as Reason 4 / DialEnd ANSWER
                 Entry e = own(ev.uniqueid());
-                if (e != null) {
-                    e.channelSeen = true;
-                    if (ev.isUp()) {
-                        markAnswered(e, ev.at());
-                    }
+                if (e != null && ev.isUp()) {
+                    markAnswered(e, ev.at());
                 }
             }
             case DIAL_BEGIN, DIAL_END -> onDial(ev);
@@ -193,7 +186,6 @@ public final class CallTracker {
         List<String> gone = new ArrayList<>();
         for (Entry e : new ArrayList<>(byChannelId.values())) {
             if (liveUniqueids.contains(e.channelId)) {
-                e.channelSeen = true;
                 continue;
             }
             if (e.startedAt.isBefore(snapshotAt.minus(RECONCILE_GRACE))) {
@@ -392,7 +384,6 @@ public final class CallTracker {
         Integer reason;
         boolean answered;
         Instant answeredAt;
-        boolean channelSeen;
         String originateDialStatus;
         String localDialStatus;
         Integer localHalfCause;
