@@ -4,6 +4,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -113,7 +114,8 @@ public final class FastAgiServer {
     /** Binds; completes with the bound port. */
     public Future<Integer> start() {
         long idleMillis = Math.max(1, idleTimeout.toMillis());
-        EventLoop loop = vx.getOrCreateContext().nettyEventLoop();
+        ContextInternal caller = vx.getOrCreateContext();
+        EventLoop loop = caller.nettyEventLoop();
         sessionContext = vx.contextBuilder().withThreadingModel(ThreadingModel.EVENT_LOOP).withEventLoop(loop).build();
         ServerBootstrap b = new ServerBootstrap()
                 .group(vx.acceptorEventLoopGroup(), loop)
@@ -127,13 +129,14 @@ public final class FastAgiServer {
                         onConnect(ch, idleMillis);
                     }
                 });
-        PromiseInternal<Integer> bound = vx.getOrCreateContext().promise();
-        b.bind(host, port).addListener(f -> {
+        PromiseInternal<Integer> bound = caller.promise();
+        ChannelFuture binding = b.bind(host, port);
+        binding.addListener(f -> {
             if (!f.isSuccess()) {
                 bound.fail(f.cause());
                 return;
             }
-            server = ((io.netty.channel.ChannelFuture) f).channel();
+            server = binding.channel();
             int actual = port();
             LOG.info("FastAGI server listening on {}:{} (scripts {}, allow {})", host, actual, scripts.names(),
                     allowlist.rules());

@@ -29,30 +29,29 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import static io.huibo.store.ItDatabase.await;
+import static io.huibo.store.ItDatabase.newCallback;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Against the real MariaDB at 127.0.0.1:3306, in a database of its own that is dropped at the end. */
 class CallbackStoreIT {
 
-    static final String SERVER = System.getProperty("huibo.it.db", "jdbc:mariadb://127.0.0.1:3306");
-    static final String USER = "huibo";
-    static final String PASSWORD = Optional.ofNullable(System.getenv("HUIBO_DB_PASSWORD")).orElse("huibo-dev-password");
-    static final String DB_NAME = "huibo_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
 
+    static ItDatabase it;
     static Database db;
     static CallbackStore store;
 
     @BeforeAll
     static void open() {
-        db = Database.open(new HuiboConfig.Db(SERVER + "/" + DB_NAME, USER, PASSWORD, 8));
+        it = new ItDatabase(8);
+        db = it.db;
         store = new CallbackStore(db);
     }
 
@@ -61,22 +60,9 @@ class CallbackStoreIT {
         if (store != null) {
             store.close();
         }
-        if (db != null) {
-            try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
-                st.execute("DROP DATABASE `" + DB_NAME + "`");
-            }
-            db.close();
+        if (it != null) {
+            it.close();
         }
-    }
-
-    static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
-
-    static Callback newCallback(String idempotencyKey) {
-        Instant now = Instant.now();
-        return new Callback(CallbackIds.next(), PhoneNumber.e164("+4930123456"), PhoneNumber.of("2001"), null,
-                3, 3, Map.of(), idempotencyKey, CallState.QUEUED, 0, now, now, now);
     }
 
     @Test
@@ -84,7 +70,7 @@ class CallbackStoreIT {
         Set<String> tables = new HashSet<>();
         try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = '"
-                     + DB_NAME + "'")) {
+                     + it.name + "'")) {
             while (rs.next()) {
                 tables.add(rs.getString(1));
             }
@@ -101,7 +87,7 @@ class CallbackStoreIT {
             assertThat(rs.getString(1)).isEqualTo("+00:00");
         }
         // a second open of the same database migrates nothing and works
-        try (Database again = Database.open(new HuiboConfig.Db(SERVER + "/" + DB_NAME, USER, PASSWORD, 2))) {
+        try (Database again = it.open(2)) {
             assertThat(again.dataSource().getConnection().isValid(2)).isTrue();
         }
         assertThat(await(store.ping())).isTrue();
@@ -488,7 +474,7 @@ class CallbackStoreIT {
 
     @Test
     void aWrongPasswordGivesAOneLineMessage() {
-        assertThatThrownBy(() -> Database.open(new HuiboConfig.Db(SERVER + "/" + DB_NAME, USER, "wrong-password", 2)))
+        assertThatThrownBy(() -> Database.open(new HuiboConfig.Db(ItDatabase.SERVER + "/" + it.name, ItDatabase.USER, "wrong-password", 2)))
                 .isInstanceOf(StoreUnavailableException.class)
                 .hasMessage("MariaDB refused user huibo: Access denied");
     }
@@ -501,7 +487,7 @@ class CallbackStoreIT {
         }
         String url = "jdbc:mariadb://127.0.0.1:" + port + "/huibo";
         long start = System.nanoTime();
-        assertThatThrownBy(() -> Database.open(new HuiboConfig.Db(url, USER, PASSWORD, 2)))
+        assertThatThrownBy(() -> Database.open(new HuiboConfig.Db(url, ItDatabase.USER, ItDatabase.PASSWORD, 2)))
                 .isInstanceOf(StoreUnavailableException.class)
                 .hasMessage("MariaDB unreachable at " + url + ": Connection refused");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));

@@ -1,11 +1,7 @@
 package io.huibo.store;
 
-import io.huibo.config.HuiboConfig;
-import io.huibo.domain.CallState;
-import io.huibo.domain.Callback;
 import io.huibo.domain.CallbackIds;
 import io.huibo.domain.Leg;
-import io.huibo.domain.PhoneNumber;
 import io.huibo.store.RouteTryStore.RouteTry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -14,37 +10,33 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import static io.huibo.store.ItDatabase.await;
+import static io.huibo.store.ItDatabase.newCallback;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Against the real MariaDB at 127.0.0.1:3306, in a database of its own that is dropped at the end. */
 class RouteTryStoreIT {
 
-    static final String SERVER = System.getProperty("huibo.it.db", "jdbc:mariadb://127.0.0.1:3306");
-    static final String PASSWORD = Optional.ofNullable(System.getenv("HUIBO_DB_PASSWORD")).orElse("huibo-dev-password");
-    static final String DB_NAME = "huibo_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
 
+    static ItDatabase it;
     static Database db;
     static CallbackStore callbacks;
     static RouteTryStore tries;
 
     @BeforeAll
     static void open() {
-        db = Database.open(new HuiboConfig.Db(SERVER + "/" + DB_NAME, "huibo", PASSWORD, 8));
+        it = new ItDatabase(8);
+        db = it.db;
         callbacks = new CallbackStore(db);
         tries = new RouteTryStore(db);
     }
@@ -57,24 +49,14 @@ class RouteTryStoreIT {
         if (callbacks != null) {
             callbacks.close();
         }
-        if (db != null) {
-            try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
-                st.execute("DROP DATABASE `" + DB_NAME + "`");
-            }
-            db.close();
+        if (it != null) {
+            it.close();
         }
-    }
-
-    static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
     /** route_tries refers to its callback: every try needs one stored. */
     static String storedCallback() throws Exception {
-        Instant now = Instant.now();
-        Callback cb = new Callback(CallbackIds.next(), PhoneNumber.e164("+4930123456"), PhoneNumber.of("2001"), null,
-                3, 3, Map.of(), null, CallState.QUEUED, 0, now, now, now);
-        return await(callbacks.insert(cb)).id();
+        return await(callbacks.insert(newCallback(null))).id();
     }
 
     static RouteTry routeTry(String callbackId, Leg leg, int index, String status) {

@@ -1,5 +1,6 @@
 package io.huibo.store;
 
+import static io.huibo.store.ItDatabase.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,17 +13,11 @@ import io.huibo.routing.RouteQuery;
 import io.huibo.routing.RoutingCsv;
 import io.huibo.routing.RoutingData;
 import io.huibo.routing.RoutingService;
-import io.vertx.core.Future;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,9 +29,6 @@ import org.junit.jupiter.api.Order;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RoutingStoreIT {
 
-    static final String SERVER = System.getProperty("huibo.it.db", "jdbc:mariadb://127.0.0.1:3306");
-    static final String PASSWORD = Optional.ofNullable(System.getenv("HUIBO_DB_PASSWORD")).orElse("huibo-dev-password");
-    static final String DB_NAME = "huibo_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
 
     static final String TRUNKS = """
             id,dial,max_concurrent,max_cps,enabled
@@ -62,27 +54,22 @@ class RoutingStoreIT {
             default,"prefix,cost"
             """;
 
+    static ItDatabase it;
     static Database db;
     static RoutingStore store;
 
     @BeforeAll
     static void open() {
-        db = Database.open(new HuiboConfig.Db(SERVER + "/" + DB_NAME, "huibo", PASSWORD, 4));
+        it = new ItDatabase(4);
+        db = it.db;
         store = new RoutingStore(db);
     }
 
     @AfterAll
     static void drop() throws Exception {
-        if (db != null) {
-            try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
-                st.execute("DROP DATABASE `" + DB_NAME + "`");
-            }
-            db.close();
+        if (it != null) {
+            it.close();
         }
-    }
-
-    static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
     @Test
