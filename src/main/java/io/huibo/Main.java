@@ -19,13 +19,13 @@ import io.huibo.config.ConfigException;
 import io.huibo.config.ConfigLoader;
 import io.huibo.config.HuiboConfig;
 import io.huibo.dispatch.Dispatcher;
-import io.huibo.dispatch.NodeOwnership;
+import io.huibo.cluster.NodeOwnership;
 import io.huibo.dispatch.RetryPolicy;
 import io.huibo.domain.Callback;
-import io.huibo.pbx.AmiNode;
+import io.huibo.pbx.ami.AmiNode;
 import io.huibo.pbx.PbxCluster;
 import io.huibo.queue.CallbackQueue;
-import io.huibo.queue.NodeLeases;
+import io.huibo.cluster.NodeLeases;
 import io.huibo.queue.QueueUnavailableException;
 import io.huibo.routing.RedisTrunkLimiter;
 import io.huibo.routing.Routes;
@@ -109,7 +109,8 @@ public final class Main implements Runnable {
         Running running = new Running(vertx, db, queue, store);
         try {
             await(keys.ensure("bootstrap", cfg.http().apiToken()));
-            PbxCluster cluster = new PbxCluster(vertx, cfg.nodes(), cfg.dispatch().actionTimeout());
+            PbxCluster cluster = new PbxCluster(cfg.nodes().stream()
+                    .map(n -> new AmiNode(vertx, n, cfg.dispatch().actionTimeout())).toList());
             running.cluster = cluster;
             // nodes are started by their owner only (several instances share them)
             String instance = cfg.instanceId() + "-" + UUID.randomUUID().toString().substring(0, 8);

@@ -2,11 +2,11 @@ package io.huibo.api;
 
 import io.huibo.config.ConfigException;
 import io.huibo.config.NodeConfig;
-import io.huibo.dispatch.NodeOwnership;
-import io.huibo.pbx.AmiNode;
+import io.huibo.cluster.NodeOwnership;
+import io.huibo.pbx.PbxNode;
 import io.huibo.pbx.NodeStatus;
 import io.huibo.pbx.PbxCluster;
-import io.huibo.queue.NodeLeases;
+import io.huibo.cluster.NodeLeases;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -69,7 +69,7 @@ public final class NodesApi implements ApiRoutes {
 
     private void drain(RoutingContext ctx, boolean draining) {
         String id = ctx.pathParam("id");
-        Optional<AmiNode> node = cluster.node(id);
+        Optional<PbxNode> node = cluster.node(id);
         if (node.isEmpty()) {
             Problems.send(ctx, 404, "Not found", "no node " + id, "id");
             return;
@@ -103,7 +103,7 @@ public final class NodesApi implements ApiRoutes {
         });
     }
 
-    private JsonObject json(AmiNode n) {
+    private JsonObject json(PbxNode n) {
         NodeLeases.View v = ownership.view().get(n.id());
         String owner = v == null ? null : v.owner();
         JsonObject o = new JsonObject()

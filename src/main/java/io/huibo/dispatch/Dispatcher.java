@@ -1,12 +1,13 @@
 package io.huibo.dispatch;
 
+import io.huibo.cluster.NodeOwnership;
 import io.huibo.config.HuiboConfig;
 import io.huibo.domain.Attempt;
 import io.huibo.domain.CallState;
 import io.huibo.domain.Callback;
 import io.huibo.domain.Leg;
 import io.huibo.domain.Outcome;
-import io.huibo.pbx.AmiNode;
+import io.huibo.pbx.PbxNode;
 import io.huibo.pbx.AttemptResult;
 import io.huibo.pbx.LiveChannel;
 import io.huibo.pbx.OriginateException;
@@ -285,7 +286,7 @@ public final class Dispatcher extends VerticleBase {
     /** What this instance's owned nodes can dial now, minus what is being set up. */
     private int freeSlots() {
         int free = 0;
-        for (AmiNode n : cluster.nodes()) {
+        for (PbxNode n : cluster.nodes()) {
             if (ownership.owns(n.id())) {
                 free += Math.max(0, n.dialableNow() - reserved.getOrDefault(n.id(), 0));
             }
@@ -294,7 +295,7 @@ public final class Dispatcher extends VerticleBase {
     }
 
     /** The least loaded owned node that can dial now, counting slots already promised. */
-    private AmiNode chooseNode() {
+    private PbxNode chooseNode() {
         return cluster.pick(n -> ownership.owns(n.id()) ? n.dialableNow() : 0,
                 n -> reserved.getOrDefault(n.id(), 0)).orElse(null);
     }
@@ -344,7 +345,7 @@ public final class Dispatcher extends VerticleBase {
     // ---------------------------------------------------------------- one attempt
 
     private void startAttempt(Callback cb, Claim claim) {
-        AmiNode node = chooseNode();
+        PbxNode node = chooseNode();
         if (node == null) {
             // capacity went away between claim and now: put it back, due now, same priority
             release(queue.retry(cb.id(), owner, cb.priority(), clock.instant()), cb.id());
@@ -376,7 +377,7 @@ public final class Dispatcher extends VerticleBase {
                     held.remove(cb.id());
                     return node.originate(new OriginateRequest(cb.id(), number, attempt.channelId(),
                             cfg.context(), cfg.connectContext(), cfg.originateTimeout(), cb.callerId(),
-                            agiAddress, cb.confirm()));
+                            List.of(agiAddress), attempt.memoKey(), cb.confirm()));
                 })
                 .onComplete(ar -> {
                     reserved.merge(node.id(), -1, Integer::sum);
@@ -509,7 +510,7 @@ public final class Dispatcher extends VerticleBase {
     }
 
     private Future<Void> askNode(Callback cb, Attempt attempt, Claim c) {
-        AmiNode node = cluster.node(attempt.nodeId()).orElse(null);
+        PbxNode node = cluster.node(attempt.nodeId()).orElse(null);
         if (node == null) {
             return lost(cb, attempt, "node " + attempt.nodeId() + " is no longer configured");
         }
@@ -528,7 +529,7 @@ public final class Dispatcher extends VerticleBase {
             vertx.setTimer(RECONCILE_RETRY_MS, t -> reconcile(c));
             return Future.succeededFuture();
         }
-        return node.coreShowChannels().compose(channels -> {
+        return node.liveChannels().compose(channels -> {
             LiveChannel live = null;
             for (LiveChannel ch : channels) {
                 if (attempt.channelId().equals(ch.uniqueid())) {

@@ -13,7 +13,7 @@ public record LiveChannel(String channel, String uniqueid, String linkedid, int 
                           String bridgeId, Duration duration) {
 
     /** Parses Asterisk's {@code HH:MM:SS} duration; unparseable values become zero. */
-    static Duration parseDuration(String s) {
+    public static Duration parseDuration(String s) {
         if (s == null || s.isBlank()) {
             return Duration.ZERO;
         }

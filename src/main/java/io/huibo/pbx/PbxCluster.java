@@ -1,11 +1,8 @@
 package io.huibo.pbx;
 
-import io.huibo.config.NodeConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.Vertx;
 
-import java.time.Duration;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -21,22 +18,17 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * added and removed at runtime (a sorted concurrent map, so reads never block and order is by id).
  */
 public final class PbxCluster {
-    private final Map<String, AmiNode> nodes = new ConcurrentSkipListMap<>();
+    private final Map<String, PbxNode> nodes = new ConcurrentSkipListMap<>();
     /** What the owners of nodes driven by other instances last published (see {@link #statuses()}). */
     private final Map<String, NodeStatus> published = new ConcurrentHashMap<>();
     private volatile Handler<AttemptResult> resultHandler;
 
-    public PbxCluster(Collection<AmiNode> initial) {
-        for (AmiNode n : initial) {
+    public PbxCluster(Collection<? extends PbxNode> initial) {
+        for (PbxNode n : initial) {
             if (nodes.putIfAbsent(n.id(), n) != null) {
                 throw new IllegalArgumentException("duplicate node id " + n.id());
             }
         }
-    }
-
-    /** One {@link AmiNode} per configured node, with default options. */
-    public PbxCluster(Vertx vertx, Collection<NodeConfig> configs, Duration actionTimeout) {
-        this(configs.stream().map(c -> new AmiNode(vertx, c, actionTimeout)).toList());
     }
 
     /**
@@ -62,7 +54,7 @@ public final class PbxCluster {
     }
 
     /** Adds and starts a node. Fails if the id is taken. */
-    public Future<Void> add(AmiNode node) {
+    public Future<Void> add(PbxNode node) {
         if (nodes.putIfAbsent(node.id(), node) != null) {
             return Future.failedFuture(new IllegalArgumentException("duplicate node id " + node.id()));
         }
@@ -77,7 +69,7 @@ public final class PbxCluster {
      * Adds a node without starting it (STANDBY): in a cluster of instances only the node's owner starts
      * it. Fails if the id is taken.
      */
-    public Future<Void> addStandby(AmiNode node) {
+    public Future<Void> addStandby(PbxNode node) {
         if (nodes.putIfAbsent(node.id(), node) != null) {
             return Future.failedFuture(new IllegalArgumentException("duplicate node id " + node.id()));
         }
@@ -90,17 +82,17 @@ public final class PbxCluster {
 
     /** Removes a node from picking at once, then stops it. Calls in flight there are not touched. */
     public Future<Void> remove(String id) {
-        AmiNode n = nodes.remove(id);
+        PbxNode n = nodes.remove(id);
         published.remove(id);
         return n == null ? Future.succeededFuture() : n.stop();
     }
 
     /**
      * The connected node with a free slot and the lowest load (active / maxCalls), ties broken by id.
-     * Advisory: {@link AmiNode#originate} reserves the slot atomically and refuses when full.
+     * Advisory: {@link PbxNode#originate} reserves the slot atomically and refuses when full.
      */
-    public Optional<AmiNode> pick() {
-        return pick(AmiNode::freeSlots, n -> 0);
+    public Optional<PbxNode> pick() {
+        return pick(PbxNode::freeSlots, n -> 0);
     }
 
     /**
@@ -109,10 +101,10 @@ public final class PbxCluster {
      * to attempts whose Originate is not sent yet); load is (active + promised) / maxCalls, divided by
      * the node's weight.
      */
-    public Optional<AmiNode> pick(ToIntFunction<AmiNode> capacity, ToIntFunction<AmiNode> promised) {
-        AmiNode best = null;
+    public Optional<PbxNode> pick(ToIntFunction<PbxNode> capacity, ToIntFunction<PbxNode> promised) {
+        PbxNode best = null;
         double bestLoad = Double.MAX_VALUE;
-        for (AmiNode n : nodes.values()) { // sorted by id: the first of equal loads wins
+        for (PbxNode n : nodes.values()) { // sorted by id: the first of equal loads wins
             int p = promised.applyAsInt(n);
             if (capacity.applyAsInt(n) - p <= 0) {
                 continue;
@@ -126,10 +118,10 @@ public final class PbxCluster {
         return Optional.ofNullable(best);
     }
 
-    /** The largest {@link AmiNode#eventLagMillis()} of the nodes. */
+    /** The largest {@link PbxNode#eventLagMillis()} of the nodes. */
     public long eventLagMillis() {
         long max = 0;
-        for (AmiNode n : nodes()) {
+        for (PbxNode n : nodes()) {
             max = Math.max(max, n.eventLagMillis());
         }
         return max;
@@ -137,17 +129,17 @@ public final class PbxCluster {
 
     public int freeSlots() {
         int sum = 0;
-        for (AmiNode n : nodes.values()) {
+        for (PbxNode n : nodes.values()) {
             sum += n.freeSlots();
         }
         return sum;
     }
 
-    public Optional<AmiNode> node(String id) {
+    public Optional<PbxNode> node(String id) {
         return Optional.ofNullable(nodes.get(id));
     }
 
-    public List<AmiNode> nodes() {
+    public List<PbxNode> nodes() {
         return List.copyOf(nodes.values());
     }
 

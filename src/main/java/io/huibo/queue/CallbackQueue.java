@@ -53,7 +53,7 @@ public final class CallbackQueue implements AutoCloseable {
     /** How many expired leases one reap script handles, so one script never blocks Redis for long. */
     static final int REAP_BATCH = 1000;
 
-    enum Script {
+    public enum Script {
         ENQUEUE("enqueue"), ENQUEUE_MANY("enqueueMany"), RESTORE("restore"), CLAIM("claim"), MARK_DIALING("markDialing"),
         RENEW("renew"), ACK("ack"), RETRY("retry"), CANCEL("cancel"), REAP("reap"),
         PENDING("pending"),
@@ -346,7 +346,7 @@ public final class CallbackQueue implements AutoCloseable {
     // ---- plumbing
 
     /** EVALSHA; on NOSCRIPT (Redis restarted or flushed its script cache) loads the script again once. */
-    <T> CompletionStage<T> run(Script script, ScriptOutputType type, String... args) {
+    public <T> CompletionStage<T> run(Script script, ScriptOutputType type, String... args) {
         Loaded loaded = scripts.get(script);
         CompletableFuture<T> result = new CompletableFuture<>();
         CompletionStage<T> sent;
@@ -379,7 +379,7 @@ public final class CallbackQueue implements AutoCloseable {
     }
 
     /** Completes on the Vert.x context of the caller, when there is one (never on Lettuce's threads). */
-    static <T> Future<T> back(CompletionStage<T> stage) {
+    public static <T> Future<T> back(CompletionStage<T> stage) {
         Context ctx = Vertx.currentContext();
         return ctx == null ? Future.fromCompletionStage(stage) : Future.fromCompletionStage(stage, ctx);
     }
@@ -403,7 +403,7 @@ public final class CallbackQueue implements AutoCloseable {
         return claims;
     }
 
-    String base() {
+    public String base() {
         return base;
     }
 
@@ -418,7 +418,7 @@ public final class CallbackQueue implements AutoCloseable {
         return back(run(acquire ? Script.TRUNK_ACQUIRE : Script.TRUNK_RELEASE, ScriptOutputType.INTEGER, all));
     }
 
-    static String str(Object o) {
+    public static String str(Object o) {
         if (o == null) {
             return null;
         }
@@ -426,7 +426,7 @@ public final class CallbackQueue implements AutoCloseable {
         return s.isEmpty() ? null : s;
     }
 
-    static long num(Object o) {
+    public static long num(Object o) {
         return o instanceof Number n ? n.longValue() : Long.parseLong(str(o));
     }
 

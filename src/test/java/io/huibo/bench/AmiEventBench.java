@@ -1,6 +1,6 @@
 package io.huibo.bench;
 
-import io.huibo.pbx.CallTracker;
+import io.huibo.pbx.ami.CallTracker;
 import io.huibo.pbx.OutcomeClassifier;
 import java.time.Clock;
 import java.time.Duration;

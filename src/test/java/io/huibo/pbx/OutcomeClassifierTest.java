@@ -125,7 +125,7 @@ class OutcomeClassifierTest {
         Pattern aggregate = Pattern.compile("^\\s+(\\d+) x (\\w+)\\s+OriginateResponse \\w+ Reason (\\d+) "
                 + "\\| DialEnd DialStatus (\\w+) .*\\| Hangup Cause (\\d+) ");
         List<Path> files;
-        try (Stream<Path> s = Files.list(AmiTrace.ROOT.resolve("pjsip-trunk"))) {
+        try (Stream<Path> s = Files.list(io.huibo.pbx.ami.AmiTrace.ROOT.resolve("pjsip-trunk"))) {
             files = s.map(d -> d.resolve("summary.txt")).filter(Files::exists).sorted().toList();
         }
         assertThat(files).hasSize(3);

@@ -3,6 +3,7 @@ package io.huibo.pbx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.huibo.config.NodeConfig;
+import io.huibo.pbx.ami.AmiNode;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;

@@ -1,6 +1,14 @@
-package io.huibo.pbx;
+package io.huibo.pbx.ami;
 
 import io.huibo.config.NodeConfig;
+import io.huibo.pbx.AttemptResult;
+import io.huibo.pbx.LiveChannel;
+import io.huibo.pbx.NodeStatus;
+import io.huibo.pbx.OriginateException;
+import io.huibo.pbx.OriginateRate;
+import io.huibo.pbx.OriginateRequest;
+import io.huibo.pbx.OutcomeMemory;
+import io.huibo.pbx.PbxNode;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -13,10 +21,12 @@ import org.asteriskjava.manager.ManagerConnectionState;
 import org.asteriskjava.manager.ManagerEventListener;
 import org.asteriskjava.manager.ResponseEvents;
 import org.asteriskjava.manager.action.CoreShowChannelsAction;
+import org.asteriskjava.manager.action.DbGetAction;
 import org.asteriskjava.manager.action.ManagerAction;
 import org.asteriskjava.manager.action.OriginateAction;
 import org.asteriskjava.manager.action.PingAction;
 import org.asteriskjava.manager.event.CoreShowChannelEvent;
+import org.asteriskjava.manager.event.DbGetResponseEvent;
 import org.asteriskjava.manager.event.DisconnectEvent;
 import org.asteriskjava.manager.event.ResponseEvent;
 import org.asteriskjava.manager.response.ManagerError;
@@ -70,7 +80,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * track (a previous owner's calls) are adopted, so they count against maxCalls and their end is
  * reported, and no Originate goes out before that count is known.
  */
-public final class AmiNode {
+public final class AmiNode implements PbxNode {
     static final String EVENT_MASK = "call,system";
     private static final Logger log = LoggerFactory.getLogger(AmiNode.class);
     private static final long HOUSEKEEPING_MS = 500;
@@ -363,7 +373,8 @@ public final class AmiNode {
     }
 
     /** Live channels on the node ({@code CoreShowChannels}), with the action timeout. */
-    public Future<List<LiveChannel>> coreShowChannels() {
+    @Override
+    public Future<List<LiveChannel>> liveChannels() {
         Context caller = Vertx.currentContext();
         Promise<List<LiveChannel>> p = Promise.promise();
         ctx.runOnContext(v -> {
@@ -375,6 +386,45 @@ public final class AmiNode {
             blocking(() -> listChannels(c)).onComplete(p);
         });
         return onCaller(p.future(), caller);
+    }
+
+    /**
+     * Reads what the dialplan remembered of an attempt ({@code DBGet} of {@code huibo/<memoKey>/a} and
+     * {@code /b}; the AMI user needs read class {@code reporting}). A missing entry is an empty part.
+     */
+    @Override
+    public Future<OutcomeMemory> recall(String memoKey) {
+        Context caller = Vertx.currentContext();
+        Promise<OutcomeMemory> p = Promise.promise();
+        ctx.runOnContext(v -> {
+            ManagerConnection c = conn;
+            if (c == null || state != NodeStatus.State.CONNECTED) {
+                p.fail(new IllegalStateException("node " + cfg.id() + " is " + state));
+                return;
+            }
+            blocking(() -> new OutcomeMemory(dbGet(c, memoKey + "/a"), dbGet(c, memoKey + "/b"))).onComplete(p);
+        });
+        return onCaller(p.future(), caller);
+    }
+
+    static final String MEMO_FAMILY = "huibo";
+
+    /** One AstDB value; null when the node has no such entry. */
+    private String dbGet(ManagerConnection c, String key) throws Exception {
+        ResponseEvents re = c.sendEventGeneratingAction(new DbGetAction(MEMO_FAMILY, key), actionTimeout.toMillis());
+        if (isError(re.getResponse())) {
+            String m = String.valueOf(re.getResponse().getMessage());
+            if (m.toLowerCase().contains("not found")) {
+                return null;
+            }
+            throw new IOException("DBGet refused: " + m);
+        }
+        for (ResponseEvent e : re.getEvents()) {
+            if (e instanceof DbGetResponseEvent r) {
+                return r.getVal();
+            }
+        }
+        throw new IOException("DBGet answered without a value");
     }
 
     // ---------------------------------------------------------------- connection loop (on ctx)
@@ -679,7 +729,12 @@ public final class AmiNode {
         Map<String, String> vars = new LinkedHashMap<>();
         vars.put("HUIBO_CALLBACK", r.callbackId());
         vars.put("HUIBO_ATTEMPT", Integer.toString(r.attempt()));
-        vars.put("HUIBO_AGI", r.agiAddress());
+        // the first instance that answers serves the call's FastAGI requests: a dead or stopping
+        // instance does not leave an answered call without its leg B route
+        for (int i = 0; i < r.agiAddresses().size(); i++) {
+            vars.put(i == 0 ? "HUIBO_AGI" : "HUIBO_AGI_" + (i + 1), r.agiAddresses().get(i));
+        }
+        vars.put("HUIBO_MEMO", r.memoKey());
         if (r.confirm()) {
             vars.put("HUIBO_CONFIRM", "1");
         }

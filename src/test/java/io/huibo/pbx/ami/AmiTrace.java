@@ -1,5 +1,6 @@
-package io.huibo.pbx;
+package io.huibo.pbx.ami;
 
+import io.huibo.pbx.*;
 import org.asteriskjava.manager.event.ManagerEvent;
 
 import java.io.IOException;
@@ -19,8 +20,8 @@ import java.util.Map;
  * messages) and turns the events into asterisk-java event objects with asterisk-java's own
  * (package-private) EventBuilderImpl, the same code its reader uses on a live socket.
  */
-final class AmiTrace {
-    static final Path ROOT = Path.of(System.getProperty("huibo.traces", "/work/shared/asterisk-traces"));
+public final class AmiTrace {
+    public static final Path ROOT = Path.of(System.getProperty("huibo.traces", "/work/shared/asterisk-traces"));
 
     private AmiTrace() {
     }

@@ -1,5 +1,6 @@
-package io.huibo.pbx;
+package io.huibo.pbx.ami;
 
+import io.huibo.pbx.*;
 import io.huibo.config.NodeConfig;
 import io.huibo.domain.Leg;
 import io.vertx.core.Future;
@@ -67,7 +68,8 @@ class AmiNodeIT {
 
     private static OriginateRequest request(int attempt) {
         return new OriginateRequest(CB, attempt, "hb-" + CB + "-" + attempt, "huibo-leg-a", "huibo-connect",
-                Duration.ofSeconds(25), "\"Huibo\" <+8610000000>", "127.0.0.1:4573");
+                Duration.ofSeconds(25), "\"Huibo\" <+8610000000>", List.of("127.0.0.1:4573"),
+                "20261125/" + CB + "-" + attempt, false);
     }
 
     private void awaitConnected() {
@@ -116,7 +118,7 @@ class AmiNodeIT {
         assertThat(resultThreads).allMatch(t -> t.startsWith("vert.x-eventloop"));
         assertThat(node.active()).isZero();
 
-        List<LiveChannel> live = get(node.coreShowChannels());
+        List<LiveChannel> live = get(node.liveChannels());
         assertThat(live).extracting(LiveChannel::uniqueid)
                 .containsExactlyInAnyOrder(req.channelId(), req.channelId() + ";2");
         assertThat(live).allMatch(c -> c.state() == 6 && c.linkedid().equals(req.channelId()));

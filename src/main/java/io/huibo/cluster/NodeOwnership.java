@@ -1,10 +1,10 @@
-package io.huibo.dispatch;
+package io.huibo.cluster;
 
 import io.huibo.config.NodeConfig;
-import io.huibo.pbx.AmiNode;
+import io.huibo.pbx.PbxNode;
 import io.huibo.pbx.NodeStatus;
 import io.huibo.pbx.PbxCluster;
-import io.huibo.queue.NodeLeases;
+import io.huibo.cluster.NodeLeases;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -72,7 +72,7 @@ public final class NodeOwnership {
 
     private final NodeLeases leases;
     private final PbxCluster cluster;
-    private final Function<NodeConfig, AmiNode> factory;
+    private final Function<NodeConfig, PbxNode> factory;
     private final String me;
     private final Duration ttl;
     private final Clock clock;
@@ -108,7 +108,7 @@ public final class NodeOwnership {
     private long configVersion = -1;
     private boolean following;
 
-    public NodeOwnership(NodeLeases leases, PbxCluster cluster, Function<NodeConfig, AmiNode> factory, String me,
+    public NodeOwnership(NodeLeases leases, PbxCluster cluster, Function<NodeConfig, PbxNode> factory, String me,
                          Duration ttl, Clock clock) {
         this(leases, cluster, factory, me, ttl, clock, null, null);
     }
@@ -118,7 +118,7 @@ public final class NodeOwnership {
      * @param source reads this instance's node list again (blocking) when another instance reloaded; null:
      *               reloads elsewhere are not followed
      */
-    public NodeOwnership(NodeLeases leases, PbxCluster cluster, Function<NodeConfig, AmiNode> factory, String me,
+    public NodeOwnership(NodeLeases leases, PbxCluster cluster, Function<NodeConfig, PbxNode> factory, String me,
                          Duration ttl, Clock clock, Vertx vertx, Supplier<List<NodeConfig>> source) {
         this.vertx = vertx;
         this.source = source;
@@ -276,7 +276,7 @@ public final class NodeOwnership {
         List<NodeLeases.Held> held = new ArrayList<>();
         tokens.forEach((node, token) -> cluster.node(node)
                 .ifPresent(n -> held.add(new NodeLeases.Held(node, token, statusJson(n)))));
-        List<String> configured = cluster.nodes().stream().map(AmiNode::id).toList();
+        List<String> configured = cluster.nodes().stream().map(PbxNode::id).toList();
         return leases.tick(me, now, ttl, ttl, held, configured)
                 .compose(t -> apply(t, now))
                 .recover(e -> {
@@ -347,7 +347,7 @@ public final class NodeOwnership {
         handingOff.retainAll(tokens.keySet());
         handingOff.removeIf(n -> !plan.release().contains(n));
         handingOff.addAll(plan.release());
-        for (AmiNode n : cluster.nodes()) {
+        for (PbxNode n : cluster.nodes()) {
             NodeLeases.View v = t.nodes().get(n.id());
             n.setDraining((v != null && v.draining()) || handingOff.contains(n.id()) || retiring.contains(n.id()));
         }
@@ -363,7 +363,7 @@ public final class NodeOwnership {
     }
 
     private boolean idle(String node) {
-        AmiNode n = cluster.node(node).orElse(null);
+        PbxNode n = cluster.node(node).orElse(null);
         return (n == null || n.active() == 0) && listener.busy(node) == 0;
     }
 
@@ -372,7 +372,7 @@ public final class NodeOwnership {
             if (token <= 0 || stopped) {
                 return Future.succeededFuture();
             }
-            AmiNode n = cluster.node(node).orElse(null);
+            PbxNode n = cluster.node(node).orElse(null);
             if (n == null) {
                 return leases.release(node, me, token).mapEmpty();
             }
@@ -393,7 +393,7 @@ public final class NodeOwnership {
             return Future.succeededFuture();
         }
         log.info("giving node {} up", node);
-        Future<Void> stop = cluster.node(node).map(AmiNode::stop).orElse(Future.succeededFuture());
+        Future<Void> stop = cluster.node(node).map(PbxNode::stop).orElse(Future.succeededFuture());
         return stop.compose(v -> leases.release(node, me, token)).mapEmpty();
     }
 
@@ -404,7 +404,7 @@ public final class NodeOwnership {
         renewedAt.remove(node);
         handingOff.remove(node);
         log.warn("lost node {}: {}", node, why);
-        cluster.node(node).ifPresent(AmiNode::stop);
+        cluster.node(node).ifPresent(PbxNode::stop);
         listener.lost(node);
     }
 
@@ -418,7 +418,7 @@ public final class NodeOwnership {
         List<String> added = new ArrayList<>();
         List<String> removed = new ArrayList<>();
         List<String> changed = new ArrayList<>();
-        for (AmiNode n : cluster.nodes()) {
+        for (PbxNode n : cluster.nodes()) {
             NodeConfig c = next.get(n.id());
             if (c == null) {
                 if (retiring.add(n.id())) {
@@ -474,7 +474,7 @@ public final class NodeOwnership {
         }
     }
 
-    private String statusJson(AmiNode n) {
+    private String statusJson(PbxNode n) {
         NodeStatus s = n.status();
         return new JsonObject()
                 .put("state", s.state().name().toLowerCase())

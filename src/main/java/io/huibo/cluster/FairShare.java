@@ -1,4 +1,4 @@
-package io.huibo.dispatch;
+package io.huibo.cluster;
 
 import java.util.ArrayList;
 import java.util.List;

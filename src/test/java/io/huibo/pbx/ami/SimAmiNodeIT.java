@@ -1,5 +1,6 @@
-package io.huibo.pbx;
+package io.huibo.pbx.ami;
 
+import io.huibo.pbx.*;
 import io.huibo.bench.LocalPorts;
 import io.huibo.config.NodeConfig;
 import io.huibo.domain.Leg;
@@ -97,7 +98,7 @@ class SimAmiNodeIT {
         String agiAddr = "127.0.0.1:" + agi.getLocalPort();
         for (String cb : ROUTES.keySet()) {
             get(node.originate(new OriginateRequest(cb, 1, "hb-" + cb + "-1", "huibo-leg-a", "huibo-connect",
-                    Duration.ofSeconds(10), null, agiAddr)));
+                    Duration.ofSeconds(10), null, List.of(agiAddr), "20261125/" + cb + "-1", false)));
         }
         assertThat(node.active()).isBetween(1, ROUTES.size());
         await().atMost(Duration.ofSeconds(20)).until(() -> results.size() == ROUTES.size());

@@ -1,5 +1,7 @@
-package io.huibo.pbx;
+package io.huibo.pbx.ami;
 
+import io.huibo.pbx.AttemptResult;
+import io.huibo.pbx.OutcomeClassifier;
 import org.asteriskjava.manager.event.DialBeginEvent;
 import org.asteriskjava.manager.event.DialEndEvent;
 import org.asteriskjava.manager.event.HangupEvent;

@@ -1,5 +1,7 @@
-package io.huibo.pbx;
+package io.huibo.pbx.ami;
 
+import io.huibo.pbx.AttemptResult;
+import io.huibo.pbx.OutcomeClassifier;
 import io.huibo.domain.Leg;
 import io.huibo.domain.Outcome;
 import io.vertx.core.Handler;

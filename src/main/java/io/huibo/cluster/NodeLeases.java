@@ -1,5 +1,6 @@
-package io.huibo.queue;
+package io.huibo.cluster;
 
+import io.huibo.queue.CallbackQueue;
 import io.lettuce.core.ScriptOutputType;
 import io.vertx.core.Future;
 import java.time.Duration;

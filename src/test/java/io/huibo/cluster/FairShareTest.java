@@ -1,4 +1,4 @@
-package io.huibo.dispatch;
+package io.huibo.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,6 @@
-package io.huibo.pbx;
+package io.huibo.pbx.ami;
 
+import io.huibo.pbx.*;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

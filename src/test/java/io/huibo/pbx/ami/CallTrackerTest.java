@@ -1,5 +1,6 @@
-package io.huibo.pbx;
+package io.huibo.pbx.ami;
 
+import io.huibo.pbx.*;
 import io.huibo.domain.Leg;
 import io.huibo.domain.Outcome;
 import org.asteriskjava.manager.event.DialBeginEvent;
