@@ -365,6 +365,71 @@ public final class CallbackStore implements AutoCloseable {
                 new StepBatch.Move(a.callbackId(), from, to, a.number(), dueAt, detail)));
     }
 
+    /**
+     * Records how attempt {@code a} ended and moves its callback from {@code from} to {@code to} in one
+     * transaction (the dispatcher's step after an attempt); completes with whether it moved. The end is
+     * written even when the callback has moved on already (the attempt row is this attempt's own).
+     */
+    public Future<Boolean> endAttempt(Attempt a, CallState from, CallState to, Instant dueAt, String detail) {
+        if (!from.canMoveTo(to)) {
+            return Future.failedFuture(new IllegalArgumentException("not a valid transition: " + from + " -> " + to));
+        }
+        return step(StepBatch.Step.endedAndMove(a,
+                new StepBatch.Move(a.callbackId(), from, to, a.number(), dueAt, detail)));
+    }
+
+    /**
+     * Takes back the start of attempt {@code a} whose Originate was never sent (nothing reached the
+     * node): its row goes, and the callback moves from DIALING back to QUEUED with the attempt not
+     * counted, in one transaction. Completes with whether the callback moved (false: it was not in
+     * DIALING for this attempt any more, and nothing changed).
+     */
+    public Future<Boolean> attemptNotSent(Attempt a, String reason) {
+        return blocking(() -> {
+            try (Connection c = ds.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    boolean moved;
+                    try (PreparedStatement ps = c.prepareStatement("UPDATE callbacks SET state = ?, attempts = ?, "
+                            + "updated_at = ? WHERE id = ? AND state = ? AND attempts = ?")) {
+                        ps.setString(1, CallState.QUEUED.wire());
+                        ps.setInt(2, a.number() - 1);
+                        setInstant(ps, 3, millis(Instant.now()));
+                        ps.setString(4, a.callbackId());
+                        ps.setString(5, CallState.DIALING.wire());
+                        ps.setInt(6, a.number());
+                        moved = ps.executeUpdate() == 1;
+                    }
+                    if (moved) {
+                        try (PreparedStatement ps = c.prepareStatement(
+                                "DELETE FROM attempts WHERE callback_id = ? AND number = ? AND outcome IS NULL")) {
+                            ps.setString(1, a.callbackId());
+                            ps.setInt(2, a.number());
+                            ps.executeUpdate();
+                        }
+                        try (PreparedStatement ps = c.prepareStatement("INSERT INTO callback_events "
+                                + "(callback_id, at, from_state, to_state, detail) VALUES (?,?,?,?,?)")) {
+                            ps.setString(1, a.callbackId());
+                            setInstant(ps, 2, millis(Instant.now()));
+                            ps.setString(3, CallState.DIALING.wire());
+                            ps.setString(4, CallState.QUEUED.wire());
+                            ps.setString(5, StoreSupport.clip("attempt " + a.number() + " not sent, not counted: "
+                                    + reason, StepBatch.DETAIL_MAX));
+                            ps.executeUpdate();
+                        }
+                    }
+                    c.commit();
+                    return moved;
+                } catch (SQLException | RuntimeException e) {
+                    GroupCommit.rollbackQuietly(c);
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                }
+            }
+        });
+    }
+
     public Future<List<StateChange>> history(String callbackId) {
         return blocking(() -> {
             try (Connection c = ds.getConnection();

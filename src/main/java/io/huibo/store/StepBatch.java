@@ -90,6 +90,10 @@ final class StepBatch {
             return new Step(a, false, m);
         }
 
+        static Step endedAndMove(Attempt a, Move m) {
+            return new Step(a, true, m);
+        }
+
         CompletableFuture<Boolean> result() {
             return result;
         }

@@ -275,6 +275,55 @@ class CallbackStoreIT {
     }
 
     @Test
+    void anAttemptsEndAndItsCallbacksMoveAreOneStep() throws Exception {
+        Callback cb = await(store.insert(newCallback(null)));
+        Instant t = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Attempt one = Attempt.started(cb.id(), 1, "sim1", t);
+        assertThat(await(store.startAttempt(one, CallState.QUEUED, CallState.DIALING, null, "attempt 1"))).isTrue();
+        Attempt ended = one.ended(t.plusSeconds(5), Outcome.BUSY, Leg.A, 17, "busy");
+        Instant retryAt = t.plusSeconds(60);
+
+        assertThat(await(store.endAttempt(ended, CallState.DIALING, CallState.QUEUED, retryAt, "attempt 1: busy")))
+                .isTrue();
+        assertThat(await(store.attempt(cb.id(), 1))).contains(ended);
+        Callback after = await(store.find(cb.id())).orElseThrow();
+        assertThat(after.state()).isEqualTo(CallState.QUEUED);
+        assertThat(after.attempts()).isEqualTo(1);
+        assertThat(after.dueAt()).isEqualTo(retryAt);
+        assertThat(await(store.history(cb.id()))).extracting(StateChange::to)
+                .containsExactly(CallState.DIALING, CallState.QUEUED);
+
+        // a second end of the same attempt (another instance concluded it too) records no second move
+        assertThat(await(store.endAttempt(ended, CallState.DIALING, CallState.FAILED, null, "again"))).isFalse();
+        assertThat(await(store.find(cb.id())).orElseThrow().state()).isEqualTo(CallState.QUEUED);
+    }
+
+    @Test
+    void anAttemptNeverSentIsTakenBackWithoutCountingIt() throws Exception {
+        Callback cb = await(store.insert(newCallback(null)));
+        Instant t = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Attempt one = Attempt.started(cb.id(), 1, "sim1", t);
+        await(store.startAttempt(one, CallState.QUEUED, CallState.DIALING, null, "attempt 1"));
+
+        assertThat(await(store.attemptNotSent(one, "node at its Originate rate"))).isTrue();
+
+        Callback after = await(store.find(cb.id())).orElseThrow();
+        assertThat(after.state()).isEqualTo(CallState.QUEUED);
+        assertThat(after.attempts()).as("the attempt does not count").isZero();
+        assertThat(await(store.attempt(cb.id(), 1))).isEmpty();
+        assertThat(await(store.history(cb.id()))).extracting(StateChange::detail).last().asString()
+                .contains("attempt 1 not sent").contains("Originate rate");
+
+        // not in DIALING for that attempt any more: nothing changes
+        assertThat(await(store.attemptNotSent(one, "again"))).isFalse();
+        Attempt ended = Attempt.started(cb.id(), 1, "sim1", t).ended(t.plusSeconds(3), Outcome.NO_ANSWER, Leg.A, 19, "x");
+        await(store.startAttempt(Attempt.started(cb.id(), 1, "sim1", t), CallState.QUEUED, CallState.DIALING, null, "a1"));
+        await(store.endAttempt(ended, CallState.DIALING, CallState.QUEUED, null, "attempt 1: no_answer"));
+        assertThat(await(store.attemptNotSent(ended, "late"))).as("an ended attempt is never taken back").isFalse();
+        assertThat(await(store.attempt(cb.id(), 1))).contains(ended);
+    }
+
+    @Test
     void stepsSentTogetherShareCommitsAndKeepTheirOwnResults() throws Exception {
         int callbacks = 200;
         List<Callback> cbs = new ArrayList<>();
