@@ -55,6 +55,8 @@ public final class ConfigLoader {
         DEFAULTS.put("dispatch.retryFailed", "2m");
         DEFAULTS.put("dispatch.context", "huibo-leg-a");
         DEFAULTS.put("dispatch.connectContext", "huibo-connect");
+        DEFAULTS.put("dispatch.shutdownGrace", "20s");
+        DEFAULTS.put("dispatch.unreachableTimeout", "10m");
         DEFAULTS.put("routing.legA", "PJSIP/{number}@trunk");
         DEFAULTS.put("routing.legB", "PJSIP/{number}@trunk");
         DEFAULTS.put("cluster.nodeLeaseTtl", "6s");
@@ -162,7 +164,9 @@ public final class ConfigLoader {
                         duration(v, "dispatch.retryCongestion"),
                         duration(v, "dispatch.retryFailed"),
                         str(v, "dispatch.context"),
-                        str(v, "dispatch.connectContext")),
+                        str(v, "dispatch.connectContext"),
+                        duration(v, "dispatch.shutdownGrace"),
+                        duration(v, "dispatch.unreachableTimeout")),
                 new HuiboConfig.Routing(legA, legB, tableName(v, "routing.tableA"), tableName(v, "routing.tableB"),
                         duration(v, "routing.reloadInterval"), positive(v, "routing.maxChoices")),
                 nodes,

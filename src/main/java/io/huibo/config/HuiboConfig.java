@@ -62,6 +62,10 @@ public record HuiboConfig(
      * @param leaseTtl         how long a claim holds a callback before another instance may take it
      * @param originateTimeout how long leg A may ring (Originate Timeout)
      * @param actionTimeout    how long to wait for an AMI response before treating the action as failed
+     * @param shutdownGrace    on stop, how long calls in progress may take to get their leg B route (or
+     *                         end) before they are handed to their node's next owner
+     * @param unreachableTimeout an attempt on a node nobody can ask for this long is closed with an
+     *                         unknown outcome
      */
     public record Dispatch(
             Duration pollInterval,
@@ -74,7 +78,9 @@ public record HuiboConfig(
             Duration retryCongestion,
             Duration retryFailed,
             String context,
-            String connectContext) {
+            String connectContext,
+            Duration shutdownGrace,
+            Duration unreachableTimeout) {
     }
 
     /**
