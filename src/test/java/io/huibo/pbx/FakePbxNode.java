@@ -6,33 +6,28 @@ import io.huibo.domain.Outcome;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.time.Duration;
+import io.vertx.core.internal.VertxInternal;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A PBX node in memory, for in-process tests of the dispatcher and node ownership: the test decides
- * what the node does with each Originate (answer, bridge, end with an outcome, vanish unseen), whether
- * it is reachable, and what it remembers of an attempt. Like the real node it keeps its state on a
- * Vert.x context of its own and answers on the caller's.
+ * One in-process instance's connection to a {@link FakeAsterisk}, for in-process tests of the
+ * dispatcher and node ownership: the {@link PbxNode} the dispatcher drives. It follows the calls it
+ * originated or adopted and hears their end while it is connected; a disconnected one hears nothing
+ * (events lost). Like the real node it keeps its state on a Vert.x context of its own.
  */
 public final class FakePbxNode implements PbxNode {
+    private final FakeAsterisk pbx;
     private final NodeConfig cfg;
     private final Context ctx;
     private final AtomicInteger active = new AtomicInteger();
-    private final List<OriginateRequest> originates = new CopyOnWriteArrayList<>();
-    private final Map<String, LiveChannel> live = new ConcurrentHashMap<>();
-    /** Attempts whose result this node will emit: by channel id. */
-    private final Map<String, String> tracked = new ConcurrentHashMap<>();
-    private final Map<String, OutcomeMemory> memory = new ConcurrentHashMap<>();
+    /** Attempts whose result this connection will emit: channel id -> callback id. */
+    private final Map<String, String> followed = new ConcurrentHashMap<>();
     private final AtomicReference<OriginateException.Kind> failNext = new AtomicReference<>();
     private volatile boolean started;
     private volatile boolean connected = true;
@@ -40,9 +35,21 @@ public final class FakePbxNode implements PbxNode {
     private volatile boolean recallFails;
     private volatile Handler<AttemptResult> handler = r -> { };
 
+    /** A connection to a PBX of its own. */
     public FakePbxNode(Vertx vertx, String id, int maxCalls) {
-        this.cfg = new NodeConfig(id, "127.0.0.1", 5038, "huibo", "secret", maxCalls);
-        this.ctx = ((io.vertx.core.internal.VertxInternal) vertx).createEventLoopContext();
+        this(vertx, new FakeAsterisk(id, maxCalls));
+    }
+
+    /** A connection to {@code pbx}, which other connections may share. */
+    public FakePbxNode(Vertx vertx, FakeAsterisk pbx) {
+        this.pbx = pbx;
+        this.cfg = new NodeConfig(pbx.id(), "127.0.0.1", 5038, "huibo", "secret", pbx.maxCalls());
+        this.ctx = ((VertxInternal) vertx).createEventLoopContext();
+        pbx.connected(this);
+    }
+
+    public FakeAsterisk pbx() {
+        return pbx;
     }
 
     // ---------------------------------------------------------------- PbxNode
@@ -135,13 +142,15 @@ public final class FakePbxNode implements PbxNode {
         if (fail == OriginateException.Kind.NOT_SENT || active.get() >= cfg.maxCalls()) {
             return Future.failedFuture(new OriginateException(OriginateException.Kind.NOT_SENT, "not sent (test)"));
         }
-        if (tracked.putIfAbsent(r.channelId(), r.callbackId()) != null) {
+        if (followed.putIfAbsent(r.channelId(), r.callbackId()) != null) {
             return Future.failedFuture(new OriginateException(OriginateException.Kind.NOT_SENT,
                     r.channelId() + " is already in flight"));
         }
+        if (!pbx.originate(r)) {
+            followed.remove(r.channelId());
+            return Future.failedFuture(new OriginateException(OriginateException.Kind.NOT_SENT, "pbx full (test)"));
+        }
         active.incrementAndGet();
-        originates.add(r);
-        live.put(r.channelId(), channel(r.channelId(), 0, null));
         if (fail != null) {
             return Future.failedFuture(new OriginateException(fail, fail + " (test)"));
         }
@@ -149,8 +158,8 @@ public final class FakePbxNode implements PbxNode {
     }
 
     @Override
-    public Future<Boolean> adopt(String channelId, String callbackId, int attempt, LiveChannel liveChannel) {
-        if (tracked.putIfAbsent(channelId, callbackId) != null) {
+    public Future<Boolean> adopt(String channelId, String callbackId, int attempt, LiveChannel live) {
+        if (followed.putIfAbsent(channelId, callbackId) != null) {
             return Future.succeededFuture(false);
         }
         active.incrementAndGet();
@@ -162,7 +171,7 @@ public final class FakePbxNode implements PbxNode {
         if (!isConnected()) {
             return Future.failedFuture(new IllegalStateException(cfg.id() + " is not connected"));
         }
-        return Future.succeededFuture(new ArrayList<>(live.values()));
+        return Future.succeededFuture(pbx.liveChannels());
     }
 
     @Override
@@ -170,7 +179,7 @@ public final class FakePbxNode implements PbxNode {
         if (!isConnected() || recallFails) {
             return Future.failedFuture(new IllegalStateException(cfg.id() + " cannot be asked"));
         }
-        return Future.succeededFuture(memory.getOrDefault(memoKey, OutcomeMemory.NONE));
+        return Future.succeededFuture(pbx.recall(memoKey));
     }
 
     @Override
@@ -180,14 +189,18 @@ public final class FakePbxNode implements PbxNode {
 
     // ---------------------------------------------------------------- what the test makes happen
 
-    /** Every Originate the node accepted, in order. */
-    public List<OriginateRequest> originates() {
-        return List.copyOf(originates);
-    }
-
-    /** Unreachable: Originates are not sent, channels and memory cannot be asked. */
+    /** Unreachable: Originates are not sent, channels and memory cannot be asked, ends are not heard. */
     public void setConnected(boolean connected) {
+        boolean back = connected && !this.connected;
         this.connected = connected;
+        if (back) {
+            // as the real node does after a reconnect: calls it followed that ended meanwhile are gone unseen
+            for (String ch : List.copyOf(followed.keySet())) {
+                if (!pbx.isLive(ch)) {
+                    reportGone(ch, false);
+                }
+            }
+        }
     }
 
     /** The next Originate fails with this kind (NOT_SENT: nothing reached the node; others: it may be up). */
@@ -200,86 +213,39 @@ public final class FakePbxNode implements PbxNode {
         this.recallFails = fails;
     }
 
-    /** Leg A answered: the originated channel is Up. */
-    public void answer(String channelId) {
-        live.computeIfPresent(channelId, (k, v) -> channel(k, 6, v.bridgeId()));
-    }
-
-    /** Leg B answered: the originated channel is Up and bridged. */
-    public void bridge(String channelId) {
-        live.computeIfPresent(channelId, (k, v) -> channel(k, 6, "bridge-" + k));
-    }
-
-    /** A call on the node nobody originated through this fake (a previous owner's), live now. */
-    public void addLive(String channelId, boolean up, boolean bridged) {
-        live.put(channelId, channel(channelId, up || bridged ? 6 : 0, bridged ? "bridge-" + channelId : null));
-    }
-
-    /** What the dialplan remembered of an attempt. */
-    public void remember(String memoKey, OutcomeMemory m) {
-        memory.put(memoKey, m);
-    }
-
-    public boolean isLive(String channelId) {
-        return live.containsKey(channelId);
-    }
-
-    /** The call ended and the node saw it: its observed result is emitted. */
-    public void end(String channelId, Outcome outcome, Leg failedLeg, Integer cause, boolean answered) {
-        String cb = tracked.remove(channelId);
-        live.remove(channelId);
-        if (cb == null) {
-            return;
-        }
-        active.decrementAndGet();
-        Instant now = Instant.now();
-        emit(new AttemptResult(channelId, cb, attemptOf(channelId), cfg.id(), outcome,
-                outcome.isSuccess() ? null : failedLeg, cause, answered ? now : null, now, "test", true));
-    }
-
     /**
-     * The call ended while nobody listened (events lost): the channel is gone, and the node reports the
-     * attempt ended unseen, with only the facts it saw before ({@code answered}: leg A's answer was seen).
+     * The connection lost a call's end (events dropped across a reconnect) and found it gone: it reports
+     * the attempt ended unseen, with what it saw before ({@code answeredSeen}).
      */
-    public void endUnseen(String channelId, boolean answered) {
-        String cb = tracked.remove(channelId);
-        live.remove(channelId);
+    public void reportGone(String channelId, boolean answeredSeen) {
+        String cb = followed.remove(channelId);
         if (cb == null) {
             return;
         }
         active.decrementAndGet();
         Instant now = Instant.now();
-        emit(new AttemptResult(channelId, cb, attemptOf(channelId), cfg.id(), Outcome.FAILED, Leg.A, null,
-                answered ? now : null, now, "channel not live on node (test)", false));
+        handlerEmit(new AttemptResult(channelId, cb, FakeAsterisk.attemptOf(channelId), cfg.id(), Outcome.FAILED,
+                Leg.A, null, answeredSeen ? now : null, now, "channel not live on node (test)", false));
     }
 
-    /** The call is gone from the node and no result will come (e.g. it ended while another instance drove the node). */
-    public void vanish(String channelId) {
-        if (tracked.remove(channelId) != null) {
+    boolean follows(String channelId) {
+        return isConnected() && followed.containsKey(channelId);
+    }
+
+    /** A call this connection follows ended: reported on its context. */
+    void emit(AttemptResult r) {
+        if (followed.remove(r.channelId()) != null) {
             active.decrementAndGet();
+            handlerEmit(r);
         }
-        live.remove(channelId);
     }
 
-    private void emit(AttemptResult r) {
+    private void handlerEmit(AttemptResult r) {
         ctx.runOnContext(v -> handler.handle(r));
     }
 
-    private static int attemptOf(String channelId) {
-        return Integer.parseInt(channelId.substring(channelId.lastIndexOf('-') + 1));
-    }
-
-    private static LiveChannel channel(String id, int state, String bridgeId) {
-        return new LiveChannel("Local/s@huibo-leg-a-00000001;1", id, id, state, "AppDial", bridgeId, Duration.ZERO);
-    }
-
-    /** Runs {@code work} on this node's context (as the real node's own work runs). */
-    public Future<Void> onContext(Runnable work) {
-        Promise<Void> p = Promise.promise();
-        ctx.runOnContext(v -> {
-            work.run();
-            p.complete();
-        });
-        return p.future();
+    /** Channels this connection follows now. */
+    public java.util.Set<String> followed() {
+        return java.util.Set.copyOf(followed.keySet());
     }
 }
