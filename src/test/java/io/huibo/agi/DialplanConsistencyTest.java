@@ -31,12 +31,16 @@ class DialplanConsistencyTest {
 
     private static final Path DIALPLAN = Path.of("dialplan", "huibo.conf");
     private static final Path README = Path.of("dialplan", "README.md");
-    private static final Pattern AGI_CALL =
-            Pattern.compile("AGI\\(agi://\\$\\{(HUIBO_AGI|HUIBO_DIALIN_AGI)\\}/([A-Za-z0-9_-]+)(\\?[^,)]*)?");
+    /** Call-back scripts go through [huibo-agi] (it falls back over HUIBO_AGI, HUIBO_AGI_2, ...); dial-in asks HUIBO_DIALIN_AGI. */
+    private static final Pattern AGI_CALL = Pattern.compile(
+            "(?:Gosub\\(huibo-agi,s,1\\(|AGI\\(agi://\\$\\{HUIBO_DIALIN_AGI\\}/)([A-Za-z0-9_-]+)(\\?[^,)]*)?");
+    /** The one AGI() of [huibo-agi]: the script and its arguments as the Gosub passed them. */
+    private static final String AGI_FALLBACK = "AGI(agi://${addr}/${ARG1},${ARG2},${ARG3},${ARG4},${ARG5},${ARG6})";
     private static final Pattern VAR_READ = Pattern.compile("\\$\\{([A-Z0-9_]+)\\}");
     private static final Pattern SET_VAR = Pattern.compile("^SET VARIABLE ([A-Z0-9_]+) ");
     /** Set by Asterisk itself, or read as a pattern (HUIBO_DIAL_${HUIBO_TRY}: the HUIBO_DIAL_<n> route puts). */
-    private static final Set<String> FROM_ASTERISK = Set.of("DIALSTATUS", "HANGUPCAUSE", "EXTEN", "AGISTATUS");
+    private static final Set<String> FROM_ASTERISK = Set.of("DIALSTATUS", "HANGUPCAUSE", "EXTEN", "AGISTATUS",
+            "ARG1", "ARG2", "ARG3", "ARG4", "ARG5", "ARG6");
 
     record Line(String code, String comment) {
     }
@@ -89,10 +93,11 @@ class DialplanConsistencyTest {
         for (Line l : lines()) {
             Matcher m = AGI_CALL.matcher(l.code());
             while (m.find()) {
-                called.add(m.group(2));
+                called.add(m.group(1));
             }
-            if (l.code().contains("AGI(")) {
-                assertThat(AGI_CALL.matcher(l.code()).find()).as("AGI call not in the agi://${HUIBO_AGI}/ form: %s", l.code()).isTrue();
+            if (l.code().contains("AGI(") && !l.code().contains(AGI_FALLBACK)) {
+                assertThat(AGI_CALL.matcher(l.code()).find())
+                        .as("AGI call neither through [huibo-agi] nor to ${HUIBO_DIALIN_AGI}: %s", l.code()).isTrue();
             }
         }
         assertThat(called).containsExactlyInAnyOrder("route", "report", "dialin");
@@ -110,13 +115,18 @@ class DialplanConsistencyTest {
                 assertThat(l.comment()).as("every dialplan line is commented: %s", l.code()).isNotBlank();
             }
         }
-        assertThat(contexts).containsExactly("[huibo-leg-a]", "[huibo-connect]", "[huibo-dialin]");
+        assertThat(contexts).containsExactly("[huibo-leg-a]", "[huibo-connect]", "[huibo-agi]", "[huibo-memo]",
+                "[huibo-answered]", "[huibo-dialin]");
         String code = String.join("\n", lines().stream().map(Line::code).toList());
-        assertThat(code).contains("AGI(agi://${HUIBO_AGI}/route?leg=a,${HUIBO_CALLBACK},${HUIBO_ATTEMPT})")
-                .contains("AGI(agi://${HUIBO_AGI}/route?leg=b,${HUIBO_CALLBACK},${HUIBO_ATTEMPT})")
-                .contains("AGI(agi://${HUIBO_AGI}/route?leg=b&collected=1,${HUIBO_CALLBACK},${HUIBO_ATTEMPT},${HUIBO_DEST})")
-                .contains("report?leg=a,${HUIBO_CALLBACK},${HUIBO_ATTEMPT},${HUIBO_TRY},${DIALSTATUS},${HANGUPCAUSE})")
+        assertThat(code).contains("Gosub(huibo-agi,s,1(route?leg=a,${HUIBO_CALLBACK},${HUIBO_ATTEMPT}))")
+                .contains("Gosub(huibo-agi,s,1(route?leg=b,${HUIBO_CALLBACK},${HUIBO_ATTEMPT}))")
+                .contains("Gosub(huibo-agi,s,1(route?leg=b&collected=1,${HUIBO_CALLBACK},${HUIBO_ATTEMPT},${HUIBO_DEST}))")
+                .contains("report?leg=a,${HUIBO_CALLBACK},${HUIBO_ATTEMPT},${HUIBO_TRY},${DIALSTATUS},${HANGUPCAUSE}))")
+                .contains(AGI_FALLBACK)
+                .contains("Set(LOCAL(addr)=${HUIBO_AGI_${i}})")
                 .contains("Dial(${HUIBO_DIAL_${HUIBO_TRY}},${HUIBO_RING_TIMEOUT})")
+                .contains("Dial(${HUIBO_DIAL_${HUIBO_TRY}},${HUIBO_RING_TIMEOUT},U(huibo-answered^${HUIBO_MEMO}))")
+                .contains("Set(DB(huibo/${HUIBO_MEMO}/${ARG1})=${ARG2})")
                 .contains("n(unconfirmed),Hangup(19)")
                 .contains("n(failed),Hangup(38)");
     }
