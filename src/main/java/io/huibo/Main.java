@@ -163,6 +163,10 @@ public final class Main implements Runnable {
             FastAgiServer agi = new FastAgiServer(vertx, cfg.agi().host(), cfg.agi().port(),
                     AgiAllowlist.of(cfg.agi().allow(), cfg.nodes()), cfg.agi().idleTimeout(), scripts);
             await(agi.start());
+            // a node added by a reload must reach its routes: the default allowlist holds the nodes' hosts
+            ownership.onReload(nodes -> vertx.executeBlocking(() -> AgiAllowlist.of(cfg.agi().allow(), nodes), false)
+                    .onSuccess(agi::allow)
+                    .onFailure(e -> log.warn("FastAGI allowlist not rebuilt after the reload: {}", e.getMessage())));
             dispatcher.pauseWhile("the FastAGI server has more than " + FastAgiServer.BACKLOG_LIMIT
                     + " sessions open (the dialplan waits on Huibo)", agi::backlogged);
 

@@ -70,7 +70,8 @@ public final class FastAgiServer {
 
     private final String host;
     private final int port;
-    private final AgiAllowlist allowlist;
+    /** Replaced when the node list is reloaded: a node added at run time must reach its routes. */
+    private volatile AgiAllowlist allowlist;
     private final Duration idleTimeout;
     private final AgiScripts scripts;
 
@@ -108,6 +109,18 @@ public final class FastAgiServer {
         this.scripts = Objects.requireNonNull(scripts, "scripts");
         if (idleTimeout.isNegative() || idleTimeout.isZero()) {
             throw new IllegalArgumentException("agi idle timeout must be positive");
+        }
+    }
+
+    /**
+     * Replaces the allowlist (after a node reload); sessions already open stay, new connections are
+     * checked against the new rules.
+     */
+    public void allow(AgiAllowlist next) {
+        AgiAllowlist before = allowlist;
+        allowlist = Objects.requireNonNull(next, "allowlist");
+        if (!before.rules().equals(next.rules())) {
+            LOG.info("FastAGI allowlist now {} (was {})", next.rules(), before.rules());
         }
     }
 
@@ -203,11 +216,12 @@ public final class FastAgiServer {
     private void onConnect(Channel ch, long idleMillis) {
         InetSocketAddress remote = (InetSocketAddress) ch.remoteAddress();
         String peer = remote == null || remote.getAddress() == null ? null : remote.getAddress().getHostAddress();
-        if (!allowlist.allows(peer)) {
+        AgiAllowlist rules = allowlist;
+        if (!rules.allows(peer)) {
             refused.increment();
             // no AGI line at all: Asterisk sees EOF at once and sets AGISTATUS=FAILURE / continues
             ch.close();
-            LOG.warn("FastAGI connection from {} refused: not in agi.allow {}", peer, allowlist.rules());
+            LOG.warn("FastAGI connection from {} refused: not in agi.allow {}", peer, rules.rules());
             return;
         }
         accepted.increment();

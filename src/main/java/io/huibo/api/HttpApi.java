@@ -18,6 +18,7 @@ public final class HttpApi {
     private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
     /** Metadata is limited to 4 KiB; the rest of a valid body is small. */
     private static final long BODY_LIMIT = 64 * 1024;
+    private static final int IDLE_TIMEOUT_SECONDS = 60;
     private static final long CSV_BODY_LIMIT = 32L * 1024 * 1024;
 
     private final Vertx vertx;
@@ -43,11 +44,12 @@ public final class HttpApi {
     public Router router() {
         Router router = Router.router(vertx);
         router.get("/health").handler(this::health);
-        // the body handler comes first: authentication is asynchronous, and the body must not be lost meanwhile
+        // authentication first: nobody without a key makes Huibo read (and buffer) a body; the request
+        // stays paused while the key is checked, so no byte of the body is lost meanwhile
+        router.route("/v1/*").handler(this::authenticate);
         // routing tables come as CSV and may be large; every other body is small
         router.route("/v1/routing/*").handler(BodyHandler.create(false).setBodyLimit(CSV_BODY_LIMIT));
         router.routeWithRegex("^/v1/(?!routing/).*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
-        router.route("/v1/*").handler(this::authenticate);
         router.post("/v1/callbacks").handler(this::submit);
         router.get("/v1/callbacks/:id").handler(this::get);
         router.delete("/v1/callbacks/:id").handler(this::cancel);
@@ -62,7 +64,10 @@ public final class HttpApi {
      * servers of several verticles, so accepting callbacks uses every core, not one.
      */
     public Future<String> listen(String host, int port, int instances) {
-        HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port).setTcpNoDelay(true);
+        // an idle or stalled client does not hold a connection forever
+        HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port).setTcpNoDelay(true)
+                .setIdleTimeout(IDLE_TIMEOUT_SECONDS).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS)
+                .setMaxHeaderSize(16 * 1024).setMaxInitialLineLength(4096);
         return vertx.deployVerticle(() -> new VerticleBase() {
             @Override
             public Future<?> start() {
@@ -77,9 +82,12 @@ public final class HttpApi {
             unauthorized(ctx);
             return;
         }
+        ctx.request().pause();
         tokens.verify(h.substring(7).trim()).onComplete(ar -> {
             if (ar.succeeded() && Boolean.TRUE.equals(ar.result())) {
                 ctx.next();
+                // after the body handler took the request: what arrived meanwhile reaches it
+                ctx.request().resume();
             } else {
                 unauthorized(ctx);
             }
@@ -88,6 +96,12 @@ public final class HttpApi {
 
     private static void unauthorized(RoutingContext ctx) {
         ctx.response().putHeader("WWW-Authenticate", "Bearer");
+        if (!ctx.request().isEnded()) {
+            // the body is discarded unread (no handler keeps it), so the client can finish sending
+            // and read the answer; the connection cannot carry another request after it
+            ctx.response().putHeader("Connection", "close");
+            ctx.request().handler(null).resume();
+        }
         Problems.send(ctx, 401, "Unauthorized", "a valid 'Authorization: Bearer <token>' header is required", null);
     }
 

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Objects;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -104,6 +105,8 @@ public final class NodeOwnership {
     private final Vertx vertx;
     /** This instance's own node list source, read again when another instance published a reload. */
     private final Supplier<List<NodeConfig>> source;
+    private final List<java.util.function.Consumer<List<NodeConfig>>> reloadListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     /** The node list version last applied here; -1 until the first tick. */
     private long configVersion = -1;
     private boolean following;
@@ -413,6 +416,22 @@ public final class NodeOwnership {
      * drain and leave once nothing runs there, changed ones are replaced the same way.
      */
     public Reload reload(List<NodeConfig> configs) {
+        Reload r = applyReload(configs);
+        List<NodeConfig> now = List.copyOf(configs);
+        reloadListeners.forEach(l -> l.accept(now));
+        return r;
+    }
+
+    /**
+     * Called on this verticle's loop with every node list applied by a reload (here, by the API, by
+     * SIGHUP, or following another instance's reload): what depends on the node list (the FastAGI
+     * allowlist) follows it. Must not block.
+     */
+    public void onReload(java.util.function.Consumer<List<NodeConfig>> listener) {
+        reloadListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    private Reload applyReload(List<NodeConfig> configs) {
         Map<String, NodeConfig> next = new LinkedHashMap<>();
         configs.forEach(c -> next.put(c.id(), c));
         List<String> added = new ArrayList<>();

@@ -436,6 +436,30 @@ class FastAgiServerIT {
     }
 
     @Test
+    void aPeerAllowedByAReloadIsAcceptedWithoutARestart() throws Exception {
+        FastAgiServer strict = new FastAgiServer(vertx, "127.0.0.1", 0, AgiAllowlist.of(List.of("192.0.2.0/24"), false),
+                Duration.ofSeconds(5), AgiScripts.of(script("reloaded", s -> Future.succeededFuture("ran"))));
+        int p = strict.start().await(5, TimeUnit.SECONDS);
+        try {
+            try (FakeAsterisk ast = new FakeAsterisk(p)) {
+                ast.send(env("reloaded", true));
+                assertThat(ast.readLine()).isNull();
+            }
+            // what Main does when a reload adds a node on this host
+            strict.allow(AgiAllowlist.fromConfig(List.of(), List.of("127.0.0.1")));
+            try (FakeAsterisk ast = new FakeAsterisk(p)) {
+                ast.send(env("reloaded", true));
+                assertThat(ast.closedByServer()).isTrue();
+            }
+        } finally {
+            strict.stop().await(5, TimeUnit.SECONDS);
+        }
+        assertThat(result("reloaded")).isEqualTo("ran");
+        assertThat(strict.refused()).isEqualTo(1);
+        assertThat(strict.accepted()).isEqualTo(1);
+    }
+
+    @Test
     void twoThousandConcurrentRouteSessions() throws Exception {
         int n = 2000;
         Map<String, Callback> store = new ConcurrentHashMap<>();

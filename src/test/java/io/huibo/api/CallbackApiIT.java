@@ -115,6 +115,20 @@ class CallbackApiIT {
     }
 
     @Test
+    void aBodyWithoutAValidKeyIsNotReadAtAll() throws Exception {
+        // over the body limit: read before the key is checked, it would be refused as too large (413)
+        String big = "x".repeat(200 * 1024);
+        HttpResponse<String> r = stack.post(stack.api(huibo) + "/v1/callbacks", big, "wrong-token-wrong-token", Map.of());
+        assertThat(r.statusCode()).isEqualTo(401);
+        // with a key, the same body is refused for its size: the limit still holds
+        r = stack.post(stack.api(huibo) + "/v1/callbacks", big, Stack.TOKEN, Map.of());
+        assertThat(r.statusCode()).isEqualTo(413);
+        // and the API still answers on the same client
+        assertThat(stack.get(stack.api(huibo) + "/v1/callbacks/01ARZ3NDEKTSV4RRFFQ69G5FAV", Stack.TOKEN).statusCode())
+                .isEqualTo(404);
+    }
+
+    @Test
     void apiKeysAreStoredHashed() throws Exception {
         assertThat(stack.count("SELECT COUNT(*) FROM api_keys")).isGreaterThanOrEqualTo(1);
         try (var c = stack.db(); var s = c.createStatement(); var rs = s.executeQuery("SELECT * FROM api_keys")) {
