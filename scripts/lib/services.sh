@@ -73,8 +73,6 @@ ensure_services() { ensure_redis && ensure_mariadb; }
 # Tools the test suite runs as processes: wrk (BenchSmokeIT drives the HTTP benchmark with it) and
 # faketime (the fault suite runs an instance whose wall clock is ahead of the others').
 ensure_test_tools() {
-  local missing=()
-  command -v wrk >/dev/null || missing+=(wrk)
-  command -v faketime >/dev/null || missing+=(faketime)
-  _svc_apt_install "${missing[@]}"
+  command -v wrk >/dev/null || _svc_apt_install wrk || return 1
+  command -v faketime >/dev/null || _svc_apt_install faketime || return 1
 }

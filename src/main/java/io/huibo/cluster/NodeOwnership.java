@@ -18,9 +18,11 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Objects;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -105,8 +107,8 @@ public final class NodeOwnership {
     private final Vertx vertx;
     /** This instance's own node list source, read again when another instance published a reload. */
     private final Supplier<List<NodeConfig>> source;
-    private final List<java.util.function.Consumer<List<NodeConfig>>> reloadListeners =
-            new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Consumer<List<NodeConfig>>> reloadListeners =
+            new CopyOnWriteArrayList<>();
     /** The node list version last applied here; -1 until the first tick. */
     private long configVersion = -1;
     private boolean following;
@@ -427,7 +429,7 @@ public final class NodeOwnership {
      * SIGHUP, or following another instance's reload): what depends on the node list (the FastAGI
      * allowlist) follows it. Must not block.
      */
-    public void onReload(java.util.function.Consumer<List<NodeConfig>> listener) {
+    public void onReload(Consumer<List<NodeConfig>> listener) {
         reloadListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
