@@ -22,11 +22,13 @@ import io.huibo.dispatch.Dispatcher;
 import io.huibo.cluster.NodeOwnership;
 import io.huibo.dispatch.RetryPolicy;
 import io.huibo.domain.Callback;
+import io.huibo.domain.Leg;
 import io.huibo.pbx.ami.AmiNode;
 import io.huibo.pbx.PbxCluster;
 import io.huibo.queue.CallbackQueue;
 import io.huibo.cluster.NodeLeases;
 import io.huibo.queue.QueueUnavailableException;
+import io.huibo.redis.RedisScripts;
 import io.huibo.routing.RedisTrunkLimiter;
 import io.huibo.routing.Routes;
 import io.huibo.routing.RoutingService;
@@ -70,6 +72,8 @@ import picocli.CommandLine;
                 io.huibo.bench.LoadgenCommand.class, io.huibo.bench.AgiBaselineCommand.class})
 public final class Main implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
+    /** How often each instance checks whether Redis lost its data (and indexes MariaDB again). */
+    private static final java.time.Duration RESYNC_CHECK = java.time.Duration.ofSeconds(5);
 
     public static void main(String[] args) {
         // picocli answers a bad flag or argument with exit code 2, as Huibo's CLI promises
@@ -96,9 +100,9 @@ public final class Main implements Runnable {
     public static Running start(HuiboConfig cfg, java.util.function.Supplier<List<io.huibo.config.NodeConfig>> reloadNodes) {
         Clock clock = Clock.systemUTC();
         Database db = Database.open(cfg.db());
-        CallbackQueue queue;
+        RedisScripts redis;
         try {
-            queue = CallbackQueue.connect(cfg.redis().uri(), cfg.redis().keyPrefix());
+            redis = RedisScripts.connect(cfg.redis().uri(), cfg.redis().keyPrefix());
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -106,33 +110,29 @@ public final class Main implements Runnable {
         Vertx vertx = Vertx.vertx();
         CallbackStore store = new CallbackStore(db);
         ApiKeyStore keys = new ApiKeyStore(db);
-        Running running = new Running(vertx, db, queue, store);
+        Running running = new Running(vertx, db, redis, store);
         try {
+            CallbackQueue queue = new CallbackQueue(redis);
             await(keys.ensure("bootstrap", cfg.http().apiToken()));
             PbxCluster cluster = new PbxCluster(cfg.nodes().stream()
                     .map(n -> new AmiNode(vertx, n, cfg.dispatch().actionTimeout())).toList());
             running.cluster = cluster;
             // nodes are started by their owner only (several instances share them)
             String instance = cfg.instanceId() + "-" + UUID.randomUUID().toString().substring(0, 8);
+            String agiAddress = cfg.agi().advertiseHost() + ":" + cfg.agi().port();
             NodeOwnership ownership = new NodeOwnership(
-                    new NodeLeases(queue), cluster,
-                    n -> new AmiNode(vertx, n, cfg.dispatch().actionTimeout()), instance,
-                    cfg.cluster().nodeLeaseTtl(), clock,
+                    new NodeLeases(redis), cluster,
+                    n -> new AmiNode(vertx, n, cfg.dispatch().actionTimeout()), instance, agiAddress,
+                    cfg.cluster().nodeLeaseTtl(), System::nanoTime,
                     // a reload on any instance makes every instance read its own node list again
                     vertx, reloadNodes);
-            // in the background: with a million pending callbacks the scan takes a while, and the
-            // schedule in Redis is usable meanwhile (the scan only adds what Redis lost)
-            new QueueResync(store, queue, clock).run().onComplete(ar -> {
-                if (ar.failed()) {
-                    log.warn("re-indexing callbacks from MariaDB failed: {}", ar.cause().toString());
-                } else {
-                    log.info("re-indexed {} callbacks at start", ar.result());
-                }
-            });
-            String agiAddress = cfg.agi().advertiseHost() + ":" + cfg.agi().port();
+            await(vertx.deployVerticle(new QueueResync(store, queue, RESYNC_CHECK)));
+            RouteHandouts handouts = new RouteHandouts();
             Dispatcher dispatcher = new Dispatcher(queue, store, cluster, RetryPolicy.from(cfg.dispatch()),
-                    cfg.dispatch(), instance, agiAddress, clock, ownership);
-            await(vertx.deployVerticle(dispatcher));
+                    cfg.dispatch(), instance, agiAddress, clock, ownership,
+                    // leg B was handed a route: the call may have connected, whatever the node says
+                    (cb, n) -> handouts.get(cb, n, Leg.B).isPresent());
+            running.dispatcher = await(vertx.deployVerticle(dispatcher));
 
             CallbackLookup lookup = id -> {
                 Optional<Callback> live = dispatcher.inFlight(id);
@@ -143,7 +143,7 @@ public final class Main implements Runnable {
             RoutingStore routingStore = new RoutingStore(db);
             RoutingService routing = new RoutingService(routingStore, cfg.routing(),
                     // trunk limits hold for all instances together: slots are counted in Redis
-                    new RedisTrunkLimiter(queue), clock);
+                    new RedisTrunkLimiter(redis), clock);
             await(routing.start(vertx));
             Routes routes = routing;
             RouteTryStore tries = new RouteTryStore(db);
@@ -152,7 +152,6 @@ public final class Main implements Runnable {
             running.closeLater(dialinStore);
             CallbackService callbacks = new CallbackService(store, queue, clock, tries);
             DialinService dialin = new DialinService(vertx, dialinStore, callbacks, clock);
-            RouteHandouts handouts = new RouteHandouts();
             AgiScripts scripts = AgiScripts.forHuibo(routes, lookup, store::setDestination, tries::record, handouts,
                     dialin, (int) Math.max(1, cfg.dispatch().originateTimeout().toSeconds()), clock);
             ReportScript reports = scripts.get(ReportScript.NAME, ReportScript.class);
@@ -163,6 +162,7 @@ public final class Main implements Runnable {
             FastAgiServer agi = new FastAgiServer(vertx, cfg.agi().host(), cfg.agi().port(),
                     AgiAllowlist.of(cfg.agi().allow(), cfg.nodes()), cfg.agi().idleTimeout(), scripts);
             await(agi.start());
+            running.agi = agi;
             // a node added by a reload must reach its routes: the default allowlist holds the nodes' hosts
             ownership.onReload(nodes -> vertx.executeBlocking(() -> AgiAllowlist.of(cfg.agi().allow(), nodes), false)
                     .onSuccess(agi::allow)
@@ -257,9 +257,11 @@ public final class Main implements Runnable {
     public static final class Running implements AutoCloseable {
         private final Vertx vertx;
         private final Database db;
-        private final CallbackQueue queue;
+        private final RedisScripts redis;
         private final CallbackStore store;
         private PbxCluster cluster;
+        private String dispatcher;
+        private FastAgiServer agi;
         private volatile Runnable reloadNodes = () -> { };
         private final List<AutoCloseable> closeLater = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -268,15 +270,34 @@ public final class Main implements Runnable {
             closeLater.add(c);
         }
 
-        Running(Vertx vertx, Database db, CallbackQueue queue, CallbackStore store) {
+        Running(Vertx vertx, Database db, RedisScripts redis, CallbackStore store) {
             this.vertx = vertx;
             this.db = db;
-            this.queue = queue;
+            this.redis = redis;
             this.store = store;
         }
 
+        /**
+         * Stops in the order that keeps calls alive: the dispatcher first (it stops claiming, waits for its
+         * attempts to get past routing, hands the rest over), while FastAGI and the AMI connections are
+         * still up; then the servers; then the nodes; then Vert.x and the connections.
+         */
         @Override
         public void close() {
+            try {
+                if (dispatcher != null) {
+                    vertx.undeploy(dispatcher).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+                }
+            } catch (Exception e) {
+                log.warn("stopping the dispatcher: {}", e.toString());
+            }
+            try {
+                if (agi != null) {
+                    agi.stop().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+                }
+            } catch (Exception e) {
+                log.warn("stopping the servers: {}", e.toString());
+            }
             try {
                 if (cluster != null) {
                     cluster.stop().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
@@ -297,7 +318,7 @@ public final class Main implements Runnable {
                 }
             }
             store.close();
-            queue.close();
+            redis.close();
             db.close();
         }
     }

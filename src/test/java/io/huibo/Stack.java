@@ -37,6 +37,12 @@ public final class Stack implements AutoCloseable {
     public static final String TOKEN = "it-token-" + UUID.randomUUID();
     public static final String SIM_SECRET = "sim-secret-" + UUID.randomUUID().toString().substring(0, 8);
     private static final Path JAR = Path.of(System.getProperty("huibo.jar", "target/huibo.jar"));
+    /**
+     * The jar {@code serve} runs from; the simulator always runs from {@link #JAR}. Set
+     * {@code -Dhuibo.server.jar=...} to run a test's Huibo from another build (e.g. the code before a
+     * fix) against the current simulator.
+     */
+    private static final Path SERVER_JAR = Path.of(System.getProperty("huibo.server.jar", JAR.toString()));
     public static final Path MANAGER_CONF = Path.of("asterisk-conf/manager.conf");
     private static final String DB_HOST_URL = "jdbc:mariadb://127.0.0.1:3306/";
     private static final String DB_USER = env("HUIBO_DB_USER", "huibo");
@@ -74,6 +80,15 @@ public final class Stack implements AutoCloseable {
             this.process = p;
         }
 
+        /** SIGTERM, as an operator's {@code kill} or a rolling restart sends; does not wait. */
+        public void terminate() {
+            process.destroy();
+        }
+
+        public boolean waitFor(Duration d) throws InterruptedException {
+            return process.waitFor(d.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
         public void kill9() throws InterruptedException {
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);
@@ -106,7 +121,7 @@ public final class Stack implements AutoCloseable {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx256m");
         cmd.add("-jar");
-        cmd.add(JAR.toAbsolutePath().toString());
+        cmd.add((args.contains("serve") ? SERVER_JAR : JAR).toAbsolutePath().toString());
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().putAll(env);

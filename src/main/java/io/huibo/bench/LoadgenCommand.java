@@ -2,6 +2,7 @@ package io.huibo.bench;
 
 import io.huibo.domain.CallbackIds;
 import io.huibo.queue.CallbackQueue;
+import io.huibo.redis.RedisScripts;
 import io.huibo.queue.Claim;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScoredValue;
@@ -582,7 +583,8 @@ public final class LoadgenCommand implements Runnable {
             if (!redisUri.startsWith("redis://127.0.0.1") && !redisUri.startsWith("redis://localhost")) {
                 throw new IllegalArgumentException("loopback Redis only");
             }
-            CallbackQueue queue = CallbackQueue.connect(redisUri, prefix);
+            RedisScripts redis = RedisScripts.connect(redisUri, prefix);
+            CallbackQueue queue = new CallbackQueue(redis);
             RedisClient client = RedisClient.create(redisUri);
             StatefulRedisConnection<String, String> conn = client.connect();
             String base = "{" + prefix + "}";
@@ -644,7 +646,7 @@ public final class LoadgenCommand implements Runnable {
                 }
                 conn.close();
                 client.shutdown();
-                queue.close();
+                redis.close();
             }
             return 0;
         }
@@ -656,11 +658,11 @@ public final class LoadgenCommand implements Runnable {
             String owner = "bench-" + ProcessHandle.current().pid();
             for (int i = 0; i < samples; i++) {
                 long t0 = System.nanoTime();
-                List<Claim> claims = queue.claim(n, ttl, owner, Instant.now()).await(10, TimeUnit.SECONDS);
+                List<Claim> claims = queue.claim(n, ttl, owner).await(10, TimeUnit.SECONDS);
                 s.add((System.nanoTime() - t0) / 1000);
                 List<Future<Boolean>> back = new ArrayList<>(claims.size());
                 for (Claim c : claims) {
-                    back.add(queue.retry(c.id(), owner, 0, Instant.now().minusSeconds(60)));
+                    back.add(queue.retry(c.id(), owner, c.fence(), 0, Duration.ZERO));
                 }
                 Future.all(back).await(10, TimeUnit.SECONDS);
             }

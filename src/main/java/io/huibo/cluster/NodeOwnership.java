@@ -4,13 +4,11 @@ import io.huibo.config.NodeConfig;
 import io.huibo.pbx.PbxNode;
 import io.huibo.pbx.NodeStatus;
 import io.huibo.pbx.PbxCluster;
-import io.huibo.cluster.NodeLeases;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,10 +42,13 @@ import org.slf4j.LoggerFactory;
  * anything in the normal case.
  *
  * <p>Fencing: every attempt is marked in Redis with the node's token before its Originate
- * ({@code CallbackQueue#markDialingOnNode}); an instance that lost a node (expired lease, a later token)
- * cannot start a call there. A renewal that does not hold ({@code lost}) stops the node at once; a
- * renewal that cannot reach Redis stops it once the last good renewal is 2/3 of the TTL old, before
- * anyone else may take it.
+ * ({@code CallbackQueue#markDialing}); an instance that lost a node (expired lease, a later token)
+ * cannot start a call there. A renewal that does not hold ({@code lost}) stops the node at once. The
+ * lease counts as valid here only while the last renewal that held was sent less than 2/3 of the TTL
+ * ago, measured on this process' monotonic clock ({@link #leaseValid}): Redis starts the TTL when the
+ * renewal arrives, later than it was sent, so the lease here always ends before it ends there. The
+ * dispatcher asks before every Originate, and a tick that does not come back (its timeout is a quarter
+ * of the TTL) stops the node once that time is up, before anyone else may take it.
  *
  * <p>Reload: {@link #reload(Vertx, Supplier)} applies the node list here and bumps a version in Redis;
  * every other instance sees the new version in its next tick and reads its own configuration source
@@ -77,8 +79,9 @@ public final class NodeOwnership {
     private final PbxCluster cluster;
     private final Function<NodeConfig, PbxNode> factory;
     private final String me;
+    private final String agiAddress;
     private final Duration ttl;
-    private final Clock clock;
+    private final LongSupplier nanoTime;
     private Listener listener = new Listener() {
         @Override
         public int busy(String node) {
@@ -91,7 +94,9 @@ public final class NodeOwnership {
     };
 
     private final Map<String, Long> tokens = new HashMap<>();
-    private final Map<String, Instant> renewedAt = new HashMap<>();
+    /** nanoTime when the last renewal (or acquire) that held was sent. Read by leaseValid from the dispatcher's loop. */
+    private final Map<String, Long> renewedAt = new HashMap<>();
+    private volatile Map<String, String> peers = Map.of();
     /** Surplus nodes: no new calls, given up once idle. */
     private final Set<String> handingOff = new HashSet<>();
     /** Removed from the configuration: drained, then dropped. Read by the API from other threads. */
@@ -113,26 +118,25 @@ public final class NodeOwnership {
     private long configVersion = -1;
     private boolean following;
 
-    public NodeOwnership(NodeLeases leases, PbxCluster cluster, Function<NodeConfig, PbxNode> factory, String me,
-                         Duration ttl, Clock clock) {
-        this(leases, cluster, factory, me, ttl, clock, null, null);
-    }
-
     /**
-     * @param vertx  runs {@code source} on a worker thread
-     * @param source reads this instance's node list again (blocking) when another instance reloaded; null:
-     *               reloads elsewhere are not followed
+     * @param agiAddress this instance's FastAGI address (host:port), published for the others' Originates
+     * @param nanoTime   monotonic clock ({@code System::nanoTime}; tests control it)
+     * @param vertx      runs {@code source} on a worker thread
+     * @param source     reads this instance's node list again (blocking) when another instance reloaded;
+     *                   null: reloads elsewhere are not followed
      */
     public NodeOwnership(NodeLeases leases, PbxCluster cluster, Function<NodeConfig, PbxNode> factory, String me,
-                         Duration ttl, Clock clock, Vertx vertx, Supplier<List<NodeConfig>> source) {
+                         String agiAddress, Duration ttl, LongSupplier nanoTime, Vertx vertx,
+                         Supplier<List<NodeConfig>> source) {
         this.vertx = vertx;
         this.source = source;
         this.leases = leases;
         this.cluster = cluster;
         this.factory = factory;
         this.me = me;
+        this.agiAddress = agiAddress;
         this.ttl = ttl;
-        this.clock = clock;
+        this.nanoTime = nanoTime;
     }
 
     /** Called by the Dispatcher on its context: everything here runs there. */
@@ -246,6 +250,30 @@ public final class NodeOwnership {
         return tokens.containsKey(node);
     }
 
+    /**
+     * Owned, and the last renewal that held was sent less than 2/3 of the TTL ago: the lease cannot have
+     * run out in Redis yet, whatever a pending tick will say. Checked before every Originate.
+     */
+    public boolean leaseValid(String node) {
+        Long at = renewedAt.get(node);
+        return at != null && tokens.containsKey(node) && nanoTime.getAsLong() - at < validFor();
+    }
+
+    private long validFor() {
+        return ttl.toNanos() * 2 / 3;
+    }
+
+    /** The FastAGI addresses of the other live instances (from their heartbeats), for HUIBO_AGI_2 and on. */
+    public List<String> peerAgiAddresses() {
+        List<String> others = new ArrayList<>();
+        peers.forEach((id, addr) -> {
+            if (!id.equals(me) && !addr.equals(agiAddress)) {
+                others.add(addr);
+            }
+        });
+        return others;
+    }
+
     public List<String> owned() {
         return List.copyOf(tokens.keySet());
     }
@@ -273,25 +301,25 @@ public final class NodeOwnership {
 
     /** One round: heartbeat, renewals, view, then give up and take nodes as the fair share says. */
     public Future<Void> tick() {
-        if (ticking || stopped) {
+        if (stopped) {
+            return Future.succeededFuture();
+        }
+        // whatever the pending tick is doing: a lease that may have run out stops its node now
+        loseExpired("no renewal held for 2/3 of the lease");
+        if (ticking) {
             return Future.succeededFuture();
         }
         ticking = true;
-        Instant now = clock.instant();
+        long sent = nanoTime.getAsLong();
         List<NodeLeases.Held> held = new ArrayList<>();
         tokens.forEach((node, token) -> cluster.node(node)
                 .ifPresent(n -> held.add(new NodeLeases.Held(node, token, statusJson(n)))));
         List<String> configured = cluster.nodes().stream().map(PbxNode::id).toList();
-        return leases.tick(me, now, ttl, ttl, held, configured)
-                .compose(t -> apply(t, now))
+        return leases.tick(me, agiAddress, ttl, ttl, held, configured, tickTimeout())
+                .compose(t -> apply(t, sent))
                 .recover(e -> {
                     log.warn("node ownership tick failed: {}", e.toString());
-                    for (String node : List.copyOf(tokens.keySet())) {
-                        Instant at = renewedAt.get(node);
-                        if (at == null || at.plus(ttl.multipliedBy(2).dividedBy(3)).isBefore(clock.instant())) {
-                            lose(node, "lease could not be renewed: " + e.getMessage());
-                        }
-                    }
+                    loseExpired("lease could not be renewed: " + e.getMessage());
                     return Future.succeededFuture();
                 })
                 .onComplete(ar -> {
@@ -304,8 +332,22 @@ public final class NodeOwnership {
                 });
     }
 
-    private Future<Void> apply(NodeLeases.Tick t, Instant now) {
+    /** A tick that has not come back by then is given up: well before a lease could run out. */
+    Duration tickTimeout() {
+        return Duration.ofMillis(Math.max(50, ttl.toMillis() / 4));
+    }
+
+    private void loseExpired(String why) {
+        for (String node : List.copyOf(tokens.keySet())) {
+            if (!leaseValid(node)) {
+                lose(node, why);
+            }
+        }
+    }
+
+    private Future<Void> apply(NodeLeases.Tick t, long sent) {
         liveInstances = t.liveInstances();
+        peers = Map.copyOf(t.peers());
         view = Map.copyOf(t.nodes());
         if (configVersion < 0) {
             // our list was read at start, after any earlier reload
@@ -317,9 +359,9 @@ public final class NodeOwnership {
             cluster.published(v.node(), owns(v.node()) ? null : published(v));
         }
         t.renewed().forEach((node, ok) -> {
-            if (ok) {
-                renewedAt.put(node, now);
-            } else if (tokens.containsKey(node)) {
+            if (ok && tokens.containsKey(node)) {
+                renewedAt.put(node, sent);
+            } else if (!ok && tokens.containsKey(node)) {
                 lose(node, "lease lost to another instance");
             }
         });
@@ -373,6 +415,7 @@ public final class NodeOwnership {
     }
 
     private Future<Void> acquire(String node) {
+        long sent = nanoTime.getAsLong();
         return leases.acquire(node, me, ttl).compose(token -> {
             if (token <= 0 || stopped) {
                 return Future.succeededFuture();
@@ -382,7 +425,7 @@ public final class NodeOwnership {
                 return leases.release(node, me, token).mapEmpty();
             }
             tokens.put(node, token);
-            renewedAt.put(node, clock.instant());
+            renewedAt.put(node, sent);
             log.info("took node {} (token {}); {} live instance(s), share {}", node, token, liveInstances,
                     FairShare.share(cluster.nodes().size(), liveInstances));
             tookNode = true;

@@ -5,22 +5,21 @@ import io.huibo.config.HuiboConfig;
 import io.huibo.domain.Attempt;
 import io.huibo.domain.CallState;
 import io.huibo.domain.Callback;
-import io.huibo.domain.Leg;
-import io.huibo.domain.Outcome;
-import io.huibo.pbx.PbxNode;
 import io.huibo.pbx.AttemptResult;
-import io.huibo.pbx.LiveChannel;
 import io.huibo.pbx.OriginateException;
 import io.huibo.pbx.OriginateRequest;
 import io.huibo.pbx.PbxCluster;
+import io.huibo.pbx.PbxNode;
 import io.huibo.queue.CallbackQueue;
 import io.huibo.queue.Claim;
 import io.huibo.queue.MarkResult;
 import io.huibo.store.CallbackStore;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,47 +30,43 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiPredicate;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongFunction;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Pulls due callbacks from the shared queue, up to what the nodes can dial now, and runs each
- * attempt to its end: node choice, Originate, outcome, retry or finish.
+ * Pulls due callbacks from the shared queue, up to what this instance's nodes can dial now, and runs
+ * each attempt to its end: node choice, Originate, outcome, retry or finish.
  *
- * <p>All state lives on this verticle's event loop. Durable order for every step is MariaDB first
- * (the record of truth), Redis second (the schedule and the lease): a crash between the two leaves a
- * lease that expires, and the next owner finds the step recorded in MariaDB and finishes it. An
- * attempt is marked in Redis (ChannelId and node) before its Originate is sent, so whoever holds the
- * callback next asks the node about that channel instead of dialing again.
+ * <p>All state lives on this verticle's event loop. Every step is written to MariaDB (the record)
+ * before Redis (the schedule and the lease), and an attempt is marked in Redis (node, ChannelId) and
+ * recorded in MariaDB before its Originate is sent: so whoever holds the callback next finds out what
+ * became of the attempt ({@link Reconciler}) instead of dialing again, and an attempt without a row in
+ * MariaDB was certainly never sent.
  *
- * <p>Several instances: each drives only the nodes it owns ({@link NodeOwnership}), claims only as
- * many callbacks as those can dial now (free slots, not draining, within the Originate rate), and
- * marks every attempt with the node's fencing token, so a node it lost refuses the mark.
+ * <p>One path ends an attempt ({@link #end}): the attempt's end and the callback's move are one
+ * MariaDB step, retried until it commits (a MariaDB outage delays it, the lease is kept meanwhile),
+ * then the Redis ack or retry, then the handlers (trunk slots, route memory). An attempt whose
+ * Originate was never sent ({@link #notSent}) is taken back without counting it.
  *
- * <p>In-flight attempts across instances. An attempt's channel lives on one node, and only that node's
- * owner has an AMI connection to ask about it, so reconciliation always happens at the node's owner:
- * <ul>
- *   <li>an instance dies: its callbacks' leases expire and {@code reapToNodes} parks every callback
- *       with an attempt in flight on node N in {@code parked:N}; only N's owner claims from there
- *       ({@code claimParked} checks the node lease). N's lease expires too and a survivor takes N;
- *       at its login the AMI node adopts every live Huibo channel it does not know (so slots are
- *       counted right and the call's end is reported). When the parked claim arrives, a live call is
- *       adopted, a call that ended since is finished with the result that was reported
- *       ({@code unclaimedResults}), and only a call nobody saw end is recorded as failed with an
- *       unknown outcome and retried by the policy: by then it is certainly not up any more.</li>
- *   <li>a claim reaches an instance that does not own the attempt's node (an older reaper, a resync,
- *       a node taken over meanwhile): it does not ask, does not dial, and parks it for the owner.</li>
- *   <li>this instance loses a node while attempts run there: they are parked at once for the new
- *       owner, who adopts them; a node given up in balance or shutdown is given up only when idle,
- *       and a shutdown parks what still runs.</li>
- *   <li>the owner is not connected to the node (it is down): the claim is held and asked again later;
- *       nothing is dialed while the call may be up.</li>
- * </ul>
+ * <p>Fencing: every claim carries a token that every later Redis step of it must show; a lease this
+ * instance lost (it stalled, another instance took the callback) makes those steps fail harmlessly. A
+ * re-claim of a callback this instance is still running or ending (its lease ran out, it came back
+ * through the queue) only takes the new token.
+ *
+ * <p>Several instances: each drives only the nodes it owns ({@link NodeOwnership}) and starts a call
+ * only while its lease of the node is valid, checked again right before the Originate; the Redis mark
+ * of the attempt checks the node's fencing token too, so an instance that lost a node cannot start a
+ * call there. An attempt's channel lives on one node and only its owner can ask about it, so
+ * reconciliation happens at the owner: a claim for a node this instance does not own is parked there.
  */
 public final class Dispatcher extends VerticleBase {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
-    private static final long RECONCILE_RETRY_MS = 2000;
+    static final long RECONCILE_RETRY_MS = 2000;
     /**
      * Past this lag (this verticle's event loop, or the AMI events of any node) the instance is not
      * keeping up with the calls it has: it claims nothing new until it catches up. Without it an
@@ -81,9 +76,16 @@ public final class Dispatcher extends VerticleBase {
      */
     static final long MAX_LAG_MS = 250;
     private static final long HEARTBEAT_MS = 50;
+    private static final long WRITE_RETRY_FIRST_MS = 250;
+    private static final long WRITE_RETRY_MAX_MS = 5000;
+    /** A callback whose attempt could not start (MariaDB down, node refused) is due again after this. */
+    static final Duration NOT_STARTED_DELAY = Duration.ofSeconds(1);
+    private static final Duration ORPHAN_CHECK = Duration.ofSeconds(10);
+    /** How many FastAGI addresses an Originate carries: this instance and up to two others. */
+    private static final int AGI_ADDRESSES = 3;
 
     /** An attempt this instance is running on a node. */
-    private record InFlight(Callback callback, Attempt attempt) {
+    record InFlight(Callback callback, Attempt attempt) {
     }
 
     private final CallbackQueue queue;
@@ -93,14 +95,26 @@ public final class Dispatcher extends VerticleBase {
     private final HuiboConfig.Dispatch cfg;
     private final String owner;
     private final String agiAddress;
-    private final String ringTimeoutSeconds;
     private final Clock clock;
     private final NodeOwnership ownership;
+    private final BiPredicate<String, Integer> legBRouted;
+    private final Reconciler reconciler;
 
+    /** Every callback this instance holds a lease on, with its claim's fencing token: all renewed. */
+    private final Map<String, Long> fences = new HashMap<>();
     private final Map<String, InFlight> byChannel = new HashMap<>();
+    /** Callbacks whose attempt's end is being written: their lease is kept until both stores have it. */
+    private final Set<String> ending = new HashSet<>();
+    /** Callbacks whose last queue step (retry, park, ack) is on its way: their lease is given up. */
+    private final Set<String> releasing = new HashSet<>();
     /**
-     * Results of attempts this instance did not run (a previous owner's calls, adopted by the AMI node
-     * at login), kept until the callback's parked claim arrives here. Bounded, oldest first out.
+     * Claims of callbacks that came back through the queue while this instance was still ending or
+     * releasing them: handled as new claims once that is done, so nothing is decided twice at once.
+     */
+    private final Map<String, Claim> deferred = new HashMap<>();
+    /**
+     * Results of attempts this instance did not run (a previous owner's calls, adopted by the node at
+     * login), kept until the callback's parked claim arrives here. Bounded, oldest first out.
      */
     private final Map<String, AttemptResult> unclaimedResults = new LinkedHashMap<>(64, 0.75f, false) {
         @Override
@@ -110,23 +124,26 @@ public final class Dispatcher extends VerticleBase {
     };
     /** Read by the FastAGI route lookup from other event loops, hence concurrent. */
     private final Map<String, Callback> inFlightCallbacks = new ConcurrentHashMap<>();
-    /** Callbacks claimed and held while an attempt is being set up or reconciled. */
-    private final Set<String> held = new HashSet<>();
     /** Slots promised to attempts whose Originate has not been acknowledged yet, per node. */
     private final Map<String, Integer> reserved = new HashMap<>();
-    private final List<Handler<AttemptResult>> endedHandlers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Handler<AttemptResult>> endedHandlers = new CopyOnWriteArrayList<>();
     /** What holds new calls back while it says so (see {@link #pauseWhile}), by the reason logged. */
     private final Map<String, BooleanSupplier> pauseSignals = new ConcurrentHashMap<>();
     private boolean claiming;
+    private boolean claimingParked;
     private boolean stopping;
     private long heartbeatAt;
     private long loopLagMillis;
     private boolean paused;
     private long pauseLoggedAt = Long.MIN_VALUE / 2;
 
+    /**
+     * @param legBRouted whether this instance handed out leg B's route of (callback, attempt): a stopping
+     *                   instance waits for that (or the end) before it hands its calls over
+     */
     public Dispatcher(CallbackQueue queue, CallbackStore store, PbxCluster cluster, RetryPolicy policy,
                       HuiboConfig.Dispatch cfg, String owner, String agiAddress, Clock clock,
-                      NodeOwnership ownership) {
+                      NodeOwnership ownership, BiPredicate<String, Integer> legBRouted) {
         this.ownership = ownership;
         this.queue = queue;
         this.store = store;
@@ -135,8 +152,9 @@ public final class Dispatcher extends VerticleBase {
         this.cfg = cfg;
         this.owner = owner;
         this.agiAddress = agiAddress;
-        this.ringTimeoutSeconds = String.valueOf(Math.max(1, cfg.originateTimeout().toSeconds()));
         this.clock = clock;
+        this.legBRouted = legBRouted;
+        this.reconciler = new Reconciler(this, queue, store, cluster, ownership, clock, cfg.unreachableTimeout());
     }
 
     @Override
@@ -170,24 +188,62 @@ public final class Dispatcher extends VerticleBase {
             heartbeatAt = now;
         });
         vertx.setPeriodic(cfg.pollInterval().toMillis(), id -> tick());
-        long renewEvery = Math.max(100, cfg.leaseTtl().toMillis() / 3);
-        vertx.setPeriodic(renewEvery, id -> renew());
+        vertx.setPeriodic(Math.max(100, cfg.leaseTtl().toMillis() / 3), id -> renew());
         vertx.setPeriodic(Math.max(200, cfg.leaseTtl().toMillis() / 4), id -> reap());
+        vertx.setPeriodic(ORPHAN_CHECK.toMillis(), id -> releaseOrphans());
         return Future.succeededFuture();
     }
 
+    /**
+     * Graceful stop: no new claims; calls in progress get up to {@code shutdownGrace} to pass their leg
+     * B routing (or end) while FastAGI and AMI stay up; what still runs is then handed to the next owner
+     * of its node (parked), endings being written get the rest of the grace, and only then are the nodes
+     * given up (their AMI sessions logged off). FastAGI and HTTP are stopped after this verticle.
+     */
     @Override
     public Future<?> stop() {
-        // In-flight attempts are handed to the next owner of their node (parked), then the nodes are
-        // given up, so a survivor takes them and adopts the calls without waiting for any lease.
         stopping = true;
-        List<Future<?>> parked = new ArrayList<>();
-        for (InFlight f : List.copyOf(byChannel.values())) {
-            parked.add(queue.park(f.callback().id(), owner, clock.instant()));
+        long deadline = System.nanoTime() + cfg.shutdownGrace().toNanos();
+        return waitUntil(this::allPastRouting, deadline).compose(v -> {
+            List<Future<?>> parked = new ArrayList<>();
+            for (InFlight f : List.copyOf(byChannel.values())) {
+                String id = f.callback().id();
+                forgetRunning(f);
+                Long fence = fences.remove(id);
+                if (fence != null) {
+                    parked.add(queue.park(id, owner, fence));
+                }
+            }
+            if (!parked.isEmpty()) {
+                log.info("stopping: {} call(s) in progress handed to the next owner of their node", parked.size());
+            }
+            return Future.join(parked);
+        }).compose(v -> waitUntil(ending::isEmpty, deadline))
+                .transform(ar -> ownership.shutdown());
+    }
+
+    /** Completes once {@code done} holds or the deadline passed, checking every 100 ms. */
+    private Future<Void> waitUntil(BooleanSupplier done, long deadlineNanos) {
+        Promise<Void> p = Promise.promise();
+        check(done, deadlineNanos, p);
+        return p.future();
+    }
+
+    private void check(BooleanSupplier done, long deadlineNanos, Promise<Void> p) {
+        if (done.getAsBoolean() || System.nanoTime() >= deadlineNanos) {
+            p.complete();
+        } else {
+            vertx.setTimer(100, t -> check(done, deadlineNanos, p));
         }
-        byChannel.clear();
-        inFlightCallbacks.clear();
-        return Future.join(parked).transform(ar -> ownership.shutdown());
+    }
+
+    private boolean allPastRouting() {
+        for (InFlight f : byChannel.values()) {
+            if (!legBRouted.test(f.callback().id(), f.attempt().number())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The node ownership of this instance (for the nodes API). */
@@ -195,18 +251,31 @@ public final class Dispatcher extends VerticleBase {
         return ownership;
     }
 
-    /** The callback and attempt of a channel this instance dials, for the FastAGI route lookup. */
+    /** The callback of an attempt this instance dials, for the FastAGI route lookup. */
     public Optional<Callback> inFlight(String callbackId) {
         return Optional.ofNullable(inFlightCallbacks.get(callbackId));
     }
 
-    /** Called on this verticle's context whenever an attempt this instance ran has ended. */
+    /** Called on this verticle's context whenever an attempt ends, whoever started it. */
     public void onAttemptEnded(Handler<AttemptResult> h) {
         endedHandlers.add(h);
     }
 
     public int inFlightCount() {
         return byChannel.size();
+    }
+
+    /** Leases this instance holds (attempts set up, running, ending or being reconciled). */
+    public int heldCount() {
+        return fences.size();
+    }
+
+    /**
+     * Holds new calls back while {@code busy} says so: for parts this instance serves the calls with,
+     * which fall behind before the dispatcher sees it (the FastAGI server's open sessions).
+     */
+    public void pauseWhile(String reason, BooleanSupplier busy) {
+        pauseSignals.put(reason, busy);
     }
 
     // ---------------------------------------------------------------- claiming
@@ -225,7 +294,7 @@ public final class Dispatcher extends VerticleBase {
         }
         int max = Math.min(free, cfg.claimBatch());
         claiming = true;
-        queue.claim(max, cfg.leaseTtl(), owner, clock.instant())
+        queue.claim(max, cfg.leaseTtl(), owner)
                 .compose(this::handle)
                 .onComplete(ar -> {
                     claiming = false;
@@ -238,14 +307,6 @@ public final class Dispatcher extends VerticleBase {
                 });
     }
 
-    /**
-     * Holds new calls back while {@code busy} says so: for parts this instance serves the calls with,
-     * which fall behind before the dispatcher sees it (the FastAGI server's open sessions).
-     */
-    public void pauseWhile(String reason, BooleanSupplier busy) {
-        pauseSignals.put(reason, busy);
-    }
-
     /** True while a pause signal holds (see {@link #MAX_LAG_MS}); logs a pause once, at most every 10 s. */
     private boolean behind() {
         String why = null;
@@ -255,7 +316,7 @@ public final class Dispatcher extends VerticleBase {
                 break;
             }
         }
-        long now = System.currentTimeMillis();
+        long now = System.nanoTime() / 1_000_000;
         if (why != null && !paused && now - pauseLoggedAt >= 10_000) {
             pauseLoggedAt = now;
             log.warn("dispatch paused: {}; due callbacks wait in the queue", why);
@@ -264,8 +325,6 @@ public final class Dispatcher extends VerticleBase {
         return paused;
     }
 
-    private boolean claimingParked;
-
     /** Callbacks parked for nodes this instance owns: their attempts are reconciled here, not dialed. */
     private void claimParked() {
         List<String> owned = ownership.owned();
@@ -273,7 +332,7 @@ public final class Dispatcher extends VerticleBase {
             return;
         }
         claimingParked = true;
-        queue.claimParked(owned, cfg.claimBatch(), cfg.leaseTtl(), owner, clock.instant())
+        queue.claimParked(owned, cfg.claimBatch(), cfg.leaseTtl(), owner)
                 .compose(this::handle)
                 .onComplete(ar -> {
                     claimingParked = false;
@@ -283,11 +342,11 @@ public final class Dispatcher extends VerticleBase {
                 });
     }
 
-    /** What this instance's owned nodes can dial now, minus what is being set up. */
+    /** What this instance's owned nodes can dial now (lease valid), minus what is being set up. */
     private int freeSlots() {
         int free = 0;
         for (PbxNode n : cluster.nodes()) {
-            if (ownership.owns(n.id())) {
+            if (ownership.leaseValid(n.id())) {
                 free += Math.max(0, n.dialableNow() - reserved.getOrDefault(n.id(), 0));
             }
         }
@@ -296,7 +355,7 @@ public final class Dispatcher extends VerticleBase {
 
     /** The least loaded owned node that can dial now, counting slots already promised. */
     private PbxNode chooseNode() {
-        return cluster.pick(n -> ownership.owns(n.id()) ? n.dialableNow() : 0,
+        return cluster.pick(n -> ownership.leaseValid(n.id()) ? n.dialableNow() : 0,
                 n -> reserved.getOrDefault(n.id(), 0)).orElse(null);
     }
 
@@ -304,80 +363,124 @@ public final class Dispatcher extends VerticleBase {
         if (claims.isEmpty()) {
             return Future.succeededFuture(0);
         }
-        List<String> fresh = new ArrayList<>();
+        List<Claim> fresh = new ArrayList<>();
         for (Claim c : claims) {
-            held.add(c.id());
-            if (c.hasInflight()) {
-                reconcile(c);
+            if (ending.contains(c.id()) || releasing.contains(c.id())) {
+                // its end or release is on its way (with the old fence, which the queue now refuses)
+                deferred.put(c.id(), c);
+                continue;
+            }
+            boolean ours = fences.containsKey(c.id());
+            fences.put(c.id(), c.fence());
+            if (ours || inFlightCallbacks.containsKey(c.id())) {
+                // our own callback came back through the queue (our lease ran out: a stall, a Redis
+                // outage): its attempt or reconciliation goes on here with the new fencing token
+                log.info("re-claimed {} which this instance still runs; keeping it", c.id());
+            } else if (c.hasInflight()) {
+                reconciler.reconcile(c);
             } else {
-                fresh.add(c.id());
+                fresh.add(c);
             }
         }
         if (fresh.isEmpty()) {
             return Future.succeededFuture(claims.size());
         }
-        Map<String, Claim> byId = new HashMap<>();
-        claims.forEach(c -> byId.put(c.id(), c));
-        return store.findAll(fresh).map(found -> {
-            for (String id : fresh) {
-                Callback cb = found.get(id);
-                Claim c = byId.get(id);
+        return store.findAll(fresh.stream().map(Claim::id).toList()).transform(ar -> {
+            if (ar.failed()) {
+                // not "not found": MariaDB did not answer; back to the queue, nothing was done
+                log.warn("reading {} claimed callbacks failed ({}); they are due again shortly", fresh.size(),
+                        ar.cause().toString());
+                for (Claim c : fresh) {
+                    putBack(c.id(), c.priority(), NOT_STARTED_DELAY);
+                }
+                return Future.succeededFuture(claims.size());
+            }
+            for (Claim c : fresh) {
+                Callback cb = ar.result().get(c.id());
                 if (cb == null) {
-                    log.warn("claimed callback {} is not in MariaDB; dropping it from the queue", id);
-                    release(queue.ack(id, owner), id);
+                    log.warn("claimed callback {} is not in MariaDB; dropping it from the queue", c.id());
+                    release(c.id(), fence -> queue.ack(c.id(), owner, fence));
                 } else if (cb.state().isFinal()) {
-                    release(queue.ack(id, owner), id);
+                    release(c.id(), fence -> queue.ack(c.id(), owner, fence));
                 } else if (cb.state() == CallState.DIALING) {
-                    // MariaDB saw an attempt start that Redis did not record: ask the node about it
-                    reconcileFromStore(cb, c);
+                    // MariaDB saw an attempt start that Redis does not know of: find out what became of it
+                    reconciler.reconcile(c, cb);
                 } else {
-                    startAttempt(cb, c);
+                    startAttempt(cb, c.priority());
                 }
             }
-            return claims.size();
+            return Future.succeededFuture(claims.size());
         });
-    }
-
-    private void release(Future<?> f, String id) {
-        f.onComplete(ar -> held.remove(id));
     }
 
     // ---------------------------------------------------------------- one attempt
 
-    private void startAttempt(Callback cb, Claim claim) {
-        PbxNode node = chooseNode();
+    /** Starts the next attempt of a QUEUED callback this instance holds the lease of. */
+    void startAttempt(Callback cb, int priority) {
+        Long fence = fences.get(cb.id());
+        if (fence == null) {
+            return;
+        }
+        PbxNode node = stopping ? null : chooseNode();
         if (node == null) {
-            // capacity went away between claim and now: put it back, due now, same priority
-            release(queue.retry(cb.id(), owner, cb.priority(), clock.instant()), cb.id());
+            // capacity went away between claim and now (or we stop): back, due now, same priority
+            putBack(cb.id(), priority, Duration.ZERO);
             return;
         }
         reserved.merge(node.id(), 1, Integer::sum);
         int number = cb.attempts() + 1;
         Instant now = clock.instant();
         Attempt attempt = Attempt.started(cb.id(), number, node.id(), now);
-        Callback dialing = cb.as(CallState.DIALING, number, now);
-        queue.markDialingOnNode(cb.id(), owner, number, node.id(), attempt.channelId(), ownership.token(node.id()))
+        InFlight f = new InFlight(cb.as(CallState.DIALING, number, now), attempt);
+        queue.markDialing(cb.id(), owner, fence, number, node.id(), attempt.channelId(), now,
+                        ownership.token(node.id()))
                 .compose(marked -> {
                     if (marked == MarkResult.LEASE_LOST) {
-                        return Future.failedFuture(new LostLease(cb.id()));
+                        fences.remove(cb.id());
+                        log.info("lost the lease of {} before dialing; another instance has it", cb.id());
+                        return Future.succeededFuture(false);
                     }
                     if (marked == MarkResult.NODE_REFUSED) {
-                        return Future.failedFuture(new NodeRefused(node.id()));
+                        // drained, or no longer ours: nothing was recorded or dialed
+                        putBack(cb.id(), priority, Duration.ZERO);
+                        return Future.succeededFuture(false);
                     }
                     // the attempt's record and QUEUED -> DIALING: one transaction, group-committed
                     return store.startAttempt(attempt, CallState.QUEUED, CallState.DIALING, cb.dueAt(),
-                            "attempt " + number + " on " + node.id());
+                            "attempt " + number + " on " + node.id()).transform(started -> {
+                                if (started.failed()) {
+                                    // it may have committed all the same (the answer was lost): take it back
+                                    // for sure, so that it is neither dialed nor counted
+                                    log.warn("could not record attempt {} of {} ({}); not dialed", number, cb.id(),
+                                            started.cause().toString());
+                                    takeBack(f, started.cause().toString(), priority);
+                                    return Future.succeededFuture(false);
+                                }
+                                if (!started.result()) {
+                                    // left QUEUED meanwhile (cancelled); the next claim reads what it is now
+                                    putBack(cb.id(), priority, Duration.ZERO);
+                                    return Future.succeededFuture(false);
+                                }
+                                return Future.succeededFuture(true);
+                            });
+                }, e -> {
+                    // the mark's answer is unknown: back to the queue; if the mark was made, the next
+                    // claim finds no attempt row and dials it without counting
+                    putBack(cb.id(), priority, NOT_STARTED_DELAY);
+                    return Future.succeededFuture(false);
                 })
-                .compose(moved -> {
-                    if (!moved) {
-                        return Future.failedFuture(new IllegalStateException(
-                                "callback " + cb.id() + " left QUEUED before attempt " + number));
+                .compose(recorded -> {
+                    if (!recorded) {
+                        return Future.succeededFuture();
                     }
-                    track(new InFlight(dialing, attempt));
-                    held.remove(cb.id());
+                    track(f);
+                    if (stopping || !ownership.leaseValid(node.id())) {
+                        return Future.failedFuture(new OriginateException(OriginateException.Kind.NOT_SENT,
+                                stopping ? "this instance is stopping" : "the lease of " + node.id() + " ran out"));
+                    }
                     return node.originate(new OriginateRequest(cb.id(), number, attempt.channelId(),
                             cfg.context(), cfg.connectContext(), cfg.originateTimeout(), cb.callerId(),
-                            List.of(agiAddress), attempt.memoKey(), cb.confirm()));
+                            agiAddresses(), attempt.memoKey(), cb.confirm()));
                 })
                 .onComplete(ar -> {
                     reserved.merge(node.id(), -1, Integer::sum);
@@ -385,209 +488,290 @@ public final class Dispatcher extends VerticleBase {
                         return;
                     }
                     Throwable t = ar.cause();
-                    if (t instanceof LostLease) {
-                        log.info("lost the lease of {} before dialing; another instance has it", cb.id());
-                        held.remove(cb.id());
-                    } else if (t instanceof NodeRefused) {
-                        // drained, or no longer ours: nothing was recorded or dialed; due again now
-                        release(queue.retry(cb.id(), owner, cb.priority(), clock.instant()), cb.id());
-                    } else if (t instanceof OriginateException oe && oe.resultFollows()) {
+                    if (t instanceof OriginateException oe && oe.resultFollows()) {
                         // rejected, timed out or cut off: the call may still be up, and the node
                         // reports the attempt's end later; finishing it now could dial it twice
                         log.warn("originate of {} on {}: {}; waiting for its result", attempt.channelId(),
                                 node.id(), t.getMessage());
                     } else if (byChannel.containsKey(attempt.channelId())) {
-                        // nothing reached the node: the attempt is over
-                        log.warn("originate of {} on {} not sent: {}", attempt.channelId(), node.id(), t.getMessage());
-                        finish(new AttemptResult(attempt.channelId(), cb.id(), number, node.id(), Outcome.FAILED,
-                                Leg.A, null, null, clock.instant(), "originate failed: " + t.getMessage()));
-                    } else {
-                        log.error("could not start attempt {} of {}: {}", number, cb.id(), t.toString());
-                        held.remove(cb.id());
+                        log.info("originate of {} on {} not sent: {}", attempt.channelId(), node.id(), t.getMessage());
+                        forgetRunning(f);
+                        takeBack(f, t.getMessage(), priority);
                     }
                 });
     }
 
+    /** This instance's FastAGI address first, then other live instances': the dialplan falls back on them. */
+    private List<String> agiAddresses() {
+        List<String> all = new ArrayList<>(AGI_ADDRESSES);
+        all.add(agiAddress);
+        for (String peer : ownership.peerAgiAddresses()) {
+            if (all.size() == AGI_ADDRESSES) {
+                break;
+            }
+            if (!all.contains(peer)) {
+                all.add(peer);
+            }
+        }
+        return all;
+    }
+
+    /**
+     * The Originate never reached the node (the node's rate was lowered meanwhile, it disconnected, this
+     * instance is stopping, MariaDB's answer to the start was lost): the attempt is taken back in MariaDB
+     * without counting it (a no-op if it was never recorded), and the callback is due again soon.
+     * Nothing was dialed, so nothing can be dialed twice.
+     */
+    private void takeBack(InFlight f, String why, int priority) {
+        String id = f.callback().id();
+        ending.add(id);
+        persistently("taking back attempt " + f.attempt().number() + " of " + id,
+                () -> store.attemptNotSent(f.attempt(), why))
+                .onComplete(ar -> {
+                    // released before the deferred claim (if any) is looked at
+                    putBack(id, priority, NOT_STARTED_DELAY);
+                    settled(id, ending);
+                });
+    }
+
     private void onResult(AttemptResult r) {
-        if (!byChannel.containsKey(r.channelId())) {
+        InFlight f = byChannel.get(r.channelId());
+        if (f == null) {
             // a previous owner's call, adopted by the node at login: kept for its parked claim
             log.debug("result for a channel this instance does not run: {}", r.channelId());
             unclaimedResults.put(r.channelId(), r);
             return;
         }
-        finish(r);
+        if (r.observed()) {
+            end(f, Verdicts.seen(r));
+        } else {
+            reconciler.resolveUnseen(f, r);
+        }
     }
 
-    private void finish(AttemptResult r) {
-        InFlight f = byChannel.remove(r.channelId());
-        if (f == null) {
-            return;
+    // ---------------------------------------------------------------- the one way an attempt ends
+
+    /**
+     * Ends an attempt: its end and the callback's move in MariaDB (one step, retried until it commits),
+     * then the Redis ack or retry (while the lease is this instance's), with the handlers told once the
+     * end is recorded. {@code v} null: the attempt's end is in MariaDB already (a previous owner recorded
+     * it and died before the queue step); the recorded end decides.
+     *
+     * <p>The recorded end wins: MariaDB keeps the first end of an attempt and moves a callback only
+     * from DIALING, so when the move does not happen (the callback moved on already) the queue step
+     * follows what MariaDB holds, read again, never this verdict.
+     */
+    void end(InFlight f, Verdicts.Verdict v) {
+        Callback cb = f.callback();
+        Attempt attempt = f.attempt();
+        forgetRunning(f);
+        ending.add(cb.id());
+        Instant now = clock.instant();
+        Attempt done = v == null ? attempt : attempt.ended(v.endedAt() == null ? now : v.endedAt(), v.outcome(),
+                v.failedLeg(), v.hangupCause(), v.detail());
+        if (v != null && v.answeredAt() != null && attempt.answeredAt() == null) {
+            done = done.answered(v.answeredAt());
         }
-        inFlightCallbacks.remove(f.callback().id());
+        if (v != null && !v.known()) {
+            log.warn("attempt {} of {} on {}: {}", attempt.number(), cb.id(), attempt.nodeId(), v.detail());
+        }
+        Attempt recorded = done;
+        Callback at = cb.as(cb.state(), Math.max(cb.attempts(), attempt.number()), cb.updatedAt());
+        RetryPolicy.Decision d = policy.decide(at, attempt.number(), recorded.outcome(), now);
+        CallState to = d instanceof RetryPolicy.Decision.Retry ? CallState.QUEUED
+                : d instanceof RetryPolicy.Decision.Complete ? CallState.COMPLETED : CallState.FAILED;
+        Instant retryAt = d instanceof RetryPolicy.Decision.Retry r ? r.at() : null;
+        String detail = "attempt " + attempt.number() + ": " + recorded.outcome().wire();
+        persistently("recording the end of " + attempt.channelId(),
+                () -> store.endAttempt(recorded, CallState.DIALING, to, retryAt, detail))
+                .compose(moved -> {
+                    tell(recorded, v == null || v.known());
+                    if (moved) {
+                        return Future.succeededFuture(new QueueStep(to, retryAt));
+                    }
+                    // the callback had moved on already: follow what MariaDB holds
+                    return persistently("reading " + cb.id(), () -> store.find(cb.id()))
+                            .map(now2 -> now2.map(c -> new QueueStep(c.state(), c.dueAt()))
+                                    .orElse(new QueueStep(CallState.FAILED, null)));
+                })
+                .compose(step -> redisPersistently(cb.id(), step.toQueue(this, cb)))
+                .onComplete(ar -> {
+                    fences.remove(cb.id());
+                    settled(cb.id(), ending);
+                });
+    }
+
+    /** {@code id} left {@code set} (ending, releasing): a claim that came meanwhile is handled now. */
+    private void settled(String id, Set<String> set) {
+        set.remove(id);
+        Claim c = deferred.remove(id);
+        if (c != null) {
+            handle(List.of(c));
+        }
+    }
+
+    /** The queue step that follows a callback's recorded state. */
+    private record QueueStep(CallState state, Instant dueAt) {
+        LongFunction<Future<Boolean>> toQueue(Dispatcher d, Callback cb) {
+            return switch (state) {
+                case QUEUED -> fence -> d.queue.retry(cb.id(), d.owner, fence, cb.priority(),
+                        delayUntil(dueAt, d.clock.instant()));
+                // still DIALING with this attempt recorded as ended: due now, the next claim reconciles
+                case DIALING -> fence -> d.queue.retry(cb.id(), d.owner, fence, cb.priority(), Duration.ZERO);
+                default -> fence -> d.queue.ack(cb.id(), d.owner, fence);
+            };
+        }
+    }
+
+    private void tell(Attempt a, boolean observed) {
+        AttemptResult result = new AttemptResult(a.channelId(), a.callbackId(), a.number(), a.nodeId(),
+                a.outcome(), a.failedLeg(), a.hangupCause(), a.answeredAt(), a.endedAt(), a.detail(), observed);
         for (Handler<AttemptResult> h : endedHandlers) {
             try {
-                h.handle(r);
+                h.handle(result);
             } catch (RuntimeException e) {
                 log.warn("attempt-ended handler failed: {}", e.toString());
             }
         }
-        Callback cb = f.callback();
-        Attempt ended = f.attempt().ended(r.endedAt() == null ? clock.instant() : r.endedAt(), r.outcome(),
-                r.outcome().isSuccess() ? null : r.failedLeg(), r.hangupCause(), r.detail());
-        if (r.answeredAt() != null) {
-            ended = ended.answered(r.answeredAt());
+    }
+
+    private static Duration delayUntil(Instant at, Instant now) {
+        if (at == null || !at.isAfter(now)) {
+            return Duration.ZERO;
         }
-        held.add(cb.id());
-        Attempt toStore = ended;
-        store.attemptEnded(toStore)
-                .compose(v -> conclude(cb, toStore.number(), r.outcome(), CallState.DIALING))
-                .onComplete(ar -> {
-                    held.remove(cb.id());
-                    if (ar.failed()) {
-                        log.error("could not record the end of {}: {}", r.channelId(), ar.cause().toString());
-                    }
-                });
+        return Duration.between(now, at);
     }
 
-    /** Applies the retry policy to a callback whose attempt {@code number} ended with {@code outcome}. */
-    private Future<Void> conclude(Callback cb, int number, Outcome outcome, CallState from) {
-        Instant now = clock.instant();
-        RetryPolicy.Decision d = policy.decide(cb, number, outcome, now);
-        String detail = "attempt " + number + ": " + outcome.wire();
-        if (d instanceof RetryPolicy.Decision.Retry retry) {
-            Future<Boolean> moved = from == CallState.QUEUED ? Future.succeededFuture(true)
-                    : store.transition(cb.id(), from, CallState.QUEUED, number, retry.at(), detail);
-            return moved.compose(ok -> queue.retry(cb.id(), owner, cb.priority(), retry.at())).mapEmpty();
-        }
-        CallState end = d instanceof RetryPolicy.Decision.Complete ? CallState.COMPLETED : CallState.FAILED;
-        Future<Boolean> moved = from == end ? Future.succeededFuture(true)
-                : store.transition(cb.id(), from, end, number, cb.dueAt(), detail);
-        return moved.compose(ok -> queue.ack(cb.id(), owner)).mapEmpty();
+    /**
+     * Runs a MariaDB step until it commits, backing off: a result is never thrown away because MariaDB
+     * is away for a while (the lease is renewed meanwhile). A step the store refuses as invalid is not
+     * retried. Timers end with the verticle.
+     */
+    <T> Future<T> persistently(String what, Supplier<Future<T>> write) {
+        Promise<T> p = Promise.promise();
+        persist(what, write, p, WRITE_RETRY_FIRST_MS);
+        return p.future();
     }
 
-    // ---------------------------------------------------------------- reconciliation
-
-    /** A claim whose previous owner had an attempt in flight: find out what became of it. */
-    private void reconcile(Claim c) {
-        store.find(c.id()).compose(found -> {
-            if (found.isEmpty()) {
-                return queue.ack(c.id(), owner).mapEmpty();
-            }
-            Callback cb = found.get();
-            if (cb.state().isFinal()) {
-                return queue.ack(c.id(), owner).mapEmpty();
-            }
-            return store.attempt(c.id(), c.inflightAttempt()).compose(a -> {
-                if (a.isPresent() && !a.get().inProgress()) {
-                    // the end was recorded; the crash came before the callback moved on
-                    Callback at = withAttempts(cb, c.inflightAttempt());
-                    return conclude(at, c.inflightAttempt(), a.get().outcome(), cb.state());
-                }
-                Attempt attempt = a.orElse(new Attempt(c.id(), c.inflightAttempt(), c.inflightNode(),
-                        c.inflightChannelId(), clock.instant(), null, null, null, null, null, null));
-                return askNode(cb, attempt, c);
-            });
-        }).onComplete(ar -> {
-            if (ar.failed()) {
-                log.warn("reconciling {} failed ({}); retrying", c.id(), ar.cause().toString());
-                vertx.setTimer(RECONCILE_RETRY_MS, t -> reconcile(c));
-            }
-        });
-    }
-
-    private void reconcileFromStore(Callback cb, Claim c) {
-        store.attempt(cb.id(), cb.attempts()).onComplete(ar -> {
-            if (ar.succeeded() && ar.result().isPresent()) {
-                Attempt a = ar.result().get();
-                reconcile(new Claim(c.id(), c.priority(), c.fence(), a.number(), a.nodeId(), a.channelId()));
+    private <T> void persist(String what, Supplier<Future<T>> write, Promise<T> p, long delay) {
+        write.get().onComplete(ar -> {
+            if (ar.succeeded()) {
+                p.complete(ar.result());
+            } else if (ar.cause() instanceof IllegalArgumentException) {
+                p.fail(ar.cause());
             } else {
-                // DIALING without any attempt row: nothing was sent; dial it
-                store.transition(cb.id(), CallState.DIALING, CallState.QUEUED, cb.attempts(), cb.dueAt(),
-                                "no attempt was recorded")
-                        .onComplete(x -> startAttempt(withState(cb, CallState.QUEUED), c));
+                log.warn("{} failed ({}); retrying in {} ms", what, ar.cause().toString(), delay);
+                vertx.setTimer(delay, t -> persist(what, write, p, Math.min(WRITE_RETRY_MAX_MS, delay * 2)));
             }
         });
     }
 
-    private Future<Void> askNode(Callback cb, Attempt attempt, Claim c) {
-        PbxNode node = cluster.node(attempt.nodeId()).orElse(null);
-        if (node == null) {
-            return lost(cb, attempt, "node " + attempt.nodeId() + " is no longer configured");
+    /**
+     * A Redis step of a callback this instance holds, with its current fence, retried while Redis does
+     * not answer; a step the queue refuses (the lease is someone else's now) is not retried: its new
+     * holder reconciles from what MariaDB holds.
+     */
+    private Future<Void> redisPersistently(String id, LongFunction<Future<Boolean>> step) {
+        Promise<Void> p = Promise.promise();
+        redisStep(id, step, p, WRITE_RETRY_FIRST_MS);
+        return p.future();
+    }
+
+    private void redisStep(String id, LongFunction<Future<Boolean>> step, Promise<Void> p, long delay) {
+        Long fence = fences.get(id);
+        if (fence == null) {
+            p.complete();
+            return;
         }
-        if (!ownership.owns(node.id())) {
-            // only the node's owner can ask it (and we must not dial): hand it over
-            log.info("attempt {} of {} runs on {}, which another instance drives: parking it there",
-                    attempt.number(), cb.id(), node.id());
-            return queue.park(cb.id(), owner, clock.instant()).onComplete(ar -> held.remove(cb.id())).mapEmpty();
-        }
-        AttemptResult known = unclaimedResults.remove(attempt.channelId());
-        if (known != null) {
-            return finishKnown(cb, attempt, known);
-        }
-        if (!node.isConnected()) {
-            // can't tell yet whether the call is up: keep the lease and ask again later, never redial
-            vertx.setTimer(RECONCILE_RETRY_MS, t -> reconcile(c));
-            return Future.succeededFuture();
-        }
-        return node.liveChannels().compose(channels -> {
-            LiveChannel live = null;
-            for (LiveChannel ch : channels) {
-                if (attempt.channelId().equals(ch.uniqueid())) {
-                    live = ch;
+        step.apply(fence).onComplete(ar -> {
+            if (ar.succeeded()) {
+                if (!ar.result()) {
+                    log.info("{}: the lease was lost before the queue step; its new holder reconciles it", id);
                 }
+                p.complete();
+            } else {
+                log.warn("queue step of {} failed ({}); retrying in {} ms", id, ar.cause().toString(), delay);
+                vertx.setTimer(delay, t -> redisStep(id, step, p, Math.min(WRITE_RETRY_MAX_MS, delay * 2)));
             }
-            if (live == null) {
-                AttemptResult seen = unclaimedResults.remove(attempt.channelId());
-                if (seen != null) {
-                    return finishKnown(cb, attempt, seen);
-                }
-                return lost(cb, attempt, "not on node " + node.id() + " any more; outcome unknown");
-            }
-            log.info("adopting live call {} on {}", attempt.channelId(), node.id());
-            Callback dialing = withState(withAttempts(cb, attempt.number()), CallState.DIALING);
-            track(new InFlight(dialing, attempt));
-            held.remove(cb.id());
-            node.adopt(attempt.channelId(), cb.id(), attempt.number(), live);
-            Future<Void> recorded = store.attemptStarted(attempt);
-            if (cb.state() == CallState.QUEUED) {
-                recorded = recorded.compose(v -> store.transition(cb.id(), CallState.QUEUED, CallState.DIALING,
-                        attempt.number(), cb.dueAt(), "adopted live call on " + node.id())).mapEmpty();
-            }
-            return recorded;
         });
     }
 
-    /** An attempt another instance started whose end this node reported: finish it with that result. */
-    private Future<Void> finishKnown(Callback cb, Attempt attempt, AttemptResult r) {
-        log.info("attempt {} of {} ended while unclaimed: {}", attempt.number(), cb.id(), r.outcome().wire());
-        Attempt ended = attempt.ended(r.endedAt() == null ? clock.instant() : r.endedAt(), r.outcome(),
-                r.outcome().isSuccess() ? null : r.failedLeg(), r.hangupCause(), r.detail());
-        if (r.answeredAt() != null) {
-            ended = ended.answered(r.answeredAt());
+    // ---------------------------------------------------------------- leases held
+
+    /** Back to the queue due after {@code delay}, same priority; the lease is given up. */
+    void putBack(String id, int priority, Duration delay) {
+        release(id, fence -> queue.retry(id, owner, fence, priority, delay));
+    }
+
+    /** Parks a callback for the owner of its in-flight attempt's node; the lease is given up. */
+    void park(String id) {
+        release(id, fence -> queue.park(id, owner, fence));
+    }
+
+    /**
+     * Runs the last queue step of a claim and gives its lease up at once, whatever the step answers: if
+     * it fails, the lease runs out and the reaper returns the callback to the queue (in-flight info kept).
+     */
+    void release(String id, LongFunction<Future<Boolean>> step) {
+        Long fence = fences.remove(id);
+        if (fence == null) {
+            return;
         }
-        Attempt toStore = ended;
-        CallState from = cb.state();
-        return store.attemptStarted(attempt)
-                .compose(v -> store.attemptEnded(toStore))
-                .compose(v -> from == CallState.QUEUED
-                        ? store.transition(cb.id(), CallState.QUEUED, CallState.DIALING, attempt.number(),
-                                cb.dueAt(), "attempt " + attempt.number() + " ended unclaimed").mapEmpty()
-                        : Future.<Void>succeededFuture())
-                .compose(v -> conclude(withAttempts(cb, attempt.number()), attempt.number(), r.outcome(),
-                        CallState.DIALING))
-                .onComplete(ar -> held.remove(cb.id()));
+        releasing.add(id);
+        step.apply(fence).onComplete(ar -> {
+            if (ar.failed()) {
+                log.warn("queue step of {} failed: {}", id, ar.cause().toString());
+            }
+            settled(id, releasing);
+        });
+    }
+
+    String owner() {
+        return owner;
+    }
+
+    boolean holds(String id) {
+        return fences.containsKey(id);
+    }
+
+    boolean stopping() {
+        return stopping;
+    }
+
+    /** An attempt this instance follows to its end from now on. */
+    void track(InFlight f) {
+        byChannel.put(f.attempt().channelId(), f);
+        inFlightCallbacks.put(f.callback().id(), f.callback());
+    }
+
+    private void forgetRunning(InFlight f) {
+        byChannel.remove(f.attempt().channelId());
+        inFlightCallbacks.remove(f.callback().id());
+    }
+
+    boolean runs(String channelId) {
+        return byChannel.containsKey(channelId);
+    }
+
+    /** A result the node reported for a channel this instance did not run then, if any. */
+    AttemptResult takeUnclaimed(String channelId) {
+        return unclaimedResults.remove(channelId);
+    }
+
+    Future<Void> later(long ms) {
+        Promise<Void> p = Promise.promise();
+        vertx.setTimer(ms, t -> p.complete());
+        return p.future();
     }
 
     /** This instance lost the node: its attempts there go to the next owner, who adopts them. */
     private void abandon(String node) {
         for (InFlight f : List.copyOf(byChannel.values())) {
             if (node.equals(f.attempt().nodeId())) {
-                byChannel.remove(f.attempt().channelId());
-                inFlightCallbacks.remove(f.callback().id());
+                forgetRunning(f);
                 String id = f.callback().id();
-                queue.park(id, owner, clock.instant()).onComplete(ar ->
-                        log.info("attempt {} of {} handed to the next owner of {}: {}", f.attempt().number(), id,
-                                node, ar.succeeded() && ar.result() ? "parked" : "lease already gone"));
+                log.info("attempt {} of {} handed to the next owner of {}", f.attempt().number(), id, node);
+                park(id);
             }
         }
     }
@@ -603,39 +787,20 @@ public final class Dispatcher extends VerticleBase {
         return n;
     }
 
-    private Future<Void> lost(Callback cb, Attempt attempt, String why) {
-        log.warn("attempt {} of {}: {}", attempt.number(), cb.id(), why);
-        Attempt ended = attempt.ended(clock.instant(), Outcome.FAILED, Leg.A, null, why);
-        CallState from = cb.state();
-        Future<Void> start = store.attemptStarted(attempt);
-        return start.compose(v -> store.attemptEnded(ended))
-                .compose(v -> {
-                    if (from == CallState.QUEUED) {
-                        return store.transition(cb.id(), CallState.QUEUED, CallState.DIALING, attempt.number(),
-                                cb.dueAt(), why).mapEmpty();
-                    }
-                    return Future.succeededFuture();
-                })
-                .compose(v -> conclude(withAttempts(cb, attempt.number()), attempt.number(), Outcome.FAILED,
-                        CallState.DIALING))
-                .onComplete(ar -> held.remove(cb.id()));
-    }
-
-    // ---------------------------------------------------------------- leases
-
     private void renew() {
-        Set<String> ids = new HashSet<>(held);
-        for (InFlight f : byChannel.values()) {
-            ids.add(f.callback().id());
-        }
-        if (ids.isEmpty()) {
+        if (fences.isEmpty()) {
             return;
         }
-        queue.renew(ids, owner, cfg.leaseTtl(), clock.instant()).onComplete(ar -> {
+        Map<String, Long> held = Map.copyOf(fences);
+        queue.renew(held, owner, cfg.leaseTtl()).onComplete(ar -> {
             if (ar.failed()) {
                 log.warn("lease renewal failed: {}", ar.cause().toString());
-            } else if (ar.result() < ids.size()) {
-                log.warn("{} of {} leases were lost to another instance", ids.size() - ar.result(), ids.size());
+                return;
+            }
+            Set<String> lost = ar.result();
+            if (!lost.isEmpty()) {
+                // whoever holds them now reconciles (a running call comes back here through its node)
+                log.warn("{} of {} leases were lost to another instance", lost.size(), held.size());
             }
         });
     }
@@ -644,35 +809,22 @@ public final class Dispatcher extends VerticleBase {
         if (stopping) {
             return;
         }
-        queue.reapToNodes(clock.instant()).onComplete(ar -> {
+        queue.reap().onComplete(ar -> {
             if (ar.succeeded() && ar.result() > 0) {
                 log.info("{} expired leases returned to the queue", ar.result());
             }
         });
     }
 
-    private void track(InFlight f) {
-        byChannel.put(f.attempt().channelId(), f);
-        inFlightCallbacks.put(f.callback().id(), f.callback());
-    }
-
-    private static Callback withAttempts(Callback cb, int attempts) {
-        return cb.as(cb.state(), attempts, cb.updatedAt());
-    }
-
-    private static Callback withState(Callback cb, CallState state) {
-        return cb.as(state, cb.attempts(), cb.updatedAt());
-    }
-
-    private static final class NodeRefused extends RuntimeException {
-        NodeRefused(String node) {
-            super("node " + node + " refused the attempt", null, false, false);
+    private void releaseOrphans() {
+        if (stopping) {
+            return;
         }
-    }
-
-    private static final class LostLease extends RuntimeException {
-        LostLease(String id) {
-            super("lease of " + id + " lost", null, false, false);
-        }
+        queue.releaseOrphans(cfg.unreachableTimeout()).onComplete(ar -> {
+            if (ar.succeeded() && ar.result() > 0) {
+                log.warn("{} callback(s) parked for nodes nobody drove for {} returned to the queue", ar.result(),
+                        cfg.unreachableTimeout());
+            }
+        });
     }
 }

@@ -99,6 +99,45 @@ public final class OutcomeClassifier {
         return new Classification(legAFailure(reason, dialStatus, cause), Leg.A, cause, detail(f));
     }
 
+    /**
+     * An attempt from what the node's dialplan remembered of it ({@link OutcomeMemory}), for a call whose
+     * end nobody saw. Null when the memory tells nothing (the node wrote nothing: it does not run Huibo's
+     * dialplan, or lost its database), and only then is the outcome unknown.
+     *
+     * <p>Why an answer of leg A without any fact about leg B is a leg B failure, not unknown: leg B's
+     * answer is written before it is bridged ({@code Dial} option {@code U}), so a B that ever answered
+     * left its fact; a node that died mid-call (no {@code h} extension ran) still wrote that one.
+     *
+     * @param answeredSeen leg A's answer was seen in the node's events before they were lost
+     */
+    public static Classification fromMemory(OutcomeMemory m, boolean answeredSeen) {
+        if (m == null || m.isEmpty()) {
+            return null;
+        }
+        String detail = "memory a=" + (m.legA() == null ? "-" : m.legA()) + " b=" + (m.legB() == null ? "-" : m.legB());
+        if (m.legBAnswered()) {
+            return new Classification(Outcome.CONNECTED, null, OutcomeMemory.cause(m.legB()), detail);
+        }
+        if (!m.legAAnswered() && !answeredSeen) {
+            Integer cause = OutcomeMemory.cause(m.legA());
+            return new Classification(legAFailure(null, OutcomeMemory.status(m.legA()), cause), Leg.A, cause, detail);
+        }
+        String bStatus = OutcomeMemory.status(m.legB());
+        Integer bCause = OutcomeMemory.cause(m.legB());
+        if (bStatus != null) {
+            return switch (bStatus.toUpperCase()) {
+                case "BUSY" -> new Classification(Outcome.BUSY, Leg.B, bCause, detail);
+                case "NOANSWER", "CANCEL" -> new Classification(Outcome.NO_ANSWER, Leg.B, bCause, detail);
+                case "CONGESTION", "CHANUNAVAIL" -> new Classification(Outcome.CONGESTION, Leg.B, bCause, detail);
+                default -> new Classification(Outcome.FAILED, Leg.B, bCause, detail);
+            };
+        }
+        if (bCause != null && bCause == CAUSE_NO_ANSWER) {
+            return new Classification(Outcome.NO_ANSWER, Leg.A, bCause, detail + " (leg A did not confirm)");
+        }
+        return new Classification(Outcome.FAILED, Leg.B, bCause, detail + " (leg B never answered)");
+    }
+
     static Outcome legAFailure(Integer reason, String dialStatus, Integer cause) {
         if (reason != null) {
             switch (reason) {

@@ -1,487 +1,339 @@
 package io.huibo.queue;
 
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisException;
-import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.RedisURI;
+import io.huibo.cluster.NodeLeases;
+import io.huibo.redis.RedisScripts;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.codec.StringCodec;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
+import java.util.UUID;
 
 /**
- * The Redis queue of callbacks waiting to be dialed, shared by every Huibo instance.
+ * The Redis schedule of callbacks waiting to be dialed, shared by every Huibo instance.
  *
- * <p>Keys (all under the hash tag {@code {P}} so one script touches one cluster slot):
- * {@code {P}:ready:0..9} zsets by priority with score dueMillis*4096 + seq%4096, {@code {P}:leases}
- * zset id -> lease expiry, {@code {P}:job:<id>} hash only once claimed (owner, prio, fence and the
- * in-flight attempt/node/channel). Every state change is one Lua script so it is atomic; every
- * mutation by an owner checks the owner so a stale one (lease expired, re-claimed) is refused.
+ * <p>Keys, all under the one hash tag and passed in KEYS to every script, in this order: {@code leases}
+ * zset id -> lease expiry; hashes by callback id {@code owner}, {@code fence} (the claim's token),
+ * {@code prio}, {@code inflight} ({@code attempt|node|channel|startedMillis} of the attempt being
+ * dialed); {@code parked} zset id -> since when it waits for its node's owner; counters
+ * {@code fenceseq} and {@code seq}; the node leases and drain set of {@link NodeLeases};
+ * {@code orphaned} set; {@code ready:0..9} zsets by priority, score dueMillis*4096 + seq%4096. A
+ * waiting callback uses its ready entry only; the hashes hold entries while it is claimed or parked.
  *
- * <p>One Lettuce connection, async: commands from all callers are pipelined on it. Lettuce replays
- * unanswered commands after a reconnect, so a claim may run twice; the callbacks of the lost reply
- * stay leased until the reaper puts them back.
+ * <p>Every state change is one script, atomic, with "now" from Redis {@code TIME}; every step of an
+ * owner carries its claim's fence, so a stale owner (lease expired, re-claimed) is refused. Lettuce
+ * replays unanswered commands after a reconnect, so a claim may run twice; the callbacks of the lost
+ * reply stay leased until the reaper puts them back.
  */
-public final class CallbackQueue implements AutoCloseable {
+public final class CallbackQueue {
 
-    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
-    static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
     /** How many expired leases one reap script handles, so one script never blocks Redis for long. */
     static final int REAP_BATCH = 1000;
 
-    public enum Script {
-        ENQUEUE("enqueue"), ENQUEUE_MANY("enqueueMany"), RESTORE("restore"), CLAIM("claim"), MARK_DIALING("markDialing"),
-        RENEW("renew"), ACK("ack"), RETRY("retry"), CANCEL("cancel"), REAP("reap"),
-        PENDING("pending"),
-        // node ownership and hand-over between instances (see NodeLeases)
-        MARK_DIALING_ON_NODE("markDialingOnNode"), PARK("park"), CLAIM_PARKED("claimParked"),
-        REAP_TO_NODES("reapToNodes"), NODE_TICK("nodeTick"), NODE_ACQUIRE("nodeAcquire"),
-        NODE_RELEASE("nodeRelease"), NODE_DRAIN("nodeDrain"), INSTANCE_LEAVE("instanceLeave"),
-        NODES_RELOAD("nodesReload"),
-        // trunk limits shared by all instances (routing.RedisTrunkLimiter)
-        TRUNK_ACQUIRE("trunkAcquire"), TRUNK_RELEASE("trunkRelease");
+    private final RedisScripts redis;
+    private final List<String> keys;
+    private final String epochKey;
+    private final RedisScripts.Script enqueue;
+    private final RedisScripts.Script restore;
+    private final RedisScripts.Script claim;
+    private final RedisScripts.Script claimParked;
+    private final RedisScripts.Script markDialing;
+    private final RedisScripts.Script renew;
+    private final RedisScripts.Script ack;
+    private final RedisScripts.Script retry;
+    private final RedisScripts.Script park;
+    private final RedisScripts.Script reap;
+    private final RedisScripts.Script releaseOrphans;
+    private final RedisScripts.Script cancel;
+    private final RedisScripts.Script pending;
+    private final RedisScripts.Script epoch;
 
-        final String file;
-
-        Script(String file) {
-            this.file = file;
+    /** Loads the scripts (blocking: call it at start). */
+    public CallbackQueue(RedisScripts redis) {
+        this.redis = redis;
+        List<String> k = new ArrayList<>(List.of(
+                redis.key("leases"), redis.key("owner"), redis.key("fence"), redis.key("prio"),
+                redis.key("inflight"), redis.key("parked"), redis.key("fenceseq"), redis.key("seq"),
+                redis.key(NodeLeases.LEASES), redis.key(NodeLeases.DRAINING), redis.key("orphaned")));
+        for (int p = 0; p <= 9; p++) {
+            k.add(redis.key("ready:" + p));
         }
-    }
-
-    private record Loaded(String body, String sha) {
-    }
-
-    private final RedisClient client;
-    private final StatefulRedisConnection<String, String> connection;
-    private final RedisAsyncCommands<String, String> redis;
-    private final String base;
-    private final String[] leasesKey;
-    private final Map<Script, Loaded> scripts;
-
-    private CallbackQueue(RedisClient client, StatefulRedisConnection<String, String> connection,
-                          String keyPrefix, Map<Script, Loaded> scripts) {
-        this.client = client;
-        this.connection = connection;
-        this.redis = connection.async();
-        this.base = "{" + keyPrefix + "}";
-        this.leasesKey = new String[] {base + ":leases"};
-        this.scripts = scripts;
+        this.keys = List.copyOf(k);
+        this.epochKey = redis.key("epoch");
+        this.enqueue = redis.script(CallbackQueue.class, "enqueue");
+        this.restore = redis.script(CallbackQueue.class, "restore");
+        this.claim = redis.script(CallbackQueue.class, "claim");
+        this.claimParked = redis.script(CallbackQueue.class, "claimParked");
+        this.markDialing = redis.script(CallbackQueue.class, "markDialing");
+        this.renew = redis.script(CallbackQueue.class, "renew");
+        this.ack = redis.script(CallbackQueue.class, "ack");
+        this.retry = redis.script(CallbackQueue.class, "retry");
+        this.park = redis.script(CallbackQueue.class, "park");
+        this.reap = redis.script(CallbackQueue.class, "reap");
+        this.releaseOrphans = redis.script(CallbackQueue.class, "releaseOrphans");
+        this.cancel = redis.script(CallbackQueue.class, "cancel");
+        this.pending = redis.script(CallbackQueue.class, "pending");
+        this.epoch = redis.script(CallbackQueue.class, "epoch");
     }
 
     /**
-     * Connects and loads the scripts. Blocking (call it at start, not on an event loop); fails within a
-     * few seconds with a one-line {@link QueueUnavailableException} if Redis cannot be reached.
+     * Queues a callback due at {@code dueAt} (null: now, Redis time); false if it is already ready,
+     * leased or parked (idempotent).
      */
-    public static CallbackQueue connect(String redisUri, String keyPrefix) {
-        Objects.requireNonNull(keyPrefix, "keyPrefix");
-        if (keyPrefix.isEmpty() || keyPrefix.contains("{") || keyPrefix.contains("}")) {
-            throw new IllegalArgumentException("redis key prefix must be non-empty and without braces");
-        }
-        String shown = redact(redisUri);
-        RedisURI uri;
-        try {
-            uri = RedisURI.create(redisUri);
-        } catch (RuntimeException e) {
-            throw new QueueUnavailableException("Invalid Redis URI " + shown + ": " + oneLine(e), e);
-        }
-        uri.setTimeout(COMMAND_TIMEOUT);
-        RedisClient client = RedisClient.create(uri);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build())
-                // A command must not wait forever while Redis is away: it fails after the timeout.
-                .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
-                .build());
-        StatefulRedisConnection<String, String> connection = null;
-        try {
-            connection = client.connect(StringCodec.UTF8);
-            Map<Script, Loaded> scripts = new EnumMap<>(Script.class);
-            for (Script s : Script.values()) {
-                String body = readScript(s);
-                String sha = connection.sync().scriptLoad(body);
-                scripts.put(s, new Loaded(body, sha));
-            }
-            return new CallbackQueue(client, connection, keyPrefix, scripts);
-        } catch (RedisException e) {
-            if (connection != null) {
-                connection.close();
-            }
-            client.shutdown(0, 2, TimeUnit.SECONDS);
-            throw new QueueUnavailableException("Redis unreachable at " + shown + ": " + oneLine(e), e);
-        }
-    }
-
-    /** Queues a callback; false if it is already ready or leased. */
     public Future<Boolean> enqueue(String id, int priority, Instant dueAt) {
         try {
             checkPriority(priority);
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
+        String due = dueAt == null ? "" : Long.toString(QueueScores.base(dueAt));
         Context ctx = Vertx.currentContext();
         if (ctx == null || !ctx.isEventLoopContext()) {
-            return bool(run(Script.ENQUEUE, ScriptOutputType.INTEGER,
-                    base, id, Integer.toString(priority), Long.toString(QueueScores.base(dueAt))));
+            return redis.<List<Object>>run(enqueue, ScriptOutputType.MULTI, keys,
+                    List.of(id, Integer.toString(priority), due)).map(r -> RedisScripts.num(r.get(0)) == 1L);
         }
         // Coalesce: callbacks accepted in the same event-loop turn (a group commit completes many at
         // once) go to Redis in one script call, sent when the turn is over.
         Promise<Boolean> p = Promise.promise();
         List<PendingEnqueue> batch = PENDING.get();
         if (batch.isEmpty()) {
-            ctx.runOnContext(v -> flushEnqueues(ctx));
+            ctx.runOnContext(v -> flushEnqueues());
         }
-        batch.add(new PendingEnqueue(id, priority, QueueScores.base(dueAt), p));
+        batch.add(new PendingEnqueue(id, priority, due, p));
         return p.future();
     }
 
-    private record PendingEnqueue(String id, int priority, long score, Promise<Boolean> promise) {
+    private record PendingEnqueue(String id, int priority, String due, Promise<Boolean> promise) {
     }
 
     /** Per event-loop thread: a context always runs on the same thread. */
     private static final ThreadLocal<List<PendingEnqueue>> PENDING = ThreadLocal.withInitial(ArrayList::new);
 
-    private void flushEnqueues(Context ctx) {
+    private void flushEnqueues() {
         List<PendingEnqueue> batch = new ArrayList<>(PENDING.get());
         PENDING.get().clear();
-        String[] args = new String[1 + batch.size() * 3];
-        args[0] = base;
-        int i = 1;
+        List<String> args = new ArrayList<>(batch.size() * 3);
         for (PendingEnqueue e : batch) {
-            args[i++] = e.id();
-            args[i++] = Integer.toString(e.priority());
-            args[i++] = Long.toString(e.score());
+            args.add(e.id());
+            args.add(Integer.toString(e.priority()));
+            args.add(e.due());
         }
-        CompletionStage<List<Object>> stage = run(Script.ENQUEUE_MANY, ScriptOutputType.MULTI, args);
-        Future.fromCompletionStage(stage, ctx).onComplete(ar -> {
+        redis.<List<Object>>run(enqueue, ScriptOutputType.MULTI, keys, args).onComplete(ar -> {
             for (int k = 0; k < batch.size(); k++) {
                 Promise<Boolean> p = batch.get(k).promise();
                 if (ar.failed()) {
                     p.fail(ar.cause());
                 } else {
-                    Object r = ar.result().get(k);
-                    p.complete(r instanceof Long l && l == 1L);
+                    p.complete(RedisScripts.num(ar.result().get(k)) == 1L);
                 }
             }
         });
     }
 
-    /** Re-indexes a callback after Redis lost its data, keeping its in-flight attempt if there is one. */
-    public Future<Boolean> restore(String id, int priority, Instant dueAt, int attempt, String node,
-                                   String channelId) {
+    /**
+     * Re-indexes a callback after Redis lost its data, due now, keeping its in-flight attempt if there is
+     * one; false if it is indexed already.
+     */
+    public Future<Boolean> restore(String id, int priority, int attempt, String node, String channelId,
+                                   Instant startedAt) {
         try {
             checkPriority(priority);
-            return bool(run(Script.RESTORE, ScriptOutputType.INTEGER,
-                    base, id, Integer.toString(priority), Long.toString(QueueScores.base(dueAt)),
-                    Integer.toString(Math.max(0, attempt)), nz(node), nz(channelId)));
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
+        return bool(redis.run(restore, ScriptOutputType.INTEGER, keys, List.of(id, Integer.toString(priority),
+                Integer.toString(Math.max(0, attempt)), RedisScripts.nz(node), RedisScripts.nz(channelId),
+                startedAt == null ? "" : Long.toString(startedAt.toEpochMilli()))));
     }
 
-    /** Takes up to {@code max} callbacks due at {@code now}, priority 9 first, FIFO within a priority. */
-    public Future<List<Claim>> claim(int max, Duration leaseTtl, String owner, Instant now) {
+    /** Leases up to {@code max} callbacks due now (Redis time), priority 9 first, FIFO within a priority. */
+    public Future<List<Claim>> claim(int max, Duration leaseTtl, String owner) {
         if (max <= 0) {
             return Future.succeededFuture(List.of());
         }
-        CompletionStage<List<Object>> raw = run(Script.CLAIM, ScriptOutputType.MULTI,
-                base, Integer.toString(max), Long.toString(QueueScores.maxDueScore(now)),
-                Long.toString(now.plus(leaseTtl).toEpochMilli()), Objects.requireNonNull(owner, "owner"));
-        return back(raw.thenApply(CallbackQueue::parseClaims));
+        return redis.<List<Object>>run(claim, ScriptOutputType.MULTI, keys,
+                        List.of(Integer.toString(max), Long.toString(leaseTtl.toMillis()),
+                                Objects.requireNonNull(owner, "owner")))
+                .map(CallbackQueue::parseClaims);
     }
 
-    /** Records the attempt being dialed; false if {@code owner} no longer holds the lease. */
-    public Future<Boolean> markDialing(String id, String owner, int attempt, String node, String channelId) {
-        return bool(run(Script.MARK_DIALING, ScriptOutputType.INTEGER,
-                base, id, owner, Integer.toString(attempt), nz(node), nz(channelId)));
-    }
-
-    /** Extends the leases {@code owner} still holds; returns how many. */
-    public Future<Integer> renew(Collection<String> ids, String owner, Duration leaseTtl, Instant now) {
-        if (ids.isEmpty()) {
-            return Future.succeededFuture(0);
+    /** Leases callbacks parked for {@code nodes}, only those whose node lease {@code owner} holds. */
+    public Future<List<Claim>> claimParked(Collection<String> nodes, int max, Duration leaseTtl, String owner) {
+        if (max <= 0 || nodes.isEmpty()) {
+            return Future.succeededFuture(List.of());
         }
-        List<String> args = new ArrayList<>(ids.size() + 3);
-        args.add(base);
+        List<String> args = new ArrayList<>(nodes.size() + 3);
+        args.add(Integer.toString(max));
+        args.add(Long.toString(leaseTtl.toMillis()));
+        args.add(Objects.requireNonNull(owner, "owner"));
+        args.addAll(nodes);
+        return redis.<List<Object>>run(claimParked, ScriptOutputType.MULTI, keys, args)
+                .map(CallbackQueue::parseClaims);
+    }
+
+    /**
+     * Records the attempt about to be dialed. Checks the claim's fence and lease, and that {@code owner}
+     * holds the node's lease with {@code nodeToken} and the node is not draining.
+     */
+    public Future<MarkResult> markDialing(String id, String owner, long fence, int attempt, String node,
+                                          String channelId, Instant startedAt, long nodeToken) {
+        return redis.<Long>run(markDialing, ScriptOutputType.INTEGER, keys, List.of(id, owner,
+                        Long.toString(fence), Integer.toString(attempt), node, RedisScripts.nz(channelId),
+                        Long.toString(startedAt.toEpochMilli()), Long.toString(nodeToken)))
+                .map(r -> switch (r.intValue()) {
+                    case 1 -> MarkResult.MARKED;
+                    case 2 -> MarkResult.NODE_REFUSED;
+                    default -> MarkResult.LEASE_LOST;
+                });
+    }
+
+    /** Renews the leases still held with these fences; returns the ids that were NOT renewed (lost). */
+    public Future<Set<String>> renew(Map<String, Long> fences, String owner, Duration leaseTtl) {
+        if (fences.isEmpty()) {
+            return Future.succeededFuture(Set.of());
+        }
+        List<String> args = new ArrayList<>(fences.size() * 2 + 2);
         args.add(owner);
-        args.add(Long.toString(now.plus(leaseTtl).toEpochMilli()));
-        args.addAll(ids);
-        CompletionStage<Long> raw = run(Script.RENEW, ScriptOutputType.INTEGER, args.toArray(String[]::new));
-        return back(raw.thenApply(Long::intValue));
+        args.add(Long.toString(leaseTtl.toMillis()));
+        fences.forEach((id, fence) -> {
+            args.add(id);
+            args.add(Long.toString(fence));
+        });
+        return redis.<List<Object>>run(renew, ScriptOutputType.MULTI, keys, args).map(lost -> {
+            Set<String> ids = new LinkedHashSet<>();
+            lost.forEach(o -> ids.add(RedisScripts.str(o)));
+            return ids;
+        });
     }
 
-    /** The callback is finished: removes lease and job; false if {@code owner} no longer holds it. */
-    public Future<Boolean> ack(String id, String owner) {
-        return bool(run(Script.ACK, ScriptOutputType.INTEGER, base, id, owner));
+    /** The callback is finished: forgotten; false if the lease is not {@code owner}'s with this fence. */
+    public Future<Boolean> ack(String id, String owner, long fence) {
+        return bool(redis.run(ack, ScriptOutputType.INTEGER, keys, List.of(id, owner, Long.toString(fence))));
     }
 
-    /** Back to ready for a later attempt; clears owner and in-flight info; false for a stale owner. */
-    public Future<Boolean> retry(String id, String owner, int priority, Instant dueAt) {
+    /** Back to ready, due at Redis-now + {@code delay}, in-flight info dropped; false if not ours. */
+    public Future<Boolean> retry(String id, String owner, long fence, int priority, Duration delay) {
         try {
             checkPriority(priority);
-            return bool(run(Script.RETRY, ScriptOutputType.INTEGER,
-                    base, id, owner, Integer.toString(priority), Long.toString(QueueScores.base(dueAt))));
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
-    }
-
-    /**
-     * Removes a waiting callback. BUSY when it is leased, and also when it waits in ready with an
-     * attempt left in flight by an expired owner (that call may still be live: the next owner must
-     * reconcile it, so it is not dropped).
-     */
-    public Future<CancelResult> cancel(String id) {
-        CompletionStage<Long> raw = run(Script.CANCEL, ScriptOutputType.INTEGER, base, id);
-        return back(raw.thenApply(r -> switch (r.intValue()) {
-            case 1 -> CancelResult.CANCELLED;
-            case 2 -> CancelResult.BUSY;
-            default -> CancelResult.NOT_FOUND;
-        }));
-    }
-
-    /** Expired leases back to ready, due now; owner cleared, in-flight info kept. Returns how many. */
-    public Future<Integer> reap(Instant now) {
-        return back(reapFrom(Script.REAP, now, 0));
-    }
-
-    /** Runs a reap script in batches of {@link #REAP_BATCH} until a batch comes back short. */
-    private CompletionStage<Integer> reapFrom(Script script, Instant now, int sofar) {
-        CompletionStage<Long> raw = run(script, ScriptOutputType.INTEGER, base,
-                Long.toString(now.toEpochMilli()), Long.toString(QueueScores.base(now)),
-                Integer.toString(REAP_BATCH));
-        return raw.thenCompose(n -> n >= REAP_BATCH
-                ? reapFrom(script, now, sofar + n.intValue())
-                : CompletableFuture.completedFuture(sofar + n.intValue()));
-    }
-
-    /**
-     * {@link #markDialing}, fenced by the node: refused unless {@code owner} holds the node's ownership
-     * lease with {@code nodeToken} and the node is not draining.
-     */
-    public Future<MarkResult> markDialingOnNode(String id, String owner, int attempt, String node, String channelId,
-                                                long nodeToken) {
-        CompletionStage<Long> raw = run(Script.MARK_DIALING_ON_NODE, ScriptOutputType.INTEGER,
-                base, id, owner, Integer.toString(attempt), nz(node), nz(channelId), Long.toString(nodeToken));
-        return back(raw.thenApply(r -> switch (r.intValue()) {
-            case 1 -> MarkResult.MARKED;
-            case 2 -> MarkResult.NODE_REFUSED;
-            default -> MarkResult.LEASE_LOST;
-        }));
+        return bool(redis.run(retry, ScriptOutputType.INTEGER, keys, List.of(id, owner, Long.toString(fence),
+                Integer.toString(priority), Long.toString(Math.max(0, delay.toMillis())))));
     }
 
     /**
      * Hands a leased callback whose attempt is in flight to the owner of that attempt's node (see
-     * {@link #claimParked}); false if {@code owner} no longer holds it or nothing is in flight.
+     * {@link #claimParked}); false if not ours or nothing is in flight.
      */
-    public Future<Boolean> park(String id, String owner, Instant now) {
-        return bool(run(Script.PARK, ScriptOutputType.INTEGER, base, id, owner, Long.toString(now.toEpochMilli())));
-    }
-
-    /** Claims callbacks parked on {@code nodes} that {@code owner} owns (their attempts run there). */
-    public Future<List<Claim>> claimParked(Collection<String> nodes, int max, Duration leaseTtl, String owner,
-                                           Instant now) {
-        if (max <= 0 || nodes.isEmpty()) {
-            return Future.succeededFuture(List.of());
-        }
-        List<String> args = new ArrayList<>(nodes.size() + 4);
-        args.add(base);
-        args.add(Integer.toString(max));
-        args.add(Long.toString(now.plus(leaseTtl).toEpochMilli()));
-        args.add(Objects.requireNonNull(owner, "owner"));
-        args.addAll(nodes);
-        CompletionStage<List<Object>> raw = run(Script.CLAIM_PARKED, ScriptOutputType.MULTI,
-                args.toArray(String[]::new));
-        return back(raw.thenApply(CallbackQueue::parseClaims));
+    public Future<Boolean> park(String id, String owner, long fence) {
+        return bool(redis.run(park, ScriptOutputType.INTEGER, keys, List.of(id, owner, Long.toString(fence))));
     }
 
     /**
-     * {@link #reap} for several instances: an expired lease with an attempt in flight on a node is
-     * parked for that node's owner instead of going back to ready.
+     * Expired leases (Redis time): one with an attempt in flight on a node is parked for that node's
+     * owner, the others go back to ready, due now. Returns how many.
      */
-    public Future<Integer> reapToNodes(Instant now) {
-        return back(reapFrom(Script.REAP_TO_NODES, now, 0));
+    public Future<Integer> reap() {
+        return reapFrom(0);
     }
 
-    /** Callbacks waiting in the ready sets (leased ones are not counted). */
+    /** Runs the reap script in batches of {@link #REAP_BATCH} until a batch comes back short. */
+    private Future<Integer> reapFrom(int sofar) {
+        return redis.<Long>run(reap, ScriptOutputType.INTEGER, keys, List.of(Integer.toString(REAP_BATCH)))
+                .compose(n -> n >= REAP_BATCH
+                        ? reapFrom(sofar + n.intValue())
+                        : Future.succeededFuture(sofar + n.intValue()));
+    }
+
+    /**
+     * Callbacks parked longer than {@code bound} for a node nobody holds the lease of (down, removed) go
+     * back to ready, due now, and their next claim says {@link Claim#orphaned()}. Returns how many.
+     */
+    public Future<Integer> releaseOrphans(Duration bound) {
+        return redis.<Long>run(releaseOrphans, ScriptOutputType.INTEGER, keys,
+                List.of(Long.toString(bound.toMillis()), Integer.toString(REAP_BATCH))).map(Long::intValue);
+    }
+
+    /**
+     * Removes a waiting callback. BUSY when it is leased or parked, and also when it waits in ready with
+     * an attempt left in flight by an expired owner (that call may still be live: the next owner must
+     * find out, so it is not dropped).
+     */
+    public Future<CancelResult> cancel(String id) {
+        return redis.<Long>run(cancel, ScriptOutputType.INTEGER, keys, List.of(id)).map(r -> switch (r.intValue()) {
+            case 1 -> CancelResult.CANCELLED;
+            case 2 -> CancelResult.BUSY;
+            default -> CancelResult.NOT_FOUND;
+        });
+    }
+
+    /** Callbacks waiting in the ready sets (leased and parked ones are not counted). */
     public Future<Long> pendingCount() {
-        return back(run(Script.PENDING, ScriptOutputType.INTEGER, base));
+        return redis.run(pending, ScriptOutputType.INTEGER, keys, List.of());
+    }
+
+    /**
+     * The epoch of Redis' data set, created if missing. Another value than the one seen before means
+     * Redis lost its data (restarted without its files, flushed): MariaDB must be indexed again.
+     */
+    public Future<String> epoch() {
+        return redis.<String>run(epoch, ScriptOutputType.VALUE, List.of(epochKey),
+                List.of(UUID.randomUUID().toString()));
     }
 
     public Future<Boolean> ping() {
-        Context ctx = Vertx.currentContext();
-        CompletionStage<Boolean> stage = redis.ping().thenApply("PONG"::equals);
-        return ctx == null ? Future.fromCompletionStage(stage) : Future.fromCompletionStage(stage, ctx);
+        return redis.ping();
     }
 
-    @Override
-    public void close() {
-        connection.close();
-        client.shutdown(0, 2, TimeUnit.SECONDS);
+    private static Future<Boolean> bool(Future<Long> f) {
+        return f.map(r -> r != null && r == 1L);
     }
 
-    // ---- plumbing
-
-    /** EVALSHA; on NOSCRIPT (Redis restarted or flushed its script cache) loads the script again once. */
-    public <T> CompletionStage<T> run(Script script, ScriptOutputType type, String... args) {
-        Loaded loaded = scripts.get(script);
-        CompletableFuture<T> result = new CompletableFuture<>();
-        CompletionStage<T> sent;
-        try {
-            sent = redis.evalsha(loaded.sha(), type, leasesKey, args);
-        } catch (RuntimeException e) {
-            // Lettuce throws instead of failing the future once the connection is closed (shutdown):
-            // callers handle one failure path only
-            result.completeExceptionally(e);
-            return result;
-        }
-        sent.whenComplete((value, error) -> {
-            if (error == null) {
-                result.complete(value);
-            } else if (unwrap(error) instanceof RedisNoScriptException) {
-                redis.scriptLoad(loaded.body())
-                        .thenCompose(sha -> redis.<T>evalsha(sha, type, leasesKey, args))
-                        .whenComplete((v, e) -> {
-                            if (e == null) {
-                                result.complete(v);
-                            } else {
-                                result.completeExceptionally(unwrap(e));
-                            }
-                        });
-            } else {
-                result.completeExceptionally(unwrap(error));
-            }
-        });
-        return result;
-    }
-
-    /** Completes on the Vert.x context of the caller, when there is one (never on Lettuce's threads). */
-    public static <T> Future<T> back(CompletionStage<T> stage) {
-        Context ctx = Vertx.currentContext();
-        return ctx == null ? Future.fromCompletionStage(stage) : Future.fromCompletionStage(stage, ctx);
-    }
-
-    private static Future<Boolean> bool(CompletionStage<Long> stage) {
-        return back(stage.thenApply(r -> r != null && r == 1L));
-    }
-
+    /** Claims come as (id, priority, fence, inflight, orphaned) per callback. */
     static List<Claim> parseClaims(List<Object> flat) {
-        List<Claim> claims = new ArrayList<>(flat.size() / 6);
-        for (int i = 0; i + 5 < flat.size(); i += 6) {
-            String attempt = str(flat.get(i + 3));
-            claims.add(new Claim(
-                    str(flat.get(i)),
-                    (int) num(flat.get(i + 1)),
-                    num(flat.get(i + 2)),
-                    attempt == null ? 0 : Integer.parseInt(attempt),
-                    str(flat.get(i + 4)),
-                    str(flat.get(i + 5))));
+        List<Claim> claims = new ArrayList<>(flat.size() / 5);
+        for (int i = 0; i + 4 < flat.size(); i += 5) {
+            String id = RedisScripts.str(flat.get(i));
+            int prio = (int) RedisScripts.num(flat.get(i + 1));
+            long fence = RedisScripts.num(flat.get(i + 2));
+            boolean orphaned = RedisScripts.num(flat.get(i + 4)) == 1L;
+            String inflight = RedisScripts.str(flat.get(i + 3));
+            claims.add(withInflight(id, prio, fence, inflight, orphaned));
         }
         return claims;
     }
 
-    public String base() {
-        return base;
-    }
-
-    /**
-     * Runs one of the trunk-limit scripts for {@code routing.RedisTrunkLimiter} (which shares this
-     * connection and key prefix). The future completes on the caller's context.
-     */
-    public Future<Long> trunkScript(boolean acquire, String... args) {
-        String[] all = new String[args.length + 1];
-        all[0] = base;
-        System.arraycopy(args, 0, all, 1, args.length);
-        return back(run(acquire ? Script.TRUNK_ACQUIRE : Script.TRUNK_RELEASE, ScriptOutputType.INTEGER, all));
-    }
-
-    public static String str(Object o) {
-        if (o == null) {
-            return null;
+    /** {@code attempt|node|channel|startedMillis}, each part possibly empty. */
+    static Claim withInflight(String id, int prio, long fence, String inflight, boolean orphaned) {
+        if (inflight == null) {
+            return new Claim(id, prio, fence, 0, null, null, null, orphaned);
         }
-        String s = o instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : o.toString();
-        return s.isEmpty() ? null : s;
+        String[] p = inflight.split("\\|", -1);
+        int attempt = p[0].isEmpty() ? 0 : Integer.parseInt(p[0]);
+        String node = p.length > 1 ? RedisScripts.str(p[1]) : null;
+        String channel = p.length > 2 ? RedisScripts.str(p[2]) : null;
+        Instant started = p.length > 3 && !p[3].isEmpty() ? Instant.ofEpochMilli(Long.parseLong(p[3])) : null;
+        return new Claim(id, prio, fence, attempt, node, channel, started, orphaned);
     }
 
-    public static long num(Object o) {
-        return o instanceof Number n ? n.longValue() : Long.parseLong(str(o));
-    }
-
-    private static String nz(String s) {
-        return s == null ? "" : s;
+    /** The keys every queue script is given, in the order the scripts expect them. */
+    List<String> keys() {
+        return keys;
     }
 
     private static void checkPriority(int priority) {
         if (priority < 0 || priority > 9) {
             throw new IllegalArgumentException("priority must be 0..9");
         }
-    }
-
-    private static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
-    }
-
-    private static String readScript(Script s) {
-        String path = s.file + ".lua";
-        try (InputStream in = CallbackQueue.class.getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalStateException("missing queue script " + path);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read queue script " + path, e);
-        }
-    }
-
-    /** The URI without user and password, for messages. */
-    static String redact(String uri) {
-        return uri == null ? "null" : uri.replaceFirst("(?<=://)[^@/]*@", "");
-    }
-
-    /**
-     * The most telling message of a failure, on one line: the root cause without Netty's address suffix
-     * ("Connection refused: /127.0.0.1:6390" -> "Connection refused").
-     */
-    static String oneLine(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String msg = root.getMessage();
-        if (msg == null || msg.isBlank()) {
-            msg = root.getClass().getSimpleName();
-        }
-        msg = msg.replaceAll("[\\r\\n]+", " ").trim();
-        int addr = msg.indexOf(": /");
-        if (addr > 0) {
-            msg = msg.substring(0, addr);
-        }
-        return msg;
     }
 }

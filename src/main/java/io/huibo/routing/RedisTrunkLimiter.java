@@ -1,17 +1,20 @@
 package io.huibo.routing;
 
-import io.huibo.queue.CallbackQueue;
+import io.huibo.redis.RedisScripts;
+import io.lettuce.core.ScriptOutputType;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Trunk slots counted in Redis, so a trunk's concurrency and calls-per-second limits hold for all
- * instances together. Each check-and-take is one Lua script (atomic across instances): slots are a
- * zset per trunk (member per attempt slot, score = when taken), call starts a zset of the last second,
- * and each attempt lists the slots it holds so they can be given back one by one or all at once.
+ * instances together. Each check-and-take is one Lua script (atomic across instances, Redis time):
+ * slots are one zset (member per attempt slot, named by its trunk, score = when taken) with a count per
+ * trunk, call starts a zset of the last second, and each attempt lists the slots it holds so they can
+ * be given back one by one or all at once. Fixed keys under the queue's hash tag, all passed in KEYS.
  *
  * <p>A slot whose release never comes (its instance died) is dropped after {@code maxHold}, as in
  * {@link InMemoryTrunkLimiter}. Releases are fire-and-forget: a lost release is covered the same way.
@@ -20,16 +23,24 @@ import org.slf4j.LoggerFactory;
 public final class RedisTrunkLimiter implements TrunkLimiter {
     private static final Logger log = LoggerFactory.getLogger(RedisTrunkLimiter.class);
 
-    private final CallbackQueue redis;
+    private final RedisScripts redis;
+    private final RedisScripts.Script acquire;
+    private final RedisScripts.Script release;
+    private final List<String> keys;
     private final Duration maxHold;
 
-    public RedisTrunkLimiter(CallbackQueue redis) {
+    public RedisTrunkLimiter(RedisScripts redis) {
         this(redis, InMemoryTrunkLimiter.DEFAULT_MAX_HOLD);
     }
 
-    public RedisTrunkLimiter(CallbackQueue redis, Duration maxHold) {
+    /** Loads the scripts (blocking: call it at start). */
+    public RedisTrunkLimiter(RedisScripts redis, Duration maxHold) {
         this.redis = redis;
         this.maxHold = maxHold;
+        this.acquire = redis.script(RedisTrunkLimiter.class, "trunkAcquire");
+        this.release = redis.script(RedisTrunkLimiter.class, "trunkRelease");
+        this.keys = List.of(redis.key("trunkslots"), redis.key("trunkcount"), redis.key("trunkstarts"),
+                redis.key("trunkholds"), redis.key("trunkseq"));
     }
 
     @Override
@@ -37,9 +48,9 @@ public final class RedisTrunkLimiter implements TrunkLimiter {
         if (trunk.maxConcurrent() <= 0 && trunk.maxCallsPerSecond() <= 0) {
             return Future.succeededFuture(true);
         }
-        return redis.trunkScript(true, trunk.id(), callbackId, Integer.toString(attempt),
-                        Long.toString(now.toEpochMilli()), Integer.toString(trunk.maxConcurrent()),
-                        Integer.toString(trunk.maxCallsPerSecond()), Long.toString(maxHold.toMillis()))
+        return redis.<Long>run(acquire, ScriptOutputType.INTEGER, keys, List.of(trunk.id(), callbackId,
+                        Integer.toString(attempt), Integer.toString(trunk.maxConcurrent()),
+                        Integer.toString(trunk.maxCallsPerSecond()), Long.toString(maxHold.toMillis())))
                 .map(r -> r == 1L)
                 .otherwise(e -> {
                     log.warn("trunk limit of {} not checked ({}): counting it as full", trunk.id(), e.toString());
@@ -58,7 +69,8 @@ public final class RedisTrunkLimiter implements TrunkLimiter {
     }
 
     private void release(String trunkId, String callbackId, int attempt) {
-        redis.trunkScript(false, callbackId, Integer.toString(attempt), trunkId).onFailure(e ->
+        redis.<Long>run(release, ScriptOutputType.INTEGER, keys, List.of(callbackId, Integer.toString(attempt),
+                trunkId)).onFailure(e ->
                 log.warn("trunk slot of {} attempt {} not given back ({}); it expires after {}", callbackId, attempt,
                         e.toString(), maxHold));
     }

@@ -40,12 +40,20 @@ final class StepBatch {
 
     private static final String ATTEMPT_ROW = "(?,?,?,?,?,?,?,?,?,?,?)";
     private static final String START_UPSERT = " ON DUPLICATE KEY UPDATE number = number";
-    /** A known answer time is not erased by a null; the rest of the end replaces what was there. */
+    /**
+     * The first recorded end of an attempt stays: a second end (a reconciliation racing a late result)
+     * changes nothing, so what was recorded is what the callback moved on with. A known answer time is
+     * not erased by a null. {@code outcome} is assigned last because MariaDB evaluates the assignments in
+     * order and the others test the row's outcome as it was.
+     */
     private static final String END_UPSERT = " ON DUPLICATE KEY UPDATE "
-            + "node_id = COALESCE(VALUES(node_id), node_id), "
-            + "answered_at = COALESCE(VALUES(answered_at), answered_at), "
-            + "ended_at = VALUES(ended_at), outcome = VALUES(outcome), failed_leg = VALUES(failed_leg), "
-            + "hangup_cause = VALUES(hangup_cause), detail = VALUES(detail)";
+            + "node_id = IF(outcome IS NULL, COALESCE(VALUES(node_id), node_id), node_id), "
+            + "answered_at = IF(outcome IS NULL, COALESCE(VALUES(answered_at), answered_at), answered_at), "
+            + "ended_at = IF(outcome IS NULL, VALUES(ended_at), ended_at), "
+            + "failed_leg = IF(outcome IS NULL, VALUES(failed_leg), failed_leg), "
+            + "hangup_cause = IF(outcome IS NULL, VALUES(hangup_cause), hangup_cause), "
+            + "detail = IF(outcome IS NULL, VALUES(detail), detail), "
+            + "outcome = IF(outcome IS NULL, VALUES(outcome), outcome)";
     private static final String MOVE = "UPDATE callbacks SET state = ?, attempts = ?, "
             + "due_at = COALESCE(?, due_at), updated_at = ? WHERE id = ? AND state = ?";
     private static final String EVENT_ROW = "(?,?,?,?,?)";

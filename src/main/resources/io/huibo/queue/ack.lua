@@ -1,8 +1,12 @@
--- The callback is finished: forget it, only if the caller still owns the lease.
--- KEYS[1] leases zset; ARGV: base, id, owner
-local base, id, owner = ARGV[1], ARGV[2], ARGV[3]
-local job = base .. ':job:' .. id
-if redis.call('HGET', job, 'owner') ~= owner then return 0 end
-if redis.call('ZREM', KEYS[1], id) == 0 then return 0 end
-redis.call('DEL', job)
+-- The callback is finished: forget it, only for the owner with this fence.
+-- KEYS: see enqueue.lua. ARGV: id, owner, fence. Returns 1 done, 0 not ours.
+local id, owner, fence = ARGV[1], ARGV[2], ARGV[3]
+if not redis.call('ZSCORE', KEYS[1], id) then return 0 end
+if redis.call('HGET', KEYS[2], id) ~= owner or redis.call('HGET', KEYS[3], id) ~= fence then return 0 end
+redis.call('ZREM', KEYS[1], id)
+redis.call('HDEL', KEYS[2], id)
+redis.call('HDEL', KEYS[3], id)
+redis.call('HDEL', KEYS[4], id)
+redis.call('HDEL', KEYS[5], id)
+redis.call('SREM', KEYS[11], id)
 return 1

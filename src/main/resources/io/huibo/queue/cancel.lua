@@ -1,18 +1,15 @@
--- Remove a waiting callback. KEYS[1] leases zset; ARGV: base, id
--- Returns 1 CANCELLED, 2 BUSY (leased, or back in ready with an attempt still possibly live on a
--- PBX that the next owner must reconcile), 0 NOT_FOUND.
-local base, id = ARGV[1], ARGV[2]
-if redis.call('ZSCORE', KEYS[1], id) then return 2 end
-local job = base .. ':job:' .. id
+-- Remove a waiting callback. KEYS: see enqueue.lua. ARGV: id
+-- Returns 1 CANCELLED, 2 BUSY (leased, parked, or back in ready with an attempt still possibly live on
+-- a PBX that the next owner must reconcile), 0 NOT_FOUND.
+local id = ARGV[1]
+if redis.call('ZSCORE', KEYS[1], id) or redis.call('ZSCORE', KEYS[6], id) then return 2 end
 for p = 0, 9 do
-  local ready = base .. ':ready:' .. p
-  if redis.call('ZSCORE', ready, id) then
-    if redis.call('HEXISTS', job, 'attempt') == 1 then return 2 end
-    redis.call('ZREM', ready, id)
-    redis.call('DEL', job)
+  if redis.call('ZSCORE', KEYS[12 + p], id) then
+    if redis.call('HEXISTS', KEYS[5], id) == 1 then return 2 end
+    redis.call('ZREM', KEYS[12 + p], id)
+    redis.call('HDEL', KEYS[4], id)
+    redis.call('SREM', KEYS[11], id)
     return 1
   end
 end
--- parked for a node's owner (reapToNodes.lua, park.lua): an attempt may still be live there
-if redis.call('HEXISTS', job, 'attempt') == 1 then return 2 end
 return 0

@@ -1,18 +1,23 @@
--- Return expired leases to ready, due now, owner cleared. The in-flight attempt/node/channel stay so
--- the next owner reconciles with the PBX instead of dialing the person again.
--- KEYS[1] leases zset; ARGV: base, now millis, now*4096, limit. Returns how many were reaped.
-local base, now, now4096, limit = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+-- Expired leases (Redis time): one with an attempt in flight on a node is parked for that node's
+-- owner (the only instance that can ask the node about it); the others go back to ready, due now.
+-- KEYS: see enqueue.lua. ARGV: limit. Returns how many were reaped.
+local limit = tonumber(ARGV[1])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, limit)
 for _, id in ipairs(ids) do
   redis.call('ZREM', KEYS[1], id)
-  local job = base .. ':job:' .. id
-  local prio = redis.call('HGET', job, 'prio') or '0'
-  if redis.call('HEXISTS', job, 'attempt') == 1 then
-    redis.call('HDEL', job, 'owner', 'fence')
+  redis.call('HDEL', KEYS[2], id)
+  redis.call('HDEL', KEYS[3], id)
+  local prio = tonumber(redis.call('HGET', KEYS[4], id) or '0')
+  local inflight = redis.call('HGET', KEYS[5], id)
+  local node = inflight and string.match(inflight, '^%d+|([^|]+)|')
+  if node then
+    redis.call('ZADD', KEYS[6], now, id)
   else
-    redis.call('DEL', job)
+    if not inflight then redis.call('HDEL', KEYS[4], id) end
+    local seq = redis.call('INCR', KEYS[8])
+    redis.call('ZADD', KEYS[12 + prio], string.format('%.0f', now * 4096 + (seq % 4096)), id)
   end
-  local seq = redis.call('INCR', base .. ':seq')
-  redis.call('ZADD', base .. ':ready:' .. prio, string.format('%.0f', now4096 + (seq % 4096)), id)
 end
 return #ids

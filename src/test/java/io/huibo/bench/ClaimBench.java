@@ -2,6 +2,7 @@ package io.huibo.bench;
 
 import io.huibo.domain.CallbackIds;
 import io.huibo.queue.CallbackQueue;
+import io.huibo.redis.RedisScripts;
 import io.huibo.queue.Claim;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +31,7 @@ public class ClaimBench {
     @Param({"1", "100"})
     public int batch;
 
+    private RedisScripts redis;
     private CallbackQueue queue;
     private final String prefix = "jmh" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     private final String owner = "jmh-owner";
@@ -38,7 +40,8 @@ public class ClaimBench {
     @Setup
     public void setup() throws Exception {
         String uri = System.getenv().getOrDefault("HUIBO_REDIS_URI", "redis://127.0.0.1:6379");
-        queue = CallbackQueue.connect(uri, prefix);
+        redis = RedisScripts.connect(uri, prefix);
+        queue = new CallbackQueue(redis);
         Instant due = Instant.now().minusSeconds(10);
         for (int i = 0; i < 1000; i++) {
             get(queue.enqueue(CallbackIds.next(), 0, due));
@@ -47,11 +50,10 @@ public class ClaimBench {
 
     @Benchmark
     public int claimAndReturn() throws Exception {
-        Instant now = Instant.now();
-        List<Claim> claims = get(queue.claim(batch, ttl, owner, now));
+        List<Claim> claims = get(queue.claim(batch, ttl, owner));
         io.vertx.core.Future<?> last = null;
         for (Claim c : claims) {
-            last = queue.retry(c.id(), owner, 0, now.minusSeconds(10));
+            last = queue.retry(c.id(), owner, c.fence(), 0, Duration.ZERO);
         }
         if (last != null) {
             get(last); // one connection, commands in order: the last reply means all are done
@@ -67,7 +69,7 @@ public class ClaimBench {
                 c.sync().unlink(k);
             }
         }
-        queue.close();
+        redis.close();
     }
 
     private static <T> T get(io.vertx.core.Future<T> f) throws Exception {

@@ -3,6 +3,7 @@ package io.huibo.queue;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import io.huibo.redis.RedisScripts;
 import java.util.Arrays;
 import java.util.List;
 
@@ -46,21 +47,21 @@ class QueueScoresTest {
 
     @Test
     void parsesTheFlatClaimReply() {
-        List<Object> flat = Arrays.asList("A", 9L, 17L, "", "", "", "B", 3L, 18L, "2", "sim1", "hb-B-2");
+        List<Object> flat = Arrays.asList("A", 9L, 17L, "", 0L, "B", 3L, 18L, "2|sim1|hb-B-2|1700000000000", 1L);
         List<Claim> claims = CallbackQueue.parseClaims(flat);
         assertThat(claims).containsExactly(
-                new Claim("A", 9, 17, 0, null, null),
-                new Claim("B", 3, 18, 2, "sim1", "hb-B-2"));
+                new Claim("A", 9, 17, 0, null, null, null, false),
+                new Claim("B", 3, 18, 2, "sim1", "hb-B-2", java.time.Instant.ofEpochMilli(1700000000000L), true));
         assertThat(claims.get(0).hasInflight()).isFalse();
         assertThat(claims.get(1).hasInflight()).isTrue();
     }
 
     @Test
     void messagesAreOneLineWithoutSecrets() {
-        assertThat(CallbackQueue.redact("redis://user:secret@127.0.0.1:6379/0")).isEqualTo("redis://127.0.0.1:6379/0");
-        assertThat(CallbackQueue.redact("redis://127.0.0.1:6379")).isEqualTo("redis://127.0.0.1:6379");
+        assertThat(RedisScripts.redact("redis://user:secret@127.0.0.1:6379/0")).isEqualTo("redis://127.0.0.1:6379/0");
+        assertThat(RedisScripts.redact("redis://127.0.0.1:6379")).isEqualTo("redis://127.0.0.1:6379");
         Exception e = new RuntimeException("Unable to connect",
                 new java.net.ConnectException("Connection refused: /127.0.0.1:6390"));
-        assertThat(CallbackQueue.oneLine(e)).isEqualTo("Connection refused");
+        assertThat(RedisScripts.oneLine(e)).isEqualTo("Connection refused");
     }
 }

@@ -9,6 +9,7 @@ import io.huibo.domain.Callback;
 import io.huibo.domain.Leg;
 import io.huibo.domain.PhoneNumber;
 import io.huibo.queue.CallbackQueue;
+import io.huibo.redis.RedisScripts;
 import io.huibo.store.CallbackStore;
 import io.huibo.store.Database;
 import io.huibo.store.DialinStore;
@@ -52,6 +53,7 @@ class DialinServiceIT {
     static Vertx vertx;
     static Database db;
     static CallbackStore store;
+    static RedisScripts redis;
     static CallbackQueue queue;
     static DialinStore dialinStore;
     static RouteTryStore tries;
@@ -63,7 +65,8 @@ class DialinServiceIT {
         vertx = Vertx.vertx();
         db = Database.open(new HuiboConfig.Db(SERVER + "/" + DB_NAME, USER, PASSWORD, 8));
         store = new CallbackStore(db);
-        queue = CallbackQueue.connect(REDIS, PREFIX);
+        redis = RedisScripts.connect(REDIS, PREFIX);
+        queue = new CallbackQueue(redis);
         dialinStore = new DialinStore(db);
         tries = new RouteTryStore(db);
         callbacks = new CallbackService(store, queue, Clock.systemUTC(), tries);
@@ -75,7 +78,7 @@ class DialinServiceIT {
         tries.close();
         dialinStore.close();
         store.close();
-        queue.close();
+        redis.close();
         db.close();
         vertx.close().await(10, TimeUnit.SECONDS);
         try (Connection c = DriverManager.getConnection(SERVER + "/", USER, PASSWORD); Statement st = c.createStatement()) {

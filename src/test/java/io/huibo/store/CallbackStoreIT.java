@@ -299,6 +299,27 @@ class CallbackStoreIT {
     }
 
     @Test
+    void theFirstRecordedEndOfAnAttemptStays() throws Exception {
+        // a late reconciliation (nobody saw the end, the memory was not asked) must not rewrite a
+        // connected attempt as failed: the callback moved on with the first end
+        Callback cb = await(store.insert(newCallback(null)));
+        Instant t = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Attempt one = Attempt.started(cb.id(), 1, "sim1", t);
+        await(store.startAttempt(one, CallState.QUEUED, CallState.DIALING, null, "attempt 1"));
+        Attempt connected = one.answered(t.plusSeconds(2)).ended(t.plusSeconds(30), Outcome.CONNECTED, null, 16,
+                "connected");
+        assertThat(await(store.endAttempt(connected, CallState.DIALING, CallState.COMPLETED, null, "attempt 1: connected")))
+                .isTrue();
+
+        Attempt unknown = one.ended(t.plusSeconds(40), Outcome.FAILED, Leg.A, null, "outcome unknown");
+        assertThat(await(store.endAttempt(unknown, CallState.DIALING, CallState.QUEUED, null, "again"))).isFalse();
+        await(store.attemptEnded(unknown));
+
+        assertThat(await(store.attempt(cb.id(), 1))).contains(connected);
+        assertThat(await(store.find(cb.id())).orElseThrow().state()).isEqualTo(CallState.COMPLETED);
+    }
+
+    @Test
     void anAttemptNeverSentIsTakenBackWithoutCountingIt() throws Exception {
         Callback cb = await(store.insert(newCallback(null)));
         Instant t = Instant.now().truncatedTo(ChronoUnit.MILLIS);

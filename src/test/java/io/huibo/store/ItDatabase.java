@@ -20,21 +20,27 @@ import java.util.concurrent.TimeUnit;
  * A database of its own on the real MariaDB at 127.0.0.1:3306 for one IT class, migrated from sql/ on
  * open; {@link #close()} drops it.
  */
-final class ItDatabase implements AutoCloseable {
+public final class ItDatabase implements AutoCloseable {
     static final String SERVER = System.getProperty("huibo.it.db", "jdbc:mariadb://127.0.0.1:3306");
     static final String USER = "huibo";
     static final String PASSWORD = Optional.ofNullable(System.getenv("HUIBO_DB_PASSWORD")).orElse("huibo-dev-password");
 
-    final String name = "huibo_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    final Database db;
+    public final String name = "huibo_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    public final Database db;
 
-    ItDatabase(int poolSize) {
+    public ItDatabase(int poolSize) {
         db = open(poolSize);
     }
 
     /** Another pool on the same database. */
-    Database open(int poolSize) {
+    public Database open(int poolSize) {
         return Database.open(new HuiboConfig.Db(SERVER + "/" + name, USER, PASSWORD, poolSize));
+    }
+
+    /** Another pool on the same database, reached through a local port (a {@code TcpProxy}'s). */
+    public Database openVia(int port, int poolSize) {
+        return Database.open(new HuiboConfig.Db("jdbc:mariadb://127.0.0.1:" + port + "/" + name, USER, PASSWORD,
+                poolSize));
     }
 
     @Override
@@ -46,12 +52,12 @@ final class ItDatabase implements AutoCloseable {
         }
     }
 
-    static <T> T await(Future<T> f) throws Exception {
+    public static <T> T await(Future<T> f) throws Exception {
         return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
     /** A queued callback, due now, not yet stored. */
-    static Callback newCallback(String idempotencyKey) {
+    public static Callback newCallback(String idempotencyKey) {
         Instant now = Instant.now();
         return new Callback(CallbackIds.next(), PhoneNumber.e164("+4930123456"), PhoneNumber.of("2001"), null,
                 3, 3, Map.of(), idempotencyKey, CallState.QUEUED, 0, now, now, now);

@@ -1,3 +1,0 @@
--- A node list was reloaded on one instance: bump the version every instance watches in its ownership
--- tick, so each reloads its own configuration source too. KEYS[1] unused; ARGV: base. Returns the version.
-return redis.call('INCR', ARGV[1] .. ':nodesversion')
