@@ -45,6 +45,8 @@ final class SimNode extends VerticleBase {
     private final AtomicLong originates = new AtomicLong();
     private final AtomicInteger channelSeq = new AtomicInteger();
     private final AtomicLong uniqueSeq = new AtomicLong();
+    /** Kept across kill/start, as astdb.sqlite3 outlives an Asterisk process. */
+    private final AstDb astDb = new AstDb();
     private NetServer server;
     private NetClient agiNetClient;
     private FastAgiClient agi;
@@ -188,6 +190,7 @@ final class SimNode extends VerticleBase {
     String secret() { return cfg.secret(); }
     Vertx vertx() { return vertx; }
     FastAgiClient agi() { return agi; }
+    AstDb astDb() { return astDb; }
     Scenario scenario() { return cfg.scenario(); }
     String fallbackAgi() { return cfg.fallbackAgi(); }
     EventFilter eventFilter() { return cfg.eventFilter(); }
