@@ -19,9 +19,11 @@ import java.util.function.Function;
  *   <li>{@code GET /calls} -> callbacks {@code {"kind":"callback","node","channelId","callbackId","attempt","legA","legB",
  *       "outcome","legBOutcome","triesA","triesB","collected","dropped","startedAt","endedAt","live"}} and dial-ins
  *       {@code {"kind":"dialin","node","channelId","legA" (caller),"access","outcome" (busy|rejected|answered),
- *       "answered","cause","huiboResult","startedAt","endedAt","live"}}. {@code outcome} of a callback:
+ *       "answered","cause","huiboResult","startedAt","endedAt","live"}}; a callback also has its
+ *       {@code variables} (the Originate's Variable headers). {@code outcome} of a callback:
  *       answered|busy|noanswer|congestion|failed|hungup|dropped; {@code legBOutcome} adds unconfirmed;
  *       {@code dropped}: the call vanished with its node (kill), whatever its outcome had been.</li>
+ *   <li>{@code GET /nodes/<id>/astdb} -> the node's AstDB, {@code {"/huibo/<memo>/a":"ANSWER",...}} (full keys)</li>
  *   <li>{@code GET /channels/<channelId>} -> 200 {@code {"channelId","node"}} if live on some node, else 404</li>
  *   <li>{@code POST /nodes/<id>/kill} (Asterisk dies: sockets close, live calls vanish), {@code /start},
  *       {@code /silent} (sockets stay open, nothing is read or sent), {@code /resume} (silent ends on the same
@@ -73,6 +75,16 @@ final class ControlApi {
                 return;
             }
             nodeOp(ctx, node -> node.slow(n.longValue()));
+        });
+        r.get("/nodes/:id/astdb").handler(ctx -> {
+            Optional<SimNode> n = sim.node(ctx.pathParam("id"));
+            if (n.isEmpty()) {
+                json(ctx, 404, new JsonObject().put("error", "no node " + ctx.pathParam("id")).encode());
+                return;
+            }
+            JsonObject entries = new JsonObject();
+            n.get().astDb().snapshot().forEach(entries::put);
+            json(ctx, 200, entries.encode());
         });
         r.post("/dialin").handler(this::dialin);
         return vertx.createHttpServer().requestHandler(r).listen(port, host);
