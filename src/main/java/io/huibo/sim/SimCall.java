@@ -111,7 +111,7 @@ final class SimCall extends DialplanCall {
             .put("triesA", triesA).put("triesB", triesB).put("collected", collected).put("dropped", dropped)
             .put("startedAt", i.startedAt() == null ? null : i.startedAt().toString())
             .put("endedAt", i.endedAt() == null ? null : i.endedAt().toString()).put("live", i.live())
-            .put("variables", new JsonObject(new LinkedHashMap<>(req.variables())));
+            .put("placed", true).put("variables", new JsonObject(new LinkedHashMap<>(req.variables())));
     }
 
     /** An Originate that fails before any channel exists (bad tech, channel limit). */
