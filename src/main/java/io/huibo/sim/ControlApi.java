@@ -26,10 +26,11 @@ import java.util.function.Function;
  *       {@code dropped}: the call vanished with its node (kill), whatever its outcome had been.</li>
  *   <li>{@code GET /nodes/<id>/astdb} -> the node's AstDB, {@code {"/huibo/<memo>/a":"ANSWER",...}} (full keys)</li>
  *   <li>{@code GET /channels/<channelId>} -> 200 {@code {"channelId","node"}} if live on some node, else 404</li>
- *   <li>{@code POST /nodes/<id>/kill} (Asterisk dies: sockets close, live calls vanish), {@code /start},
+ *   <li>{@code POST /nodes/<id>/kill} (Asterisk dies: sockets close, live calls vanish, its AstDB stays), {@code /start},
  *       {@code /silent} (sockets stay open, nothing is read or sent), {@code /resume} (silent ends on the same
  *       sockets), {@code /cut-ami} with an optional {@code {"forMs":2000}} (the node's AMI sockets close while
- *       its calls go on; for forMs new AMI connections are closed at once), {@code /slow} with {@code {"delayMs":800}} (every response and event waits; 0 restores)
+ *       its calls go on; for forMs new AMI connections are closed at once), {@code /slow} with
+ *       {@code {"delayMs":800}} (every response and event waits; 0 restores)
  *       -> 200 with the node's JSON, 404 for an unknown node</li>
  *   <li>{@code POST /dialin} with {@code {"node":"sim1","caller":"1001","callerName":"Alice Phone","access":"5000",
  *       "pin":"1234","keys":"8613900139000"}} (node defaults to sim1; pin/keys default to the scenario's for the

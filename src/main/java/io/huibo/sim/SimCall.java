@@ -14,7 +14,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code ;2} half ([huibo-leg-a]) and leg B dialed from the {@code ;1} half ([huibo-connect]) once A answered.
  * It plays dialplan/huibo.conf step by step (the priorities in the events are the file's): ask {@code route},
  * try HUIBO_DIAL_1..HUIBO_DIAL_COUNT, {@code report} after every failed try, fail over while HUIBO_NEXT=1,
- * optional confirmation (Playback, then Read one key), optional collection of the destination digits.
+ * optional confirmation (Playback, then Read one key), optional collection of the destination digits;
+ * every FastAGI request falls back over HUIBO_AGI, HUIBO_AGI_2, ... as [huibo-agi] does, and the outcome
+ * memory goes to the node's AstDB where [huibo-memo] and [huibo-answered] write it ({@link MemoWrites}).
+ * The Newexten events still show the AGI() as run in the leg's own context, not inside the Gosub.
  * An explicit phase machine; all methods run on the owning node's event loop, and every timer or AGI
  * callback first checks that the call is still in the phase that started it.
  *
