@@ -178,6 +178,15 @@ final class AmiSession {
             send(AmiMessage.response("Error", id).add("Message", "Permission denied"));
             return;
         }
+        if (ActionAuthority.known(act) && !node.eventFilter().mayRun(act)) {
+            send(AmiMessage.response("Error", id).add("Message", "Permission denied"));
+            sendEvent(AmiMessage.event("RequestNotAllowed", "security,all")
+                .add("EventTV", OffsetDateTime.now(ZoneOffset.UTC).format(TV)).add("Severity", "Error")
+                .add("Service", "AMI").add("EventVersion", 1).add("AccountID", node.user()).add("SessionID", sessionId)
+                .add("LocalAddress", address(socket.localAddress())).add("RemoteAddress", address(socket.remoteAddress()))
+                .add("RequestType", "Action: " + action).add("SessionTV", sessionTv));
+            return;
+        }
         switch (act) {
             case "challenge" -> challenge(a, id);
             case "login" -> login(a, id);
@@ -201,6 +210,10 @@ final class AmiSession {
             case "coreshowchannels" -> node.coreShowChannels(this, id);
             case "status" -> node.status(this, a, id);
             case "hangup" -> node.hangupAction(this, a, id);
+            case "dbget" -> AstDbActions.dbGet(this, node.astDb(), a, id);
+            case "dbput" -> AstDbActions.dbPut(this, node.astDb(), a, id);
+            case "dbdel" -> AstDbActions.dbDel(this, node.astDb(), a, id);
+            case "dbdeltree" -> AstDbActions.dbDelTree(this, node.astDb(), a, id);
             default -> {
                 send(AmiMessage.response("Error", id).add("Message",
                     "Invalid/unknown command: " + action + ". Use Action: ListCommands to show available commands."));
@@ -269,6 +282,10 @@ final class AmiSession {
             .add("Service", "AMI").add("EventVersion", 1).add("SessionID", sessionId)
             .add("LocalAddress", "IPV4/TCP/" + socket.localAddress().host() + "/" + socket.localAddress().port())
             .add("RemoteAddress", "IPV4/TCP/" + socket.remoteAddress().host() + "/" + socket.remoteAddress().port());
+    }
+
+    private static String address(io.vertx.core.net.SocketAddress a) {
+        return "IPV4/TCP/" + a.host() + "/" + a.port();
     }
 
     static String timestamp() {

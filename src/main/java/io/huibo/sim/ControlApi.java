@@ -19,13 +19,18 @@ import java.util.function.Function;
  *   <li>{@code GET /calls} -> callbacks {@code {"kind":"callback","node","channelId","callbackId","attempt","legA","legB",
  *       "outcome","legBOutcome","triesA","triesB","collected","dropped","startedAt","endedAt","live"}} and dial-ins
  *       {@code {"kind":"dialin","node","channelId","legA" (caller),"access","outcome" (busy|rejected|answered),
- *       "answered","cause","huiboResult","startedAt","endedAt","live"}}. {@code outcome} of a callback:
+ *       "answered","cause","huiboResult","startedAt","endedAt","live"}}. Callbacks are every Originate the node
+ *       queued, also those it could not place ({@code placed}: false, outcome failed), each with its
+ *       {@code variables} (the Originate's Variable headers). {@code outcome} of a callback:
  *       answered|busy|noanswer|congestion|failed|hungup|dropped; {@code legBOutcome} adds unconfirmed;
  *       {@code dropped}: the call vanished with its node (kill), whatever its outcome had been.</li>
+ *   <li>{@code GET /nodes/<id>/astdb} -> the node's AstDB, {@code {"/huibo/<memo>/a":"ANSWER",...}} (full keys)</li>
  *   <li>{@code GET /channels/<channelId>} -> 200 {@code {"channelId","node"}} if live on some node, else 404</li>
- *   <li>{@code POST /nodes/<id>/kill} (Asterisk dies: sockets close, live calls vanish), {@code /start},
+ *   <li>{@code POST /nodes/<id>/kill} (Asterisk dies: sockets close, live calls vanish, its AstDB stays), {@code /start},
  *       {@code /silent} (sockets stay open, nothing is read or sent), {@code /resume} (silent ends on the same
- *       sockets), {@code /slow} with {@code {"delayMs":800}} (every response and event waits; 0 restores)
+ *       sockets), {@code /cut-ami} with an optional {@code {"forMs":2000}} (the node's AMI sockets close while
+ *       its calls go on; for forMs new AMI connections are closed at once), {@code /slow} with
+ *       {@code {"delayMs":800}} (every response and event waits; 0 restores)
  *       -> 200 with the node's JSON, 404 for an unknown node</li>
  *   <li>{@code POST /dialin} with {@code {"node":"sim1","caller":"1001","callerName":"Alice Phone","access":"5000",
  *       "pin":"1234","keys":"8613900139000"}} (node defaults to sim1; pin/keys default to the scenario's for the
@@ -73,6 +78,25 @@ final class ControlApi {
                 return;
             }
             nodeOp(ctx, node -> node.slow(n.longValue()));
+        });
+        r.post("/nodes/:id/cut-ami").handler(ctx -> {
+            JsonObject body = body(ctx);
+            Object f = body == null ? 0 : body.getValue("forMs", 0);
+            if (!(f instanceof Number n) || n.longValue() < 0 || n.longValue() > 600_000) {
+                json(ctx, 400, new JsonObject().put("error", "forMs: a number of milliseconds, 0..600000").encode());
+                return;
+            }
+            nodeOp(ctx, node -> node.cutAmi(n.longValue()));
+        });
+        r.get("/nodes/:id/astdb").handler(ctx -> {
+            Optional<SimNode> n = sim.node(ctx.pathParam("id"));
+            if (n.isEmpty()) {
+                json(ctx, 404, new JsonObject().put("error", "no node " + ctx.pathParam("id")).encode());
+                return;
+            }
+            JsonObject entries = new JsonObject();
+            n.get().astDb().snapshot().forEach(entries::put);
+            json(ctx, 200, entries.encode());
         });
         r.post("/dialin").handler(this::dialin);
         return vertx.createHttpServer().requestHandler(r).listen(port, host);

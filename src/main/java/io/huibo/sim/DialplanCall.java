@@ -51,6 +51,17 @@ abstract class DialplanCall implements LiveCall, CallLog.Entry {
         });
     }
 
+    /** AGI() against each address in turn until one is reached (AGISTATUS other than FAILURE) or none is left. */
+    final Future<Boolean> agiInTurn(SimChannel ch, Map<String, String> vars, int priority, List<String> addrs,
+                                    String script, List<String> args) {
+        return agi(ch, vars, priority, addrs.get(0), script, args).compose(ok -> {
+            if (ended() || addrs.size() == 1 || !"FAILURE".equals(vars.get("AGISTATUS"))) {
+                return Future.succeededFuture(ok);
+            }
+            return agiInTurn(ch, vars, priority, addrs.subList(1, addrs.size()), script, args);
+        });
+    }
+
     /**
      * Read(var,prompt,max,,attempts,timeout): the prompt plays, then the person keys {@code keys} (cut to
      * {@code max}); keying nothing, every attempt times out and the variable is empty.

@@ -13,24 +13,27 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * One manager.conf user's {@code eventfilter} lines (legacy syntax) and {@code read} classes, applied the
- * way Asterisk's manager.c does, so tests run against what a real node configured like ours would send.
+ * One manager.conf user's {@code eventfilter} lines (legacy syntax), {@code read} classes and {@code write}
+ * classes (which actions it may run, see {@link ActionAuthority}), applied the way Asterisk's manager.c does, so tests run against what a real node configured like ours would send.
  * Filters see only broadcast events, as the whole event text (Event line first, CRLF line ends): none
  * configured passes everything; only includes: one must match; only excludes ({@code !regex}): none may
  * match; both: an include must match and no exclude. Responses to actions never go through here.
  */
 public final class EventFilter {
-    public static final EventFilter NONE = new EventFilter(List.of(), List.of(), null);
+    public static final EventFilter NONE = new EventFilter(List.of(), List.of(), null, null);
 
     private final List<Pattern> include;
     private final List<Pattern> exclude;
     /** The user's {@code read} classes; null: every class. */
     private final Set<String> readClasses;
+    /** The user's {@code write} classes; null: every class. */
+    private final Set<String> writeClasses;
 
-    private EventFilter(List<Pattern> include, List<Pattern> exclude, Set<String> readClasses) {
+    private EventFilter(List<Pattern> include, List<Pattern> exclude, Set<String> readClasses, Set<String> writeClasses) {
         this.include = include;
         this.exclude = exclude;
         this.readClasses = readClasses;
+        this.writeClasses = writeClasses;
     }
 
     /**
@@ -46,6 +49,7 @@ public final class EventFilter {
         }
         List<String> filters = new ArrayList<>();
         String read = null;
+        String write = null;
         for (String[] kv : settings) {
             if (kv[0].startsWith("eventfilter")) {
                 if (!kv[0].equals("eventfilter")) {
@@ -55,10 +59,12 @@ public final class EventFilter {
                 filters.add(kv[1]);
             } else if (kv[0].equalsIgnoreCase("read")) {
                 read = kv[1];
+            } else if (kv[0].equalsIgnoreCase("write")) {
+                write = kv[1];
             }
         }
         try {
-            return of(filters, read);
+            return of(filters, read, write);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(managerConf + " [" + user + "]: " + e.getMessage(), e);
         }
@@ -66,6 +72,11 @@ public final class EventFilter {
 
     /** {@code eventfilter} values as written after the '=', and the {@code read} value (null: all classes). */
     static EventFilter of(List<String> eventfilters, String read) {
+        return of(eventfilters, read, null);
+    }
+
+    /** As {@link #of(List, String)}, with the {@code write} value (null: all classes). */
+    static EventFilter of(List<String> eventfilters, String read, String write) {
         List<Pattern> include = new ArrayList<>();
         List<Pattern> exclude = new ArrayList<>();
         for (String f : eventfilters) {
@@ -80,7 +91,7 @@ public final class EventFilter {
                 throw new IllegalArgumentException("eventfilter '" + f + "' is not a valid regex: " + e.getDescription(), e);
             }
         }
-        return new EventFilter(List.copyOf(include), List.copyOf(exclude), classes(read));
+        return new EventFilter(List.copyOf(include), List.copyOf(exclude), classes(read), classes(write));
     }
 
     /** Whether a broadcast event with this text goes to the user. */
@@ -89,6 +100,11 @@ public final class EventFilter {
             return false;
         }
         return !anyFinds(exclude, eventText);
+    }
+
+    /** Whether the user may run this action (manager.c checks the write classes). */
+    boolean mayRun(String action) {
+        return ActionAuthority.permits(writeClasses, action);
     }
 
     /** A session's event classes (null: all) cut to the user's read classes, like Asterisk's readperm & mask. */

@@ -14,7 +14,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code ;2} half ([huibo-leg-a]) and leg B dialed from the {@code ;1} half ([huibo-connect]) once A answered.
  * It plays dialplan/huibo.conf step by step (the priorities in the events are the file's): ask {@code route},
  * try HUIBO_DIAL_1..HUIBO_DIAL_COUNT, {@code report} after every failed try, fail over while HUIBO_NEXT=1,
- * optional confirmation (Playback, then Read one key), optional collection of the destination digits.
+ * optional confirmation (Playback, then Read one key), optional collection of the destination digits;
+ * every FastAGI request falls back over HUIBO_AGI, HUIBO_AGI_2, ... as [huibo-agi] does, and the outcome
+ * memory goes to the node's AstDB where [huibo-memo] and [huibo-answered] write it ({@link MemoWrites}).
+ * The Newexten events still show the AGI() as run in the leg's own context, not inside the Gosub.
  * An explicit phase machine; all methods run on the owning node's event loop, and every timer or AGI
  * callback first checks that the call is still in the phase that started it.
  *
@@ -60,6 +63,9 @@ final class SimCall extends DialplanCall {
     private volatile String legBOutcome;
     private volatile Instant endedAt;
     private volatile boolean dropped;
+    private final MemoWrites memo;
+    /** The ;1 half runs [huibo-connect] (leg A answered), so its h extension remembers leg B. */
+    private boolean connecting;
 
     SimCall(SimNode node, Request req, CallLog log) {
         super(node);
@@ -74,6 +80,7 @@ final class SimCall extends DialplanCall {
         int at = dest.indexOf('@');
         this.localExten = dest.substring(0, at);
         this.localContext = dest.substring(at + 1);
+        this.memo = new MemoWrites(node.astDb(), req.variables().get("HUIBO_MEMO"));
         log.add(this);
     }
 
@@ -106,7 +113,8 @@ final class SimCall extends DialplanCall {
             .put("legB", i.legB()).put("outcome", i.outcome()).put("legBOutcome", i.legBOutcome())
             .put("triesA", triesA).put("triesB", triesB).put("collected", collected).put("dropped", dropped)
             .put("startedAt", i.startedAt() == null ? null : i.startedAt().toString())
-            .put("endedAt", i.endedAt() == null ? null : i.endedAt().toString()).put("live", i.live());
+            .put("endedAt", i.endedAt() == null ? null : i.endedAt().toString()).put("live", i.live())
+            .put("placed", true).put("variables", new JsonObject(new LinkedHashMap<>(req.variables())));
     }
 
     /** An Originate that fails before any channel exists (bad tech, channel limit). */
@@ -178,6 +186,7 @@ final class SimCall extends DialplanCall {
         originateTimer = timer(req.timeout(), this::originateTimeout);
 
         phase = Phase.LEG_A_AGI;
+        memo.purge(var(vars2, "HUIBO_MEMO_PURGE"));
         set(ch2, vars2, 1, "HUIBO_TRY", "0");
         agi(ch2, vars2, 2, "route?leg=a", List.of(var(vars2, "HUIBO_CALLBACK"), var(vars2, "HUIBO_ATTEMPT")))
             .onSuccess(ok -> {
@@ -305,8 +314,8 @@ final class SimCall extends DialplanCall {
         }
         emit(ch1.appendTo(AmiMessage.event("DialEnd", "call,all"), "Dest").add("DialStatus", dialStatus));
         emit(originateFailed(reason));
-        ev.hangup(ch1, cause);
-        ev.hangup(ch2, cause);
+        hangup1(cause);
+        hangup2(cause);
         end();
     }
 
@@ -319,12 +328,13 @@ final class SimCall extends DialplanCall {
         if (chA != null && chA.alive) {
             emit(dialEnd(ch2, chA, "CANCEL"));
             ev.hangup(chA, 0);
+            vars2.put("DIALSTATUS", "CANCEL");
             ev.varSet(ch2, "DIALSTATUS", "CANCEL");
         }
         emit(ch1.appendTo(AmiMessage.event("DialEnd", "call,all"), "Dest").add("DialStatus", "CANCEL"));
         emit(originateFailed(3));
-        ev.hangup(ch1, 19);
-        ev.hangup(ch2, 19);
+        hangup1(19);
+        hangup2(19);
         end();
     }
 
@@ -333,14 +343,16 @@ final class SimCall extends DialplanCall {
         outcome = "failed";
         emit(ch1.appendTo(AmiMessage.event("DialEnd", "call,all"), "Dest").add("DialStatus", "CHANUNAVAIL"));
         emit(originateFailed(0));
-        ev.hangup(ch1, 38);
-        ev.hangup(ch2, 38);
+        hangup1(38);
+        hangup2(38);
         end();
     }
 
     // ---------------------------------------------------------------- [huibo-connect] on the ;1 half
 
     private void runConnect() {
+        connecting = true;
+        memo.remember("a", "ANSWER");
         ch1.context = req.context() == null ? "huibo-connect" : req.context();
         ch1.exten = req.exten();
         boolean confirm = "1".equals(vars1.get("HUIBO_CONFIRM"));
@@ -377,8 +389,8 @@ final class SimCall extends DialplanCall {
         ev.newexten(ch1, 17, "Hangup", "19");
         ch1.hangupCause = 19;
         ev.softHangupRequest(ch1, 19);
-        ev.hangup(ch1, 19);
-        ev.hangup(ch2, 16);
+        hangup1(19);
+        hangup2(16);
         ev.hangup(chA, 16);
         end();
     }
@@ -482,6 +494,7 @@ final class SimCall extends DialplanCall {
         ev.varSet(ch1, "DIALSTATUS", "ANSWER");
         vars1.put("DIALSTATUS", "ANSWER");
         legBOutcome = "answered";
+        memo.answeredB();
         timer(talk, () -> {
             if (phase != Phase.TALKING) {
                 return;
@@ -491,8 +504,8 @@ final class SimCall extends DialplanCall {
             ev.hangupRequest(chB, 16);
             ev.hangup(chB, 16);
             ev.softHangupRequest(ch1, 16);
-            ev.hangup(ch1, 16);
-            ev.hangup(ch2, 16);
+            hangup1(16);
+            hangup2(16);
             ev.hangup(chA, 16);
             end();
         });
@@ -529,8 +542,8 @@ final class SimCall extends DialplanCall {
                 ev.newexten(ch1, 13, "Hangup", "");
                 ev.softHangupRequest(ch1, 16);
                 // Trace two-leg-b-busy: the A side's Hangup carries the failed Dial's cause; 16 when it had none.
-                ev.hangup(ch1, ch1.hangupCause != 0 ? ch1.hangupCause : 16);
-                ev.hangup(ch2, 16);
+                hangup1(ch1.hangupCause != 0 ? ch1.hangupCause : 16);
+                hangup2(16);
                 ev.hangup(chA, 16);
                 end();
             });
@@ -557,8 +570,8 @@ final class SimCall extends DialplanCall {
         if (chB != null && chB.alive) {
             ev.hangup(chB, causeOthers);
         }
-        ev.hangup(ch1, cause1);
-        ev.hangup(ch2, cause2);
+        hangup1(cause1);
+        hangup2(cause2);
         if (chA != null) {
             ev.hangup(chA, causeOthers);
         }
@@ -596,12 +609,35 @@ final class SimCall extends DialplanCall {
         return phase == Phase.ENDED;
     }
 
+    /** The ;1 half hangs up; once in [huibo-connect], its h extension remembers how leg B ended. */
+    private void hangup1(int cause) {
+        ev.hangup(ch1, cause);
+        if (connecting) {
+            memo.remember("b", var(vars1, "DIALSTATUS") + ":" + cause);
+        }
+    }
+
+    /** The ;2 half hangs up; the h extension of [huibo-leg-a] remembers how leg A ended. */
+    private void hangup2(int cause) {
+        ev.hangup(ch2, cause);
+        memo.remember("a", var(vars2, "DIALSTATUS") + ":" + cause);
+    }
+
     // ---------------------------------------------------------------- dialplan applications
 
-    /** AGI(agi://${HUIBO_AGI}/script,...): the Huibo instance that placed the call answers. */
+    /**
+     * Gosub(huibo-agi,s,1(script,args...)): HUIBO_AGI (the instance that placed the call) first, then
+     * HUIBO_AGI_2, HUIBO_AGI_3, ... while AGISTATUS is FAILURE and another address is set.
+     */
     private io.vertx.core.Future<Boolean> agi(SimChannel ch, Map<String, String> vars, int priority, String script,
                                               List<String> args) {
-        return agi(ch, vars, priority, vars.getOrDefault("HUIBO_AGI", node.fallbackAgi()), script, args);
+        List<String> addrs = new ArrayList<>();
+        String first = var(vars, "HUIBO_AGI");
+        addrs.add(first.isEmpty() ? node.fallbackAgi() : first);
+        for (int i = 2; !var(vars, "HUIBO_AGI_" + i).isEmpty(); i++) {
+            addrs.add(var(vars, "HUIBO_AGI_" + i));
+        }
+        return agiInTurn(ch, vars, priority, addrs, script, args);
     }
 
     private SimChannel startDial(SimChannel caller, Map<String, String> vars, int priority, String dial, Duration ring) {

@@ -31,8 +31,8 @@ public final class SimCommand implements Callable<Integer> {
     String agi;
     @Option(names = "--dialin-agi", description = "host:port of the FastAGI server dial-ins ask (HUIBO_DIALIN_AGI; default: --agi)")
     String dialinAgi;
-    @Option(names = "--manager-conf", description = "manager.conf whose [--user] section's eventfilter and read "
-        + "lines apply to AMI events, as on a real node (e.g. asterisk-conf/manager.conf)")
+    @Option(names = "--manager-conf", description = "manager.conf whose [--user] section applies as on a real node: "
+        + "eventfilter and read to AMI events, write to the actions it may run (e.g. asterisk-conf/manager.conf)")
     Path managerConf;
 
     @Override

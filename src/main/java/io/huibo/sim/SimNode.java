@@ -45,6 +45,8 @@ final class SimNode extends VerticleBase {
     private final AtomicLong originates = new AtomicLong();
     private final AtomicInteger channelSeq = new AtomicInteger();
     private final AtomicLong uniqueSeq = new AtomicLong();
+    /** Kept across kill/start, as astdb.sqlite3 outlives an Asterisk process. */
+    private final AstDb astDb = new AstDb();
     private NetServer server;
     private NetClient agiNetClient;
     private FastAgiClient agi;
@@ -53,6 +55,8 @@ final class SimNode extends VerticleBase {
     private volatile boolean silent;
     /** Every AMI response and event of this node waits this long before it is written (0 = at once). */
     private volatile long delayMs;
+    /** Until this time (epoch ms) an AMI connection is closed as soon as it is accepted (cut-ami). */
+    private volatile long amiCutUntil;
 
     SimNode(Config cfg, CallLog log) {
         this.cfg = cfg;
@@ -74,6 +78,10 @@ final class SimNode extends VerticleBase {
 
     private Future<Void> listen() {
         server = vertx.createNetServer().connectHandler(socket -> {
+            if (System.currentTimeMillis() < amiCutUntil) {
+                socket.close();
+                return;
+            }
             AmiSession s = new AmiSession(this, socket);
             sessions.add(s);
             if (silent) {
@@ -136,6 +144,24 @@ final class SimNode extends VerticleBase {
         return p.future();
     }
 
+    /**
+     * The AMI connections break while Asterisk runs on: every AMI socket closes, calls go on and what they
+     * emit meanwhile reaches nobody; for {@code forMs} new connections are closed at once. A later login
+     * finds the calls through CoreShowChannels.
+     */
+    Future<Void> cutAmi(long forMs) {
+        Promise<Void> p = Promise.promise();
+        context.runOnContext(v -> {
+            amiCutUntil = System.currentTimeMillis() + Math.max(0, forMs);
+            for (AmiSession s : List.copyOf(sessions)) {
+                s.close();
+            }
+            sessions.clear();
+            p.complete();
+        });
+        return p.future();
+    }
+
     /** Delays every AMI response and event of this node by {@code ms} (0 restores); order is kept. */
     Future<Void> slow(long ms) {
         delayMs = Math.max(0, ms);
@@ -188,6 +214,7 @@ final class SimNode extends VerticleBase {
     String secret() { return cfg.secret(); }
     Vertx vertx() { return vertx; }
     FastAgiClient agi() { return agi; }
+    AstDb astDb() { return astDb; }
     Scenario scenario() { return cfg.scenario(); }
     String fallbackAgi() { return cfg.fallbackAgi(); }
     EventFilter eventFilter() { return cfg.eventFilter(); }
@@ -301,11 +328,13 @@ final class SimNode extends VerticleBase {
         context.runOnContext(v -> {
             if (!channel.regionMatches(true, 0, "Local/", 0, 6) || !channel.contains("@")) {
                 SimCall.originateFailure(this, req, 0);
+                log.add(new UnplacedOriginate(cfg.id(), req, java.time.Instant.now()));
                 return;
             }
             if (live.size() >= cfg.maxChannels()) {
                 // Like a channel that cannot be allocated (maxcalls reached): Reason 0, no channel events.
                 SimCall.originateFailure(this, req, 0);
+                log.add(new UnplacedOriginate(cfg.id(), req, java.time.Instant.now()));
                 return;
             }
             SimCall call = new SimCall(this, req, log);

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Node faults through the control API (issue 4): slow, silent + resume, kill + start with a live call, many nodes. */
+/** Node faults through the control API: slow, silent + resume, kill + start with a live call, cut AMI, many nodes. */
 class SimNodeControlIT {
     private static TestAgi agi;
     private static Simulator sim;
@@ -33,7 +33,8 @@ class SimNodeControlIT {
     static void start() throws Exception {
         agi = new TestAgi();
         sim = new Simulator(new Simulator.Options(8, 0, "127.0.0.1", "huibo", "ctl-secret", 5,
-            Scenario.parse("numbers:\n  \"4002\": {talk: 30s, answerAfter: 50ms}\n  \"4001\": {answerAfter: 50ms}\n"),
+            Scenario.parse("numbers:\n  \"4002\": {talk: 30s, answerAfter: 50ms}\n  \"4001\": {answerAfter: 50ms}\n"
+                + "  \"4003\": {talk: 30s, answerAfter: 900ms}\n"),
             0, agi.address())).withControlApi().start();
     }
 
@@ -204,5 +205,92 @@ class SimNodeControlIT {
             } while (!done.contains("Event: CoreShowChannelsComplete"));
             assertThat(done).contains("ListItems: 0");
         }
+    }
+
+    private static JsonObject call(String channelId) throws Exception {
+        return new JsonArray(get("/calls")).stream().map(JsonObject.class::cast)
+            .filter(c -> channelId.equals(c.getString("channelId"))).findFirst().orElse(null);
+    }
+
+    @Test
+    void cutAmiClosesTheSocketsWhileTheCallGoesOnAndAReloginSeesIt() throws Exception {
+        Socket s = login(6);
+        send(s, "Action: Originate\r\nChannel: Local/s@huibo-leg-a\r\nContext: huibo-connect\r\nExten: s\r\n"
+            + "Priority: 1\r\nAsync: true\r\nTimeout: 5000\r\nChannelId: hb-cut-1\r\n"
+            + "Variable: HUIBO_CALLBACK=4001-4003\r\nVariable: HUIBO_ATTEMPT=1\r\nVariable: HUIBO_AGI=" + agi.address()
+            + "\r\nActionID: o1\r\n\r\n");
+        assertThat(response(s, "o1")).contains("Response: Success");
+        await().atMost(Duration.ofSeconds(5)).until(() -> "answered".equals(call("hb-cut-1").getString("outcome")));
+        assertThat(call("hb-cut-1").getString("legBOutcome")).isNull();
+
+        assertThat(post("/nodes/sim6/cut-ami", "{\"forMs\":2500}").statusCode()).isEqualTo(200);
+        InputStream in = s.getInputStream();
+        assertThatThrownBy(() -> {
+            while (true) {
+                SimAmiIT.readPacket(in);
+            }
+        }).isInstanceOf(IOException.class);
+        s.close();
+        // During the cut a new connection is closed before the banner.
+        try (Socket early = new Socket("127.0.0.1", sim.amiPort(6))) {
+            early.setSoTimeout(2000);
+            assertThat(early.getInputStream().read()).isEqualTo(-1);
+        }
+        // Leg B answers while nobody is connected (TestAgi rings it 1 s; it answers after 0.9 s): the call went on.
+        await().atMost(Duration.ofSeconds(5)).until(() -> "answered".equals(call("hb-cut-1").getString("legBOutcome")));
+        assertThat(call("hb-cut-1").getBoolean("live")).isTrue();
+
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+            .until(() -> {
+                login(6).close();
+                return true;
+            });
+        try (Socket again = login(6)) {
+            send(again, "Action: CoreShowChannels\r\nActionID: c1\r\n\r\n");
+            assertThat(response(again, "c1")).contains("EventList: start");
+            List<List<String>> channels = new java.util.ArrayList<>();
+            List<String> p;
+            while (!(p = SimAmiIT.readPacket(again.getInputStream())).contains("Event: CoreShowChannelsComplete")) {
+                if (p.contains("Event: CoreShowChannel")) {
+                    channels.add(p);
+                }
+            }
+            assertThat(p).contains("ListItems: 4");
+            List<String> originated = channels.stream().filter(c -> c.contains("Uniqueid: hb-cut-1")).findFirst().orElseThrow();
+            assertThat(originated).contains("ChannelState: 6").noneMatch(h -> h.equals("BridgeId: "));
+        }
+    }
+
+    @Test
+    void astDbSurvivesAKilledAndRestartedNode() throws Exception {
+        try (Socket s = login(7)) {
+            send(s, "Action: DBPut\r\nActionID: p\r\nFamily: huibo\r\nKey: 20261202/KILL-1/a\r\nVal: ANSWER\r\n\r\n");
+            assertThat(response(s, "p")).contains("Response: Success");
+        }
+        assertThat(post("/nodes/sim7/kill", "").statusCode()).isEqualTo(200);
+        assertThat(post("/nodes/sim7/start", "").statusCode()).isEqualTo(200);
+        try (Socket s = login(7)) {
+            send(s, "Action: DBGet\r\nActionID: g\r\nFamily: huibo\r\nKey: 20261202/KILL-1/a\r\n\r\n");
+            assertThat(response(s, "g")).contains("Response: Success", "Message: Result will follow");
+            assertThat(SimAmiIT.readPacket(s.getInputStream())).contains("Val: ANSWER");
+        }
+    }
+
+    @Test
+    void callsListsAnOriginateTheNodeCouldNotPlace() throws Exception {
+        try (Socket s = login(8)) {
+            send(s, "Action: Originate\r\nChannel: Foo/bar\r\nContext: huibo-connect\r\nExten: s\r\nPriority: 1\r\n"
+                + "Async: true\r\nChannelId: hb-unplaced-1\r\nVariable: HUIBO_CALLBACK=CB9\r\nVariable: HUIBO_ATTEMPT=2\r\n"
+                + "Variable: HUIBO_MEMO=20261202/CB9-2\r\nActionID: o\r\n\r\n");
+            assertThat(response(s, "o")).contains("Response: Success");
+        }
+        JsonObject c = await().atMost(Duration.ofSeconds(3)).until(() -> call("hb-unplaced-1"), java.util.Objects::nonNull);
+        assertThat(c.getString("node")).isEqualTo("sim8");
+        assertThat(c.getString("callbackId")).isEqualTo("CB9");
+        assertThat(c.getString("attempt")).isEqualTo("2");
+        assertThat(c.getString("outcome")).isEqualTo("failed");
+        assertThat(c.getBoolean("placed")).isFalse();
+        assertThat(c.getBoolean("live")).isFalse();
+        assertThat(c.getJsonObject("variables").getString("HUIBO_MEMO")).isEqualTo("20261202/CB9-2");
     }
 }
