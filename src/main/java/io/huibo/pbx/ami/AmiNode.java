@@ -26,7 +26,6 @@ import org.asteriskjava.manager.action.ManagerAction;
 import org.asteriskjava.manager.action.OriginateAction;
 import org.asteriskjava.manager.action.PingAction;
 import org.asteriskjava.manager.event.CoreShowChannelEvent;
-import org.asteriskjava.manager.event.DbGetResponseEvent;
 import org.asteriskjava.manager.event.DisconnectEvent;
 import org.asteriskjava.manager.event.ResponseEvent;
 import org.asteriskjava.manager.response.ManagerError;
@@ -419,20 +418,8 @@ public final class AmiNode implements PbxNode {
 
     /** One AstDB value; null when the node has no such entry. */
     private String dbGet(ManagerConnection c, String key) throws Exception {
-        ResponseEvents re = c.sendEventGeneratingAction(new DbGetAction(MEMO_FAMILY, key), actionTimeout.toMillis());
-        if (isError(re.getResponse())) {
-            String m = String.valueOf(re.getResponse().getMessage());
-            if (m.toLowerCase().contains("not found")) {
-                return null;
-            }
-            throw new IOException("DBGet refused: " + m);
-        }
-        for (ResponseEvent e : re.getEvents()) {
-            if (e instanceof DbGetResponseEvent r) {
-                return r.getVal();
-            }
-        }
-        throw new IOException("DBGet answered without a value");
+        return AstDbAnswer.value(c.sendEventGeneratingAction(new DbGetAction(MEMO_FAMILY, key),
+                actionTimeout.toMillis()));
     }
 
     // ---------------------------------------------------------------- connection loop (on ctx)

@@ -124,6 +124,24 @@ class AmiNodeIT {
         assertThat(live).allMatch(c -> c.state() == 6 && c.linkedid().equals(req.channelId()));
     }
 
+    /** DBGet over a real socket with Asterisk 20's answers: an entry, a missing entry, and again. */
+    @Test
+    void recallReadsTheOutcomeMemoryFromAsterisk20DbGetAnswers() throws Exception {
+        String memo = "20261125/" + CB + "-1";
+        server.astdb.put(AmiNode.MEMO_FAMILY + "/" + memo + "/a", "ANSWER");
+        node(SECRET, 5);
+        get(node.start());
+        awaitConnected();
+        assertThat(get(node.recall(memo))).isEqualTo(new OutcomeMemory("ANSWER", null));
+        server.astdb.put(AmiNode.MEMO_FAMILY + "/" + memo + "/b", "BUSY:17");
+        // the trailing DBGetComplete of the first answers must not confuse the next ones
+        assertThat(get(node.recall(memo))).isEqualTo(new OutcomeMemory("ANSWER", "BUSY:17"));
+        assertThat(get(node.recall("20261125/OTHER-1"))).isEqualTo(OutcomeMemory.NONE);
+        assertThat(ReplayAmiServer.header(server.received.stream()
+                .filter(a -> ReplayAmiServer.header(a, "action").equalsIgnoreCase("DBGet")).findFirst().orElseThrow(),
+                "family")).isEqualTo("huibo");
+    }
+
     @Test
     void originateTimesOutWhenTheServerNeverAnswers() throws Exception {
         node(SECRET, 5);
