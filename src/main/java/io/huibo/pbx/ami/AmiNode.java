@@ -130,6 +130,8 @@ public final class AmiNode implements PbxNode {
     private final Context ctx;
     private final ExecutorService workers;
     private final CallTracker tracker;
+    /** Confined to ctx. */
+    private final MemoPurge memoPurge;
     private final AtomicInteger active = new AtomicInteger();
 
     // read from any thread, written on ctx
@@ -184,6 +186,7 @@ public final class AmiNode implements PbxNode {
         this.workers = pool;
         this.rate = new OriginateRate(cfg.maxOriginatesPerSecond(), System.nanoTime());
         this.tracker = new CallTracker(cfg.id(), clock, opts.maxCallDuration());
+        this.memoPurge = new MemoPurge(clock);
         tracker.onResult(r -> {
             active.decrementAndGet();
             resultHandler.handle(r);
@@ -675,7 +678,7 @@ public final class AmiNode implements PbxNode {
                     r.channelId() + " is already in flight on node " + cfg.id()));
             return;
         }
-        OriginateAction a = originateAction(r);
+        OriginateAction a = originateAction(r, memoPurge.next());
         sendAsync(c, a, actionTimeout, late -> {
             // an Error after we gave up waiting: still nothing was dialed
             if (isError(late)) {
@@ -708,7 +711,8 @@ public final class AmiNode implements PbxNode {
         });
     }
 
-    static OriginateAction originateAction(OriginateRequest r) {
+    /** {@code purgeDay}: an old day of outcome memory the dialplan drops ({@link MemoPurge}), or null. */
+    static OriginateAction originateAction(OriginateRequest r, String purgeDay) {
         OriginateAction a = new OriginateAction();
         a.setChannel("Local/s@" + r.context());
         a.setContext(r.connectContext());
@@ -732,6 +736,9 @@ public final class AmiNode implements PbxNode {
             vars.put(i == 0 ? "HUIBO_AGI" : "HUIBO_AGI_" + (i + 1), r.agiAddresses().get(i));
         }
         vars.put("HUIBO_MEMO", r.memoKey());
+        if (purgeDay != null) {
+            vars.put("HUIBO_MEMO_PURGE", purgeDay);
+        }
         if (r.confirm()) {
             vars.put("HUIBO_CONFIRM", "1");
         }

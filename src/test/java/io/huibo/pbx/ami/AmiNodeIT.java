@@ -102,7 +102,10 @@ class AmiNodeIT {
         assertThat(ReplayAmiServer.header(sent, "callerid")).isEqualTo("\"Huibo\" <+8610000000>");
         assertThat(ReplayAmiServer.header(sent, "actionid")).endsWith("#" + req.channelId());
         assertThat(ReplayAmiServer.headers(sent, "variable")).containsExactlyInAnyOrder(
-                "HUIBO_CALLBACK=" + CB, "HUIBO_ATTEMPT=1", "HUIBO_AGI=127.0.0.1:4573", "HUIBO_MEMO=" + req.memoKey());
+                "HUIBO_CALLBACK=" + CB, "HUIBO_ATTEMPT=1", "HUIBO_AGI=127.0.0.1:4573", "HUIBO_MEMO=" + req.memoKey(),
+                // the first Originate of a day drops the newest day beyond the retention
+                "HUIBO_MEMO_PURGE=" + java.time.LocalDate.now(java.time.ZoneOffset.UTC)
+                        .minusDays(MemoPurge.RETENTION_DAYS + 1L).format(java.time.format.DateTimeFormatter.BASIC_ISO_DATE));
 
         // the recorded OriginateResponse (Reason 4) and Hangup (cause 16) come back as one result
         await().atMost(Duration.ofSeconds(10)).until(() -> results.size() == 1);
