@@ -26,7 +26,6 @@ import org.asteriskjava.manager.action.ManagerAction;
 import org.asteriskjava.manager.action.OriginateAction;
 import org.asteriskjava.manager.action.PingAction;
 import org.asteriskjava.manager.event.CoreShowChannelEvent;
-import org.asteriskjava.manager.event.DbGetResponseEvent;
 import org.asteriskjava.manager.event.DisconnectEvent;
 import org.asteriskjava.manager.event.ResponseEvent;
 import org.asteriskjava.manager.response.ManagerError;
@@ -39,7 +38,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,7 +76,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and stopped when it gives it up; it can be started again later. Until then it is STANDBY. After
  * every login the node lists its live channels before it reports CONNECTED: Huibo channels it does not
  * track (a previous owner's calls) are adopted, so they count against maxCalls and their end is
- * reported, and no Originate goes out before that count is known.
+ * reported, and no Originate goes out before that count is known. Tracked ones learn what the listing
+ * shows (an answer lost with the connection); those no longer listed are reported unobserved.
  */
 public final class AmiNode implements PbxNode {
     static final String EVENT_MASK = "call,system";
@@ -94,7 +93,8 @@ public final class AmiNode implements PbxNode {
      * @param authRetry         delay between retries after an authentication failure
      * @param reconcileInterval how often CoreShowChannels is compared with tracked attempts (only while
      *                          some are tracked); also done after every (re)connect
-     * @param maxCallDuration   safety net: an answered attempt is ended after this long
+     * @param maxCallDuration   safety net: an answered attempt this old is checked against CoreShowChannels
+     *                          (ended only when the node no longer lists it)
      * @param connectTimeout    TCP connect timeout
      */
     public record Options(Duration pingInterval, Duration pingTimeout, Duration reconnectMin, Duration reconnectMax,
@@ -126,9 +126,12 @@ public final class AmiNode implements PbxNode {
     private final NodeConfig cfg;
     private final Duration actionTimeout;
     private final Options opts;
+    private final Clock clock;
     private final Context ctx;
     private final ExecutorService workers;
     private final CallTracker tracker;
+    /** Confined to ctx. */
+    private final MemoPurge memoPurge;
     private final AtomicInteger active = new AtomicInteger();
 
     // read from any thread, written on ctx
@@ -161,7 +164,13 @@ public final class AmiNode implements PbxNode {
     }
 
     public AmiNode(Vertx vertx, NodeConfig cfg, Duration actionTimeout, Options opts) {
+        this(vertx, cfg, actionTimeout, opts, Clock.systemUTC());
+    }
+
+    /** {@code clock}: call tracking deadlines and the UTC day of outcome memory purges. */
+    public AmiNode(Vertx vertx, NodeConfig cfg, Duration actionTimeout, Options opts, Clock clock) {
         this.vertx = vertx;
+        this.clock = clock;
         this.cfg = cfg;
         this.actionTimeout = actionTimeout;
         this.opts = opts;
@@ -176,7 +185,8 @@ public final class AmiNode implements PbxNode {
         pool.allowCoreThreadTimeOut(true);
         this.workers = pool;
         this.rate = new OriginateRate(cfg.maxOriginatesPerSecond(), System.nanoTime());
-        this.tracker = new CallTracker(cfg.id(), Clock.systemUTC(), opts.maxCallDuration());
+        this.tracker = new CallTracker(cfg.id(), clock, opts.maxCallDuration());
+        this.memoPurge = new MemoPurge(clock);
         tracker.onResult(r -> {
             active.decrementAndGet();
             resultHandler.handle(r);
@@ -411,20 +421,8 @@ public final class AmiNode implements PbxNode {
 
     /** One AstDB value; null when the node has no such entry. */
     private String dbGet(ManagerConnection c, String key) throws Exception {
-        ResponseEvents re = c.sendEventGeneratingAction(new DbGetAction(MEMO_FAMILY, key), actionTimeout.toMillis());
-        if (isError(re.getResponse())) {
-            String m = String.valueOf(re.getResponse().getMessage());
-            if (m.toLowerCase().contains("not found")) {
-                return null;
-            }
-            throw new IOException("DBGet refused: " + m);
-        }
-        for (ResponseEvent e : re.getEvents()) {
-            if (e instanceof DbGetResponseEvent r) {
-                return r.getVal();
-            }
-        }
-        throw new IOException("DBGet answered without a value");
+        return AstDbAnswer.value(c.sendEventGeneratingAction(new DbGetAction(MEMO_FAMILY, key),
+                actionTimeout.toMillis()));
     }
 
     // ---------------------------------------------------------------- connection loop (on ctx)
@@ -588,9 +586,11 @@ public final class AmiNode implements PbxNode {
     }
 
     private void housekeeping() {
-        tracker.expire();
+        // a passed safety deadline is a question for the node, never an end by itself: while
+        // disconnected the next login's reconcile answers it
+        boolean ask = tracker.expire();
         if (state == NodeStatus.State.CONNECTED && tracker.size() > 0
-                && Instant.now().isAfter(lastReconcile.plus(opts.reconcileInterval()))) {
+                && (ask || clock.instant().isAfter(lastReconcile.plus(opts.reconcileInterval())))) {
             reconcile(false);
         }
     }
@@ -609,7 +609,8 @@ public final class AmiNode implements PbxNode {
             return Future.succeededFuture();
         }
         reconcileInFlight = true;
-        Instant at = Instant.now();
+        // the tracker's clock: it compares the snapshot time with when attempts started
+        Instant at = clock.instant();
         lastReconcile = at;
         return blocking(() -> listChannels(c)).transform(ar -> {
             reconcileInFlight = false;
@@ -617,9 +618,7 @@ public final class AmiNode implements PbxNode {
                 log.warn("AMI node {}: CoreShowChannels failed: {}", cfg.id(), describe(ar.cause()));
                 return Future.succeededFuture();
             }
-            Set<String> live = new HashSet<>();
             for (LiveChannel ch : ar.result()) {
-                live.add(ch.uniqueid());
                 Matcher m = adoptForeign && ch.uniqueid() != null ? HUIBO_CHANNEL.matcher(ch.uniqueid()) : null;
                 if (m != null && m.matches() && !tracker.isTracked(ch.uniqueid())) {
                     boolean bridged = ch.bridgeId() != null && !ch.bridgeId().isBlank();
@@ -631,7 +630,8 @@ public final class AmiNode implements PbxNode {
                     }
                 }
             }
-            List<String> gone = tracker.reconcile(live, at);
+            // tracked attempts learn what the listing shows (answers lost with the connection)
+            List<String> gone = tracker.reconcile(ar.result(), at);
             if (!gone.isEmpty()) {
                 log.info("AMI node {}: {} attempt(s) ended unseen: {}", cfg.id(), gone.size(), gone);
             }
@@ -678,7 +678,7 @@ public final class AmiNode implements PbxNode {
                     r.channelId() + " is already in flight on node " + cfg.id()));
             return;
         }
-        OriginateAction a = originateAction(r);
+        OriginateAction a = originateAction(r, memoPurge.next());
         sendAsync(c, a, actionTimeout, late -> {
             // an Error after we gave up waiting: still nothing was dialed
             if (isError(late)) {
@@ -711,7 +711,8 @@ public final class AmiNode implements PbxNode {
         });
     }
 
-    static OriginateAction originateAction(OriginateRequest r) {
+    /** {@code purgeDay}: an old day of outcome memory the dialplan drops ({@link MemoPurge}), or null. */
+    static OriginateAction originateAction(OriginateRequest r, String purgeDay) {
         OriginateAction a = new OriginateAction();
         a.setChannel("Local/s@" + r.context());
         a.setContext(r.connectContext());
@@ -735,6 +736,9 @@ public final class AmiNode implements PbxNode {
             vars.put(i == 0 ? "HUIBO_AGI" : "HUIBO_AGI_" + (i + 1), r.agiAddresses().get(i));
         }
         vars.put("HUIBO_MEMO", r.memoKey());
+        if (purgeDay != null) {
+            vars.put("HUIBO_MEMO_PURGE", purgeDay);
+        }
         if (r.confirm()) {
             vars.put("HUIBO_CONFIRM", "1");
         }

@@ -1,6 +1,7 @@
 package io.huibo.pbx.ami;
 
 import io.huibo.pbx.AttemptResult;
+import io.huibo.pbx.LiveChannel;
 import io.huibo.pbx.OutcomeClassifier;
 import io.huibo.domain.Leg;
 import io.huibo.domain.Outcome;
@@ -13,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +27,14 @@ import java.util.Set;
  * <p>Events arrive in any order (OriginateResponse is written directly while channel events go through
  * stasis), so every event only adds facts; the attempt ends on one of: the Hangup of the originated
  * channel, a failed OriginateResponse that names no channel, a failed OriginateResponse followed by no
- * Hangup within a short linger, a reconciliation that no longer finds the channel on the node, or a
- * safety deadline. Each of these emits once; later events for that ChannelId are ignored.
+ * Hangup within a short linger, or a reconciliation that no longer finds the channel on the node. Each
+ * of these emits once; later events for that ChannelId are ignored.
+ *
+ * <p>No timer ends a call the node may still have up: events can be lost (an AMI reconnect while leg A
+ * rings loses its answer), so a silent attempt's safety deadline only asks for a CoreShowChannels
+ * ({@link #expire()} returns true). A channel still listed keeps being tracked, with what the listing
+ * says (Up: leg A answered; bridged: leg B answered); one no longer listed ended unseen and is emitted
+ * with {@code observed = false}, so the dispatcher asks the node's outcome memory before deciding.
  *
  * <p>Topology handled (dialplan/huibo.conf): the Originate's channel {@code Local/s@huibo-leg-a} has
  * Uniqueid = ChannelId (;1) and {@code ChannelId;2} for its second half. The ;2 half runs Dial() to leg A;
@@ -48,6 +56,15 @@ public final class CallTracker {
     static final Duration NO_RESPONSE_GRACE = Duration.ofSeconds(30);
     /** An attempt younger than this is never declared gone by a CoreShowChannels snapshot. */
     static final Duration RECONCILE_GRACE = Duration.ofSeconds(5);
+    /**
+     * A channel missing from a snapshot: how long its Hangup may still be on its way (Asterisk removes a
+     * channel from the list before stasis delivers its Hangup event).
+     */
+    static final Duration GONE_LINGER = Duration.ofSeconds(2);
+    /** A passed safety deadline asks the node again after this when the node could not be asked. */
+    static final Duration ASK_RETRY = Duration.ofSeconds(5);
+    /** A silent attempt the node still lists is asked about again after this. */
+    static final Duration RECHECK = Duration.ofSeconds(30);
 
     private final String nodeId;
     private final Clock clock;
@@ -58,6 +75,18 @@ public final class CallTracker {
     private Handler<AttemptResult> handler = r -> { };
 
     private enum Part { LOCAL_HALF, A_DEST, B_DEST }
+
+    /** What happens when an attempt's deadline passes. */
+    private enum Due {
+        /** Safety net for a silent attempt: ask the node whether the channel is still there. */
+        ASK_NODE,
+        /** Its Hangup was seen; a late OriginateResponse would only refine the outcome. */
+        LATE_RESPONSE,
+        /** A failed OriginateResponse was seen; its Hangup is overdue. */
+        HANGUP_AFTER_FAILURE,
+        /** The node no longer lists it and no Hangup came: it ended unseen. */
+        UNSEEN_END
+    }
 
     private record Role(Entry entry, Part part) {
     }
@@ -79,8 +108,7 @@ public final class CallTracker {
         }
         Instant now = clock.instant();
         Entry e = new Entry(channelId, callbackId, attempt, now, false);
-        e.deadline = now.plus(ringTimeout).plus(NO_RESPONSE_GRACE);
-        e.deadlineWhy = "no OriginateResponse";
+        e.due(Due.ASK_NODE, now.plus(ringTimeout).plus(NO_RESPONSE_GRACE), "no OriginateResponse");
         put(e);
         return true;
     }
@@ -109,8 +137,7 @@ public final class CallTracker {
             e.bDialed = true;
             e.bDialStatus = "ANSWER";
         }
-        e.deadline = now.plus(maxCallDuration);
-        e.deadlineWhy = "exceeded max call duration";
+        e.due(Due.ASK_NODE, now.plus(maxCallDuration), "exceeded max call duration");
         put(e);
         return true;
     }
@@ -129,7 +156,7 @@ public final class CallTracker {
         Entry e = byChannelId.get(channelId);
         if (e != null) {
             e.rejected = message == null ? "rejected" : message;
-            finish(e, "originate rejected: " + e.rejected);
+            finish(e, "originate rejected: " + e.rejected, true);
         }
     }
 
@@ -167,35 +194,96 @@ public final class CallTracker {
         }
     }
 
-    /** Ends attempts whose deadline passed; AmiNode calls this periodically. */
-    public void expire() {
+    /**
+     * Ends attempts whose linger passed; AmiNode calls this periodically.
+     *
+     * @return true when a silent attempt's safety deadline passed: the caller should compare the node's
+     *         live channels ({@link #reconcile}) soon; until then the attempt stays tracked
+     */
+    public boolean expire() {
         Instant now = clock.instant();
+        boolean ask = false;
         for (Entry e : new ArrayList<>(byChannelId.values())) {
-            if (e.deadline != null && !now.isBefore(e.deadline)) {
-                finish(e, e.deadlineWhy);
+            if (e.deadline == null || now.isBefore(e.deadline)) {
+                continue;
+            }
+            switch (e.due) {
+                case ASK_NODE -> {
+                    ask = true;
+                    e.asked = true;
+                    // a node that cannot be asked now is asked again later, not every tick
+                    e.deadline = now.plus(ASK_RETRY);
+                }
+                case LATE_RESPONSE, HANGUP_AFTER_FAILURE -> finish(e, e.deadlineWhy, true);
+                case UNSEEN_END -> finish(e, e.deadlineWhy, false);
+                default -> { }
             }
         }
+        return ask;
     }
 
     /**
      * Compares tracked attempts with the node's live channels (CoreShowChannels taken at
-     * {@code snapshotAt}). An attempt older than a short grace whose channel is not live ended while we
-     * were not listening (e.g. during an AMI reconnect): it is finished with what is known.
+     * {@code snapshotAt}). A listed attempt learns what the listing shows (its channel or the Local
+     * channel's second half Up: leg A answered; its channel bridged: leg B answered), which events lost
+     * across a reconnect would have told. An attempt older than a short grace that is not listed ended
+     * while we were not listening: unless its Hangup turns up within {@link #GONE_LINGER}, it is
+     * finished unobserved with what was seen before.
      *
-     * @return the ChannelIds that were finished
+     * @return the ChannelIds found gone
      */
-    public List<String> reconcile(Set<String> liveUniqueids, Instant snapshotAt) {
-        List<String> gone = new ArrayList<>();
-        for (Entry e : new ArrayList<>(byChannelId.values())) {
-            if (liveUniqueids.contains(e.channelId)) {
-                continue;
-            }
-            if (e.startedAt.isBefore(snapshotAt.minus(RECONCILE_GRACE))) {
-                gone.add(e.channelId);
-                finish(e, "channel not live on node (ended while events were not received)");
+    public List<String> reconcile(Collection<LiveChannel> live, Instant snapshotAt) {
+        Map<String, LiveChannel> byUniqueid = new HashMap<>();
+        for (LiveChannel ch : live) {
+            if (ch.uniqueid() != null) {
+                byUniqueid.put(ch.uniqueid(), ch);
             }
         }
+        Instant now = clock.instant();
+        List<String> gone = new ArrayList<>();
+        for (Entry e : new ArrayList<>(byChannelId.values())) {
+            LiveChannel own = byUniqueid.get(e.channelId);
+            LiveChannel half = byUniqueid.get(e.channelId + ";2");
+            if (own != null || half != null) {
+                applyListing(e, own, half, snapshotAt);
+                continue;
+            }
+            if (e.due != Due.ASK_NODE || !e.startedAt.isBefore(snapshotAt.minus(RECONCILE_GRACE))) {
+                // its end was seen and lingers for details, or it may not have a channel yet
+                continue;
+            }
+            gone.add(e.channelId);
+            e.due(Due.UNSEEN_END, now.plus(GONE_LINGER),
+                    "channel not live on node (ended while events were not received)");
+        }
         return gone;
+    }
+
+    private void applyListing(Entry e, LiveChannel own, LiveChannel half, Instant at) {
+        // the originated channel is answered only when leg A is, and Dial answers the ;2 half when A
+        // answers; the originated channel is bridged only by its Dial to leg B
+        if (isUp(own) || isUp(half) || bridged(half)) {
+            markAnswered(e, at);
+        }
+        if (bridged(own)) {
+            markAnswered(e, at);
+            e.bDialed = true;
+            if (e.bDialStatus == null) {
+                e.bDialStatus = "ANSWER";
+            }
+        }
+        if (e.due == Due.ASK_NODE && e.asked) {
+            e.asked = false;
+            e.deadline = clock.instant().plus(RECHECK);
+        }
+    }
+
+    private static boolean isUp(LiveChannel ch) {
+        return ch != null && ch.state() == CallEvent.STATE_UP;
+    }
+
+    private static boolean bridged(LiveChannel ch) {
+        return ch != null && ch.bridgeId() != null && !ch.bridgeId().isBlank();
     }
 
     private void onOriginateResponse(CallEvent ev) {
@@ -211,17 +299,16 @@ public final class CallTracker {
         if (ev.originateSucceeded() || (ev.reason() != null && ev.reason() == OutcomeClassifier.REASON_ANSWERED)) {
             markAnswered(e, ev.at());
             if (e.hungUp) {
-                finish(e, null);
+                finish(e, null, true);
             }
             return;
         }
         if (e.hungUp || ev.uniqueid() == null) {
             // no channel was ever created (Uniqueid <unknown>), or its Hangup already came
-            finish(e, null);
+            finish(e, null, true);
             return;
         }
-        e.deadline = ev.at().plus(FAILED_LINGER);
-        e.deadlineWhy = "no Hangup after failed originate";
+        e.due(Due.HANGUP_AFTER_FAILURE, ev.at().plus(FAILED_LINGER), "no Hangup after failed originate");
     }
 
     private void onDial(CallEvent ev) {
@@ -230,7 +317,9 @@ public final class CallTracker {
         if (caller != null) {
             Entry e = own(caller);
             if (e != null) {
-                // the originated channel dials: that is leg B
+                // the originated channel dials: that is leg B, so leg A answered (even when its
+                // OriginateResponse and DialEnd were lost, e.g. across an AMI reconnect)
+                markAnswered(e, ev.at());
                 e.bDialed = true;
                 if (ev.destUniqueid() != null) {
                     addRole(e, ev.destUniqueid(), Part.B_DEST);
@@ -276,11 +365,10 @@ public final class CallTracker {
             e.hungUpAt = ev.at();
             e.ownCause = ev.cause();
             if (e.responseSeen || e.answered || e.adopted || e.rejected != null) {
-                finish(e, null);
+                finish(e, null, true);
             } else {
                 // the OriginateResponse can trail the Hangup (seen with congestion): wait a moment for it
-                e.deadline = ev.at().plus(HANGUP_LINGER);
-                e.deadlineWhy = null;
+                e.due(Due.LATE_RESPONSE, ev.at().plus(HANGUP_LINGER), null);
             }
             return;
         }
@@ -329,9 +417,8 @@ public final class CallTracker {
                 e.answeredAt = at;
             }
         }
-        if (!e.hungUp) {
-            e.deadline = e.startedAt.plus(maxCallDuration);
-            e.deadlineWhy = "exceeded max call duration";
+        if (!e.hungUp && e.due == Due.ASK_NODE) {
+            e.due(Due.ASK_NODE, e.startedAt.plus(maxCallDuration), "exceeded max call duration");
         }
     }
 
@@ -348,7 +435,7 @@ public final class CallTracker {
         e.roleKeys.add(uniqueid);
     }
 
-    private void finish(Entry e, String why) {
+    private void finish(Entry e, String why, boolean observed) {
         if (byChannelId.remove(e.channelId) == null) {
             return;
         }
@@ -357,7 +444,7 @@ public final class CallTracker {
         AttemptResult result;
         if (e.rejected != null) {
             result = new AttemptResult(e.channelId, e.callbackId, e.attempt, nodeId, Outcome.FAILED, Leg.A, null,
-                    null, now, why);
+                    null, now, why, true);
         } else {
             String aStatus = e.localDialStatus != null ? e.localDialStatus : e.originateDialStatus;
             Integer aCause = e.aCause != null ? e.aCause : e.localHalfCause;
@@ -365,7 +452,7 @@ public final class CallTracker {
                     e.bDialed, e.bDialStatus, e.bCause, e.ownCause));
             String detail = why == null ? c.detail() : c.detail() + "; " + why;
             result = new AttemptResult(e.channelId, e.callbackId, e.attempt, nodeId, c.outcome(), c.failedLeg(),
-                    c.hangupCause(), e.answeredAt, e.hungUpAt != null ? e.hungUpAt : now, detail);
+                    c.hangupCause(), e.answeredAt, e.hungUpAt != null ? e.hungUpAt : now, detail, observed);
         }
         try {
             handler.handle(result);
@@ -397,8 +484,11 @@ public final class CallTracker {
         Instant hungUpAt;
         Integer ownCause;
         String rejected;
+        Due due;
         Instant deadline;
         String deadlineWhy;
+        /** Its safety deadline passed and the node was asked; reset when a listing shows it live. */
+        boolean asked;
 
         Entry(String channelId, String callbackId, int attempt, Instant startedAt, boolean adopted) {
             this.channelId = channelId;
@@ -406,6 +496,13 @@ public final class CallTracker {
             this.attempt = attempt;
             this.startedAt = startedAt;
             this.adopted = adopted;
+        }
+
+        void due(Due what, Instant at, String why) {
+            due = what;
+            deadline = at;
+            deadlineWhy = why;
+            asked = false;
         }
     }
 }

@@ -102,7 +102,10 @@ class AmiNodeIT {
         assertThat(ReplayAmiServer.header(sent, "callerid")).isEqualTo("\"Huibo\" <+8610000000>");
         assertThat(ReplayAmiServer.header(sent, "actionid")).endsWith("#" + req.channelId());
         assertThat(ReplayAmiServer.headers(sent, "variable")).containsExactlyInAnyOrder(
-                "HUIBO_CALLBACK=" + CB, "HUIBO_ATTEMPT=1", "HUIBO_AGI=127.0.0.1:4573", "HUIBO_MEMO=" + req.memoKey());
+                "HUIBO_CALLBACK=" + CB, "HUIBO_ATTEMPT=1", "HUIBO_AGI=127.0.0.1:4573", "HUIBO_MEMO=" + req.memoKey(),
+                // the first Originate of a day drops the newest day beyond the retention
+                "HUIBO_MEMO_PURGE=" + java.time.LocalDate.now(java.time.ZoneOffset.UTC)
+                        .minusDays(MemoPurge.RETENTION_DAYS + 1L).format(java.time.format.DateTimeFormatter.BASIC_ISO_DATE));
 
         // the recorded OriginateResponse (Reason 4) and Hangup (cause 16) come back as one result
         await().atMost(Duration.ofSeconds(10)).until(() -> results.size() == 1);
@@ -122,6 +125,24 @@ class AmiNodeIT {
         assertThat(live).extracting(LiveChannel::uniqueid)
                 .containsExactlyInAnyOrder(req.channelId(), req.channelId() + ";2");
         assertThat(live).allMatch(c -> c.state() == 6 && c.linkedid().equals(req.channelId()));
+    }
+
+    /** DBGet over a real socket with Asterisk 20's answers: an entry, a missing entry, and again. */
+    @Test
+    void recallReadsTheOutcomeMemoryFromAsterisk20DbGetAnswers() throws Exception {
+        String memo = "20261125/" + CB + "-1";
+        server.astdb.put(AmiNode.MEMO_FAMILY + "/" + memo + "/a", "ANSWER");
+        node(SECRET, 5);
+        get(node.start());
+        awaitConnected();
+        assertThat(get(node.recall(memo))).isEqualTo(new OutcomeMemory("ANSWER", null));
+        server.astdb.put(AmiNode.MEMO_FAMILY + "/" + memo + "/b", "BUSY:17");
+        // the trailing DBGetComplete of the first answers must not confuse the next ones
+        assertThat(get(node.recall(memo))).isEqualTo(new OutcomeMemory("ANSWER", "BUSY:17"));
+        assertThat(get(node.recall("20261125/OTHER-1"))).isEqualTo(OutcomeMemory.NONE);
+        assertThat(ReplayAmiServer.header(server.received.stream()
+                .filter(a -> ReplayAmiServer.header(a, "action").equalsIgnoreCase("DBGet")).findFirst().orElseThrow(),
+                "family")).isEqualTo("huibo");
     }
 
     @Test

@@ -93,6 +93,24 @@ public final class AmiTrace {
         return out;
     }
 
+    /** One message as asterisk-java builds it: an event (null when its type is unknown) or a response. */
+    static Object build(Message m) throws Exception {
+        Map<String, Object> attrs = new LinkedHashMap<>(m.headers());
+        if (m.isEvent()) {
+            Object builder = eventBuilder();
+            Method build = builder.getClass().getMethod("buildEvent", Object.class, Map.class);
+            build.setAccessible(true);
+            return build.invoke(builder, AmiTrace.class, attrs);
+        }
+        Class<?> c = Class.forName("org.asteriskjava.manager.internal.ResponseBuilderImpl");
+        Constructor<?> k = c.getDeclaredConstructor();
+        k.setAccessible(true);
+        Object builder = k.newInstance();
+        Method build = c.getMethod("buildResponse", Class.class, Map.class);
+        build.setAccessible(true);
+        return build.invoke(builder, null, attrs);
+    }
+
     private static Object eventBuilder() throws Exception {
         Class<?> c = Class.forName("org.asteriskjava.manager.internal.EventBuilderImpl");
         Constructor<?> k = c.getDeclaredConstructor();

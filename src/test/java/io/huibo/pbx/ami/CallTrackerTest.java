@@ -288,18 +288,49 @@ class CallTrackerTest {
     }
 
     @Test
-    void silenceEndsAtTheSafetyDeadline() {
+    void silenceAtTheSafetyDeadlineAsksTheNodeInsteadOfEndingTheAttempt() {
         tracker.track(C, CB, 1, Duration.ofSeconds(30));
         clock.advance(Duration.ofSeconds(59));
-        tracker.expire();
-        assertThat(results).isEmpty();
+        assertThat(tracker.expire()).isFalse();
         clock.advance(Duration.ofSeconds(2));
-        tracker.expire();
-        AttemptResult r = only();
-        assertThat(r.outcome()).isEqualTo(Outcome.FAILED);
-        assertThat(r.detail()).contains("no OriginateResponse");
+        assertThat(tracker.expire()).as("the deadline asks for a CoreShowChannels").isTrue();
+        assertThat(results).isEmpty();
+        assertThat(tracker.expire()).as("asked once, not on every tick").isFalse();
+        clock.advance(CallTracker.ASK_RETRY);
+        assertThat(tracker.expire()).as("asked again when the node could not answer").isTrue();
+        assertThat(tracker.isTracked(C)).isTrue();
     }
 
+    @Test
+    void silentAttemptStillListedAtItsDeadlineKeepsBeingTracked() {
+        tracker.track(C, CB, 1, Duration.ofSeconds(30));
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(tracker.expire()).isTrue();
+        assertThat(tracker.reconcile(List.of(ringing(C)), clock.instant())).isEmpty();
+        clock.advance(CallTracker.ASK_RETRY);
+        assertThat(tracker.expire()).as("a listed attempt is asked about later, not at once").isFalse();
+        clock.advance(CallTracker.RECHECK);
+        assertThat(tracker.expire()).isTrue();
+        assertThat(results).isEmpty();
+        assertThat(tracker.isTracked(C)).isTrue();
+    }
+
+    @Test
+    void silentAttemptGoneAtItsDeadlineEndsUnobservedWithWhatWasSeen() {
+        tracker.track(C, CB, 1, Duration.ofSeconds(30));
+        feed(dialBegin(C2, A_CHAN));
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(tracker.expire()).isTrue();
+        assertThat(tracker.reconcile(List.of(), clock.instant())).containsExactly(C);
+        assertThat(results).as("its Hangup may still be on its way").isEmpty();
+        clock.advance(CallTracker.GONE_LINGER);
+        tracker.expire();
+        AttemptResult r = only();
+        assertThat(r.observed()).isFalse();
+        assertThat(r.failedLeg()).isEqualTo(Leg.A);
+        assertThat(r.answeredAt()).isNull();
+        assertThat(r.detail()).contains("not live");
+    }
     @Test
     void resultIsEmittedOnceAndLateEventsAreIgnored() {
         tracker.track(C, CB, 1, Duration.ofSeconds(30));
@@ -339,16 +370,113 @@ class CallTrackerTest {
     }
 
     @Test
-    void reconcileFinishesOnlyOldAttemptsThatAreNotLive() {
+    void reconcileFinishesOnlyOldAttemptsThatAreNotLiveAndThoseUnobserved() {
         tracker.track(C, CB, 1, Duration.ofSeconds(30));
         tracker.track("hb-LIVE-1", "LIVE", 1, Duration.ofSeconds(30));
         clock.advance(Duration.ofSeconds(10));
         tracker.track("hb-NEW-1", "NEW", 1, Duration.ofSeconds(30));
-        List<String> gone = tracker.reconcile(Set.of("hb-LIVE-1", "hb-LIVE-1;2"), clock.instant());
+        List<String> gone = tracker.reconcile(List.of(ringing("hb-LIVE-1"), ringing("hb-LIVE-1;2")), clock.instant());
         assertThat(gone).containsExactly(C);
+        clock.advance(CallTracker.GONE_LINGER);
+        tracker.expire();
         assertThat(results).extracting(AttemptResult::channelId).containsExactly(C);
         assertThat(results.get(0).detail()).contains("not live");
+        assertThat(results.get(0).observed()).isFalse();
         assertThat(tracker.tracked()).containsExactlyInAnyOrder("hb-LIVE-1", "hb-NEW-1");
+    }
+
+    // ------------------------------------------------------------ defect 3: events lost across a reconnect
+
+    /** The OriginateResponse and leg A's DialEnd were lost; the Dial to leg B still says A answered. */
+    @Test
+    void dialFromTheOriginatedChannelMeansLegAAnswered() {
+        tracker.track(C, CB, 1, Duration.ofSeconds(30));
+        feed(dialBegin(C, B_CHAN));
+        clock.advance(Duration.ofSeconds(61));
+        tracker.expire();
+        assertThat(results).as("no end at the ring deadline: the call is up").isEmpty();
+        feed(dialEnd(C, B_CHAN, "ANSWER"), hangup(B_CHAN, 16, C), hangup(C, 16, C));
+        AttemptResult r = only();
+        assertThat(r.outcome()).isEqualTo(Outcome.CONNECTED);
+        assertThat(r.answeredAt()).isNotNull();
+        assertThat(r.observed()).isTrue();
+    }
+
+    @Test
+    void listingAfterAReconnectTellsThatLegAAnswered() {
+        tracker.track(C, CB, 1, Duration.ofSeconds(30));
+        feed(dialBegin(C2, A_CHAN));
+        clock.advance(Duration.ofSeconds(20));
+        // A answered while the connection was down: the ;2 half is Up, bridged to leg A
+        tracker.reconcile(List.of(up(C, null), up(C2, "bridge-a")), clock.instant());
+        clock.advance(Duration.ofSeconds(45));
+        tracker.expire();
+        assertThat(results).as("answered: the ring deadline no longer applies").isEmpty();
+        feed(hangup(C, 16, C));
+        AttemptResult r = only();
+        assertThat(r.answeredAt()).isNotNull();
+        assertThat(r.failedLeg()).as("leg B was never dialed").isEqualTo(Leg.B);
+    }
+
+    @Test
+    void listingOfABridgedOriginatedChannelMeansLegBAnswered() {
+        tracker.track(C, CB, 1, Duration.ofSeconds(30));
+        clock.advance(Duration.ofSeconds(20));
+        tracker.reconcile(List.of(up(C, "bridge-b"), up(C2, "bridge-a")), clock.instant());
+        feed(hangup(C, 16, C));
+        AttemptResult r = only();
+        assertThat(r.outcome()).isEqualTo(Outcome.CONNECTED);
+        assertThat(r.observed()).isTrue();
+    }
+
+    @Test
+    void answeredAttemptWhoseEndWasLostAcrossAReconnectIsUnobserved() {
+        tracker.track(C, CB, 1, Duration.ofSeconds(30));
+        feed(dialEnd(C2, A_CHAN, "ANSWER"), originateResponse(C, C, true, 4), dialBegin(C, B_CHAN));
+        clock.advance(Duration.ofSeconds(30));
+        // after the re-login the channel is gone: B's DialEnd and the Hangups were lost
+        assertThat(tracker.reconcile(List.of(), clock.instant())).containsExactly(C);
+        clock.advance(CallTracker.GONE_LINGER);
+        tracker.expire();
+        AttemptResult r = only();
+        assertThat(r.observed()).isFalse();
+        assertThat(r.answeredAt()).as("what was seen before").isNotNull();
+        assertThat(r.detail()).contains("not live");
+    }
+
+    @Test
+    void hangupThatTrailsTheListingIsStillAnObservedEnd() {
+        tracker.track(C, CB, 1, Duration.ofSeconds(30));
+        feed(originateResponse(C, C, true, 4));
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(tracker.reconcile(List.of(), clock.instant())).containsExactly(C);
+        assertThat(results).isEmpty();
+        feed(hangup(C, 16, C));
+        AttemptResult r = only();
+        assertThat(r.observed()).isTrue();
+        assertThat(r.detail()).doesNotContain("not live");
+    }
+
+    @Test
+    void endSeenBeforeTheListingIsNotMadeUnobserved() {
+        tracker.track(C, CB, 1, Duration.ofSeconds(30));
+        clock.advance(Duration.ofSeconds(10));
+        feed(hangup(C, 19, C));
+        assertThat(tracker.reconcile(List.of(), clock.instant())).isEmpty();
+        clock.advance(CallTracker.HANGUP_LINGER);
+        tracker.expire();
+        AttemptResult r = only();
+        assertThat(r.observed()).isTrue();
+        assertThat(r.outcome()).isEqualTo(Outcome.NO_ANSWER);
+    }
+
+    private static LiveChannel ringing(String uniqueid) {
+        return new LiveChannel("Local/s@huibo-leg-a-00000001;1", uniqueid, C, 5, "AppDial", "", Duration.ofSeconds(3));
+    }
+
+    private static LiveChannel up(String uniqueid, String bridgeId) {
+        return new LiveChannel("Local/s@huibo-leg-a-00000001;1", uniqueid, C, 6, "Dial", bridgeId,
+                Duration.ofSeconds(20));
     }
 
     @Test

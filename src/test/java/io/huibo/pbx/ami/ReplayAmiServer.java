@@ -45,6 +45,8 @@ final class ReplayAmiServer implements AutoCloseable {
     final AtomicInteger connections = new AtomicInteger();
     final AtomicInteger loginsOk = new AtomicInteger();
     final AtomicInteger loginsFailed = new AtomicInteger();
+    /** AstDB of the node, "family/key" -> value, answered to DBGet as Asterisk 20 does. */
+    final Map<String, String> astdb = new java.util.concurrent.ConcurrentHashMap<>();
     volatile boolean silentOriginate;
     volatile boolean closeOnConnect;
     private final List<Socket> silenced = new CopyOnWriteArrayList<>();
@@ -166,6 +168,7 @@ final class ReplayAmiServer implements AutoCloseable {
                         lastChannelId = header(action, "channelid");
                         replay(out, name, actionId, lastChannelId);
                     }
+                    case "dbget" -> write(out, dbGet(header(action, "family"), header(action, "key"), actionId));
                     case "logoff" -> {
                         replay(out, name, actionId, lastChannelId);
                         return;
@@ -195,6 +198,19 @@ final class ReplayAmiServer implements AutoCloseable {
             sb.append(x.replace(RECORDED_CHANNEL_ID, channelId));
         }
         write(out, sb.toString());
+    }
+
+    /** main/db.c manager_dbget of Asterisk 20. */
+    private String dbGet(String family, String key, String actionId) {
+        String id = "ActionID: " + actionId + "\r\n";
+        String val = astdb.get(family + "/" + key);
+        if (val == null) {
+            return "Response: Error\r\n" + id + "Message: Database entry not found\r\n\r\n";
+        }
+        return "Response: Success\r\n" + id + "EventList: start\r\nMessage: Result will follow\r\n\r\n"
+                + "Event: DBGetResponse\r\nFamily: " + family + "\r\nKey: " + key + "\r\nVal: " + val + "\r\n" + id
+                + "\r\n"
+                + "Event: DBGetComplete\r\n" + id + "EventList: Complete\r\nListItems: 1\r\n\r\n";
     }
 
     private static List<String> normalize(List<String> lines) {
