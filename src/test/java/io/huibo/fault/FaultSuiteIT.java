@@ -35,13 +35,15 @@ import org.junit.jupiter.api.Test;
  * attempt row; nothing is left dialing.
  *
  * <p>Size: {@code -Dhuibo.fault.seed}, {@code -Dhuibo.fault.callbacks}, {@code -Dhuibo.fault.rounds}
- * (each round injects every kind of fault once). {@code scripts/test} runs it small,
+ * (each round injects every kind of fault once), {@code -Dhuibo.fault.maxGapMs}. {@code scripts/test} runs it small,
  * {@code scripts/fault-suite} at full size with several seeds.
  */
 class FaultSuiteIT {
     private static final long SEED = Long.getLong("huibo.fault.seed", 1L);
-    private static final int CALLBACKS = Integer.getInteger("huibo.fault.callbacks", 150);
+    private static final int CALLBACKS = Integer.getInteger("huibo.fault.callbacks", 120);
     private static final int ROUNDS = Integer.getInteger("huibo.fault.rounds", 1);
+    /** Longest quiet time between two faults, in ms (at least a second). */
+    private static final int MAX_GAP_MS = Integer.getInteger("huibo.fault.maxGapMs", 3000);
     private static final int NODES = 4;
     private static final int CHANNELS = 60;
     private static final String FAKETIME_LIB = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
@@ -122,7 +124,7 @@ class FaultSuiteIT {
 
         List<Injected> faults = new ArrayList<>();
         for (Kind k : plan) {
-            Thread.sleep(3000 + random.nextInt(5000));
+            Thread.sleep(1000 + random.nextInt(Math.max(1, MAX_GAP_MS - 1000)));
             faults.add(inject(k));
         }
         submitter.join(Duration.ofMinutes(10).toMillis());
@@ -150,14 +152,17 @@ class FaultSuiteIT {
                 target = "h" + (i + 1);
                 instances[i].kill9();
                 Thread.sleep(2000 + random.nextInt(4000));
-                instances[i] = stack.huibo(envs.get(i));
+                restart(i);
             }
             case SIGTERM -> {
                 int i = random.nextInt(instances.length);
                 target = "h" + (i + 1);
                 instances[i].terminate();
-                instances[i].waitFor(Duration.ofSeconds(60));
-                instances[i] = stack.huibo(envs.get(i));
+                if (!instances[i].waitFor(Duration.ofSeconds(60))) {
+                    System.out.println("[fault] h" + (i + 1) + " did not stop within 60 s of SIGTERM");
+                    instances[i].kill9();
+                }
+                restart(i);
             }
             case REDIS_RESTART -> {
                 target = "redis";
@@ -210,6 +215,21 @@ class FaultSuiteIT {
         Injected f = new Injected(k, target, start, restored, recovered);
         System.out.println("[fault] " + f.line());
         return f;
+    }
+
+    /** Starts instance i again; a start that does not get ready (a loaded machine) is tried again. */
+    private void restart(int i) throws Exception {
+        for (int tries = 1; ; tries++) {
+            try {
+                instances[i] = stack.huibo(envs.get(i));
+                return;
+            } catch (IllegalStateException e) {
+                System.out.println("[fault] h" + (i + 1) + " start " + tries + " failed: " + e.getMessage());
+                if (tries == 3) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private void simControl(String node, String op, JsonObject body) throws Exception {
@@ -305,6 +325,11 @@ class FaultSuiteIT {
         return true;
     }
 
+    private static int attemptOf(JsonObject call) {
+        Object a = call.getValue("attempt");
+        return a == null ? 0 : Integer.parseInt(a.toString());
+    }
+
     private void report(List<Injected> faults, Map<String, String> states) throws Exception {
         JsonArray calls = stack.simCalls(sim);
         Set<String> attemptRows = new HashSet<>();
@@ -335,7 +360,7 @@ class FaultSuiteIT {
                 .map(Map.Entry::getKey).toList();
         List<String> calledAgain = new ArrayList<>();
         byCallback.forEach((id, list) -> {
-            list.sort((a, b) -> Integer.compare(a.getInteger("attempt", 0), b.getInteger("attempt", 0)));
+            list.sort((a, b) -> Integer.compare(attemptOf(a), attemptOf(b)));
             for (int i = 0; i + 1 < list.size(); i++) {
                 if ("answered".equals(list.get(i).getString("legBOutcome"))) {
                     calledAgain.add(id + " after " + list.get(i).getString("channelId"));
