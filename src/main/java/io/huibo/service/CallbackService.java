@@ -46,11 +46,40 @@ public final class CallbackService {
                 req.callerId() == null ? null : req.callerId().value(), req.priority(), req.maxAttempts(),
                 req.metadata(), req.idempotencyKey(), CallState.QUEUED, 0, due, now, now, req.flow(), req.confirm());
         return store.insert(cb).compose(stored -> {
-            if (!stored.id().equals(cb.id())) {
+            boolean repeat = !stored.id().equals(cb.id());
+            if (repeat && stored.state() != CallState.QUEUED) {
                 return Future.succeededFuture(new Submission(stored, true));
             }
+            // A repeat of a queued callback is indexed again: the request it repeats may have been
+            // answered 503 after MariaDB committed and Redis failed, and then nothing else would
+            // schedule it until a restart. Enqueue is a no-op for a callback Redis already holds.
             return queue.enqueue(stored.id(), stored.priority(), stored.dueAt())
-                    .map(added -> new Submission(stored, false));
+                    .map(added -> {
+                        if (repeat && added) {
+                            log.info("callback {} was not in the schedule; its repeat indexed it", stored.id());
+                        }
+                        return new Submission(stored, repeat);
+                    });
+        });
+    }
+
+    /**
+     * Indexes a callback in Redis again if MariaDB still has it QUEUED (a no-op if Redis holds it), for
+     * a repeated request whose first enqueue may have failed after the commit. True if it was missing
+     * from the schedule. Fails when MariaDB cannot be read: that is never taken for "not found".
+     */
+    public Future<Boolean> reindex(String id) {
+        return store.find(id).compose(found -> {
+            if (found.isEmpty() || found.get().state() != CallState.QUEUED) {
+                return Future.succeededFuture(false);
+            }
+            Callback cb = found.get();
+            return queue.enqueue(cb.id(), cb.priority(), cb.dueAt()).map(added -> {
+                if (added) {
+                    log.info("callback {} was not in the schedule; indexed it again", cb.id());
+                }
+                return added;
+            });
         });
     }
 

@@ -116,6 +116,11 @@ public final class DialinService implements DialinHook {
         NewCallback req = new NewCallback(c.number(), destination, null, Callback.DEFAULT_PRIORITY,
                 Callback.DEFAULT_MAX_ATTEMPTS, null, Map.of("source", "dialin"), null, CallFlow.CUSTOMER_FIRST, false);
         return store.registerOnce(c.number(), () -> callbacks.submit(req).map(s -> s.callback().id()))
+                // the pending one may be committed but missing from Redis (its registration failed
+                // at the enqueue, and the caller calls again): index it, or the caller waits forever
+                .compose(r -> r.isPresent() && r.get().existing()
+                        ? callbacks.reindex(r.get().callbackId()).map(added -> r)
+                        : Future.succeededFuture(r))
                 .transform(ar -> {
                     if (ar.failed()) {
                         LOG.warn("dial-in: registering a callback to {} failed: {}", c.number(), ar.cause().toString());
