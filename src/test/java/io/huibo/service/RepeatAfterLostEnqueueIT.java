@@ -9,6 +9,7 @@ import io.huibo.domain.CallState;
 import io.huibo.domain.Callback;
 import io.huibo.domain.PhoneNumber;
 import io.huibo.queue.CallbackQueue;
+import io.huibo.redis.RedisScripts;
 import io.huibo.store.CallbackStore;
 import io.huibo.store.Database;
 import io.huibo.store.DialinStore;
@@ -56,6 +57,8 @@ class RepeatAfterLostEnqueueIT {
     DialinStore dialinStore;
     TcpProxy redisProxy;
     /** Behind the proxy, which the test cuts: its enqueues fail. */
+    RedisScripts cutOffRedis;
+    RedisScripts workingRedis;
     CallbackQueue cutOff;
     CallbackQueue working;
     CallbackService failing;
@@ -69,17 +72,19 @@ class RepeatAfterLostEnqueueIT {
         dialinStore = new DialinStore(db);
         URI redis = URI.create(REDIS);
         redisProxy = new TcpProxy(redis.getHost(), redis.getPort());
-        cutOff = CallbackQueue.connect("redis://" + redis.getHost() + ":" + redisProxy.port(), prefix);
-        working = CallbackQueue.connect(REDIS, prefix);
+        cutOffRedis = RedisScripts.connect("redis://" + redis.getHost() + ":" + redisProxy.port(), prefix);
+        workingRedis = RedisScripts.connect(REDIS, prefix);
+        cutOff = new CallbackQueue(cutOffRedis);
+        working = new CallbackQueue(workingRedis);
         failing = new CallbackService(store, cutOff, Clock.systemUTC());
         retrying = new CallbackService(store, working, Clock.systemUTC());
     }
 
     @AfterEach
     void close() throws Exception {
-        cutOff.close();
+        cutOffRedis.close();
         redisProxy.close();
-        working.close();
+        workingRedis.close();
         dialinStore.close();
         store.close();
         db.close();
