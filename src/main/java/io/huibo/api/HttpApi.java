@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -21,6 +22,8 @@ public final class HttpApi {
     private static final long BODY_LIMIT = 64 * 1024;
     private static final int IDLE_TIMEOUT_SECONDS = 60;
     private static final long CSV_BODY_LIMIT = 32L * 1024 * 1024;
+    /** A load balancer's probe interval is seconds; a fresher answer is not worth a MariaDB ping. */
+    static final Duration HEALTH_TTL = Duration.ofSeconds(1);
 
     private final Vertx vertx;
     private final CallbackService callbacks;
@@ -38,7 +41,8 @@ public final class HttpApi {
         this.vertx = vertx;
         this.callbacks = callbacks;
         this.tokens = tokens;
-        this.health = health;
+        // one cache for every event loop's router: clients share one check per HEALTH_TTL
+        this.health = new CachedHealth(health, HEALTH_TTL, System::nanoTime);
         this.extra = List.copyOf(extra);
     }
 

@@ -523,7 +523,15 @@ public final class CallbackStore implements AutoCloseable {
     }
 
     public Future<Boolean> ping() {
-        return blocking(() -> {
+        return ping(executor);
+    }
+
+    /**
+     * The same check on the caller's executor: a health probe must neither wait behind the store's
+     * work (claims, reads) nor take one of its threads.
+     */
+    public Future<Boolean> ping(ExecutorService on) {
+        return StoreSupport.blocking(on, () -> {
             try (Connection c = ds.getConnection()) {
                 return c.isValid(2);
             }
