@@ -48,6 +48,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -73,7 +74,7 @@ import picocli.CommandLine;
 public final class Main implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
     /** How often each instance checks whether Redis lost its data (and indexes MariaDB again). */
-    private static final java.time.Duration RESYNC_CHECK = java.time.Duration.ofSeconds(5);
+    private static final Duration RESYNC_CHECK = Duration.ofSeconds(5);
 
     public static void main(String[] args) {
         // picocli answers a bad flag or argument with exit code 2, as Huibo's CLI promises

@@ -326,11 +326,6 @@ public final class CallbackQueue {
         return new Claim(id, prio, fence, attempt, node, channel, started, orphaned);
     }
 
-    /** The keys every queue script is given, in the order the scripts expect them. */
-    List<String> keys() {
-        return keys;
-    }
-
     private static void checkPriority(int priority) {
         if (priority < 0 || priority > 9) {
             throw new IllegalArgumentException("priority must be 0..9");

@@ -13,12 +13,7 @@ final class AstDbActions {
     static void dbGet(AmiSession s, AstDb db, AmiMessage a, String id) {
         String family = a.get("Family");
         String key = a.get("Key");
-        if (blank(family)) {
-            s.send(error(id, "No family specified."));
-            return;
-        }
-        if (blank(key)) {
-            s.send(error(id, "No key specified."));
+        if (!familyAndKeyGiven(s, id, family, key, ".")) {
             return;
         }
         Optional<String> val = db.get(family, key);
@@ -37,12 +32,7 @@ final class AstDbActions {
     static void dbPut(AmiSession s, AstDb db, AmiMessage a, String id) {
         String family = a.get("Family");
         String key = a.get("Key");
-        if (blank(family)) {
-            s.send(error(id, "No family specified"));
-            return;
-        }
-        if (blank(key)) {
-            s.send(error(id, "No key specified"));
+        if (!familyAndKeyGiven(s, id, family, key, "")) {
             return;
         }
         String val = a.get("Val");
@@ -53,12 +43,7 @@ final class AstDbActions {
     static void dbDel(AmiSession s, AstDb db, AmiMessage a, String id) {
         String family = a.get("Family");
         String key = a.get("Key");
-        if (blank(family)) {
-            s.send(error(id, "No family specified."));
-            return;
-        }
-        if (blank(key)) {
-            s.send(error(id, "No key specified."));
+        if (!familyAndKeyGiven(s, id, family, key, ".")) {
             return;
         }
         s.send(db.del(family, key)
@@ -76,6 +61,19 @@ final class AstDbActions {
         s.send(db.delTree(family, blank(key) ? null : key) > 0
             ? response("Success", id).add("Message", "Key tree deleted successfully")
             : error(id, "Database entry not found"));
+    }
+
+    /** Answers db.c's error when one is missing; {@code dot}: DBPut's messages end without one. */
+    private static boolean familyAndKeyGiven(AmiSession s, String id, String family, String key, String dot) {
+        if (blank(family)) {
+            s.send(error(id, "No family specified" + dot));
+            return false;
+        }
+        if (blank(key)) {
+            s.send(error(id, "No key specified" + dot));
+            return false;
+        }
+        return true;
     }
 
     /** manager.c echoes ActionID only when it is not empty. */
