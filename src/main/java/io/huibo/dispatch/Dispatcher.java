@@ -672,27 +672,14 @@ public final class Dispatcher extends VerticleBase {
      * holder reconciles from what MariaDB holds.
      */
     private Future<Void> redisPersistently(String id, LongFunction<Future<Boolean>> step) {
-        Promise<Void> p = Promise.promise();
-        redisStep(id, step, p, WRITE_RETRY_FIRST_MS);
-        return p.future();
-    }
-
-    private void redisStep(String id, LongFunction<Future<Boolean>> step, Promise<Void> p, long delay) {
-        Long fence = fences.get(id);
-        if (fence == null) {
-            p.complete();
-            return;
-        }
-        step.apply(fence).onComplete(ar -> {
-            if (ar.succeeded()) {
-                if (!ar.result()) {
-                    log.info("{}: the lease was lost before the queue step; its new holder reconciles it", id);
-                }
-                p.complete();
-            } else {
-                log.warn("queue step of {} failed ({}); retrying in {} ms", id, ar.cause().toString(), delay);
-                vertx.setTimer(delay, t -> redisStep(id, step, p, Math.min(WRITE_RETRY_MAX_MS, delay * 2)));
+        return persistently("queue step of " + id, () -> {
+            Long fence = fences.get(id);
+            return fence == null ? Future.succeededFuture(true) : step.apply(fence);
+        }).map(done -> {
+            if (!done) {
+                log.info("{}: the lease was lost before the queue step; its new holder reconciles it", id);
             }
+            return null;
         });
     }
 

@@ -45,6 +45,8 @@ public final class RedisScripts implements AutoCloseable {
     /** A command must not wait forever while Redis is away; bounded callers use a shorter timeout. */
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
 
+    private static final String PRELUDE = "_prelude.lua";
+
     /** A loaded script: its source and the SHA Redis knows it by. */
     public record Script(String name, String body, String sha) {
     }
@@ -100,13 +102,17 @@ public final class RedisScripts implements AutoCloseable {
     }
 
     /**
-     * Loads {@code <anchor's package>/<name>.lua} into Redis (blocking: call it at start). Loading the
-     * same script twice returns the first.
+     * Loads {@code <anchor's package>/<name>.lua}, after the package's {@code _prelude.lua} if there is
+     * one, into Redis (blocking: call it at start). Loading the same script twice returns the first.
      */
     public Script script(Class<?> anchor, String name) {
-        String path = "/" + anchor.getPackageName().replace('.', '/') + "/" + name + ".lua";
+        String dir = "/" + anchor.getPackageName().replace('.', '/') + "/";
+        String path = dir + name + ".lua";
         return loaded.computeIfAbsent(path, p -> {
-            String body = read(anchor, p);
+            // a package's shared helpers (_prelude.lua), if it has any, come first: Lua scripts cannot
+            // include one another
+            String prelude = anchor.getResource(dir + PRELUDE) == null ? "" : read(anchor, dir + PRELUDE) + "\n";
+            String body = prelude + read(anchor, p);
             try {
                 return new Script(name, body, connection.sync().scriptLoad(body));
             } catch (RedisException e) {

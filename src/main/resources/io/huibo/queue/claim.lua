@@ -3,8 +3,7 @@
 -- KEYS: see enqueue.lua. ARGV: max, lease ttl ms, owner
 -- Returns a flat array per callback: id, priority, fence, in-flight attempt ('' if none), orphaned (0|1).
 local max, ttl, owner = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = now_ms()
 local maxScore = string.format('%.0f', now * 4096 + 4095)
 local out = {}
 local n = 0

@@ -3,8 +3,7 @@
 -- KEYS: see enqueue.lua. ARGV: max, lease ttl ms, owner, node...
 -- Same reply as claim.lua.
 local max, ttl, owner = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = now_ms()
 local mine = {}
 local any = false
 for i = 4, #ARGV do

@@ -1,5 +1,5 @@
 -- Queue callbacks that are neither ready, leased nor parked (idempotent: a known one is left alone).
--- KEYS: see CallbackQueue (1 leases, 2 owner, 3 fence, 4 prio, 5 inflight, 6 parked, 7 fenceseq,
+-- KEYS: see CallbackQueue; helpers in _prelude.lua (1 leases, 2 owner, 3 fence, 4 prio, 5 inflight, 6 parked, 7 fenceseq,
 --   8 seq, 9 node leases, 10 draining, 11 orphaned, 12..21 ready:0..9)
 -- ARGV: (id, priority, dueMillis*4096 or '' for now) per callback
 -- Returns one 1 (queued) or 0 (already known) per callback, in order.
@@ -17,11 +17,7 @@ for i = 1, #ARGV, 3 do
     out[#out + 1] = 0
   else
     -- a fresh callback has no in-flight attempt: only its zset entry uses memory
-    redis.call('HDEL', KEYS[2], id)
-    redis.call('HDEL', KEYS[3], id)
-    redis.call('HDEL', KEYS[4], id)
-    redis.call('HDEL', KEYS[5], id)
-    redis.call('SREM', KEYS[11], id)
+    forget(id)
     local score = now4096
     if due ~= '' then score = tonumber(due) end
     redis.call('ZADD', KEYS[12 + prio], string.format('%.0f', score + (seq % 4096)), id)

@@ -4,8 +4,7 @@
 -- KEYS: see enqueue.lua. ARGV: id, owner, fence, attempt, node, channel, started millis, node token
 -- Returns 1 marked, 0 callback lease lost, 2 node refused (not ours any more, or draining).
 local id, owner, fence, node, token = ARGV[1], ARGV[2], ARGV[3], ARGV[5], ARGV[8]
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = now_ms()
 local exp = redis.call('ZSCORE', KEYS[1], id)
 if not exp or tonumber(exp) <= now then return 0 end
 if redis.call('HGET', KEYS[2], id) ~= owner or redis.call('HGET', KEYS[3], id) ~= fence then return 0 end

@@ -3,10 +3,8 @@
 -- For a claimer that does not own the node: it has no AMI connection there, it can neither ask nor dial.
 -- KEYS: see enqueue.lua. ARGV: id, owner, fence. Returns 1 parked, 0 not ours / nothing in flight.
 local id, owner, fence = ARGV[1], ARGV[2], ARGV[3]
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-if not redis.call('ZSCORE', KEYS[1], id) then return 0 end
-if redis.call('HGET', KEYS[2], id) ~= owner or redis.call('HGET', KEYS[3], id) ~= fence then return 0 end
+local now = now_ms()
+if not held(id, owner, fence) then return 0 end
 local node = string.match(redis.call('HGET', KEYS[5], id) or '', '^%d+|([^|]+)|')
 if not node then return 0 end
 redis.call('ZREM', KEYS[1], id)

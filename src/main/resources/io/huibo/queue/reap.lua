@@ -2,8 +2,7 @@
 -- owner (the only instance that can ask the node about it); the others go back to ready, due now.
 -- KEYS: see enqueue.lua. ARGV: limit. Returns how many were reaped.
 local limit = tonumber(ARGV[1])
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = now_ms()
 local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, limit)
 for _, id in ipairs(ids) do
   redis.call('ZREM', KEYS[1], id)

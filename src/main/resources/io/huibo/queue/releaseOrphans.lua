@@ -3,8 +3,7 @@
 -- claimer closes their attempt out instead of waiting for a node that may never come back.
 -- KEYS: see enqueue.lua. ARGV: bound ms, limit. Returns how many were released.
 local bound, limit = tonumber(ARGV[1]), tonumber(ARGV[2])
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = now_ms()
 local ids = redis.call('ZRANGEBYSCORE', KEYS[6], '-inf', now - bound, 'LIMIT', 0, limit)
 local n = 0
 for _, id in ipairs(ids) do

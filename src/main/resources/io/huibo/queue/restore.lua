@@ -3,8 +3,7 @@
 -- KEYS: see enqueue.lua. ARGV: id, priority, attempt (0 = none), node, channel, started millis
 -- Returns 1 re-indexed, 0 already known.
 local id, prio, attempt = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = now_ms()
 if redis.call('ZSCORE', KEYS[1], id) or redis.call('ZSCORE', KEYS[6], id) then return 0 end
 for p = 0, 9 do
   if redis.call('ZSCORE', KEYS[12 + p], id) then return 0 end
