@@ -154,7 +154,7 @@ public final class Main implements Runnable {
             CallbackService callbacks = new CallbackService(store, queue, clock, tries);
             DialinService dialin = new DialinService(vertx, dialinStore, callbacks, clock);
             AgiScripts scripts = AgiScripts.forHuibo(routes, lookup, store::setDestination, tries::record, handouts,
-                    dialin, (int) Math.max(1, cfg.dispatch().originateTimeout().toSeconds()), clock);
+                    dialin, (int) Math.max(1, cfg.dispatch().originateTimeout().toSeconds()), cfg.callerId().presentation(), clock);
             ReportScript reports = scripts.get(ReportScript.NAME, ReportScript.class);
             dispatcher.onAttemptEnded(r -> {
                 reports.attemptEnded(r.callbackId(), r.attempt(), r.answeredAt() != null, r.outcome().isSuccess());

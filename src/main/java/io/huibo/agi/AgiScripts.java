@@ -1,5 +1,7 @@
 package io.huibo.agi;
 
+import io.huibo.domain.CallerPresentation;
+
 import io.huibo.routing.Routes;
 import io.huibo.service.DialinHook;
 import java.time.Clock;
@@ -38,8 +40,8 @@ public final class AgiScripts {
      */
     public static AgiScripts forHuibo(Routes routes, CallbackLookup lookup, CallbackDestinations destinations,
                                       RouteTryLog tries, RouteHandouts handouts, DialinHook dialin,
-                                      int ringTimeoutSeconds, Clock clock) {
-        return of(new RouteScript(routes, lookup, destinations, handouts, ringTimeoutSeconds, clock),
+                                      int ringTimeoutSeconds, CallerPresentation presentation, Clock clock) {
+        return of(new RouteScript(routes, lookup, destinations, handouts, ringTimeoutSeconds, presentation, clock),
                 new ReportScript(routes, tries, handouts, clock),
                 new DialinScript(dialin));
     }

@@ -1,6 +1,7 @@
 package io.huibo.agi;
 
 import io.huibo.domain.CallState;
+import io.huibo.domain.CallerPresentation;
 import io.huibo.domain.Callback;
 import io.huibo.domain.CallbackIds;
 import io.huibo.domain.Leg;
@@ -27,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * destination the caller keyed in:
  * {@code AGI(agi://${HUIBO_AGI}/route?leg=b&collected=1,${HUIBO_CALLBACK},${HUIBO_ATTEMPT},${HUIBO_DEST})}.
  *
- * <p>Routed: {@code HUIBO_DIAL_1} .. {@code HUIBO_DIAL_<n>} (failover order), {@code HUIBO_DIAL_COUNT}
- * and {@code HUIBO_RING_TIMEOUT}. Leg B of a callback without destination: only
+ * <p>Routed: {@code HUIBO_DIAL_1} .. {@code HUIBO_DIAL_<n>} (failover order), for each the caller
+ * identity to present ({@code HUIBO_CID_<n>}, {@code HUIBO_CIDNAME_<n>}, see {@link CallerPresentation}),
+ * {@code HUIBO_DIAL_COUNT} and {@code HUIBO_RING_TIMEOUT}. Leg B of a callback without destination: only
  * {@code HUIBO_COLLECT=1}, the dialplan reads the digits and asks again with {@code collected=1}.
  * Any problem: only {@code HUIBO_ERROR} (a reason token); the dialplan hangs up with cause 38.
  *
@@ -50,11 +52,14 @@ public final class RouteScript implements AgiScript {
     public static final String VAR_RING_TIMEOUT = "HUIBO_RING_TIMEOUT";
     public static final String VAR_COLLECT = "HUIBO_COLLECT";
     public static final String VAR_ERROR = "HUIBO_ERROR";
+    /** Caller number and name the dialplan presents on route n (Set(CALLERID(num)=...) before its Dial). */
+    public static final String VAR_CID_PREFIX = "HUIBO_CID_";
+    public static final String VAR_CID_NAME_PREFIX = "HUIBO_CIDNAME_";
     /** More routes than this would only prolong a failing call; the dialplan tries them one by one. */
     public static final int MAX_ROUTES = 9;
     /** Every variable this script may set ({@code HUIBO_DIAL_<n>} as {@code HUIBO_DIAL_1}), for the dialplan test. */
-    public static final List<String> VARIABLES = List.of(VAR_DIAL_PREFIX + "1", VAR_DIAL_COUNT, VAR_RING_TIMEOUT,
-            VAR_COLLECT, VAR_ERROR);
+    public static final List<String> VARIABLES = List.of(VAR_DIAL_PREFIX + "1", VAR_CID_PREFIX + "1",
+            VAR_CID_NAME_PREFIX + "1", VAR_DIAL_COUNT, VAR_RING_TIMEOUT, VAR_COLLECT, VAR_ERROR);
 
     /** What one request came to; the wire form is what HUIBO_ERROR says. */
     public enum Decision {
@@ -87,12 +92,23 @@ public final class RouteScript implements AgiScript {
     private final CallbackDestinations destinations;
     private final RouteHandouts handouts;
     private final String ringTimeoutSeconds;
+    private final CallerPresentation presentation;
     private final Clock clock;
     private final Map<Decision, LongAdder> counts = new EnumMap<>(Decision.class);
 
-    /** @param ringTimeoutSeconds how long Dial() rings each leg (HUIBO_RING_TIMEOUT), at least 1 */
+    /** Without a configured business identity ({@link CallerPresentation#none()}). */
     public RouteScript(Routes routes, CallbackLookup lookup, CallbackDestinations destinations, RouteHandouts handouts,
                        int ringTimeoutSeconds, Clock clock) {
+        this(routes, lookup, destinations, handouts, ringTimeoutSeconds, CallerPresentation.none(), clock);
+    }
+
+    /**
+     * @param ringTimeoutSeconds how long Dial() rings each leg (HUIBO_RING_TIMEOUT), at least 1
+     * @param presentation       whom each leg sees calling
+     */
+    public RouteScript(Routes routes, CallbackLookup lookup, CallbackDestinations destinations, RouteHandouts handouts,
+                       int ringTimeoutSeconds, CallerPresentation presentation, Clock clock) {
+        this.presentation = Objects.requireNonNull(presentation, "presentation");
         this.routes = Objects.requireNonNull(routes, "routes");
         this.lookup = Objects.requireNonNull(lookup, "lookup");
         this.destinations = Objects.requireNonNull(destinations, "destinations");
@@ -185,7 +201,7 @@ public final class RouteScript implements AgiScript {
         }
         PhoneNumber number = cb.numberFor(leg);
         if (number != null) {
-            return route(session, req, leg, attempt, cb.id(), number);
+            return route(session, req, leg, attempt, cb, number);
         }
         if (leg == Leg.A) {
             // agent-first without a destination: nobody to call first, and no one to key digits in
@@ -211,11 +227,12 @@ public final class RouteScript implements AgiScript {
             if (!dest.equals(keyed)) {
                 LOG.info("route: callback {} already had a destination; the digits keyed in are ignored", cb.id());
             }
-            return route(session, req, leg, attempt, cb.id(), dest);
+            return route(session, req, leg, attempt, cb, dest);
         });
     }
 
-    private Future<Void> route(AgiSession session, AgiRequest req, Leg leg, int attempt, String id, PhoneNumber number) {
+    private Future<Void> route(AgiSession session, AgiRequest req, Leg leg, int attempt, Callback cb, PhoneNumber number) {
+        String id = cb.id();
         Future<List<RouteChoice>> chosen;
         try {
             chosen = routes.choose(new RouteQuery(id, attempt, leg, number, clock.instant()));
@@ -234,9 +251,12 @@ public final class RouteScript implements AgiScript {
             handouts.remember(id, attempt, leg, used);
             counts.get(Decision.ROUTED).increment();
             LOG.debug("route: callback {} attempt {} leg {} -> {}", id, attempt, leg.wire(), used);
-            List<String[]> vars = new ArrayList<>(used.size() + 2);
+            CallerPresentation.Identity shown = presentation.forLeg(cb, leg);
+            List<String[]> vars = new ArrayList<>(3 * used.size() + 2);
             for (int i = 0; i < used.size(); i++) {
                 vars.add(new String[] {VAR_DIAL_PREFIX + (i + 1), used.get(i).dial().value()});
+                vars.add(new String[] {VAR_CID_PREFIX + (i + 1), shown.number()});
+                vars.add(new String[] {VAR_CID_NAME_PREFIX + (i + 1), shown.name()});
             }
             vars.add(new String[] {VAR_DIAL_COUNT, Integer.toString(used.size())});
             vars.add(new String[] {VAR_RING_TIMEOUT, ringTimeoutSeconds});

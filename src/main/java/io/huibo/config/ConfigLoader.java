@@ -1,5 +1,8 @@
 package io.huibo.config;
 
+import io.huibo.domain.PhoneNumber;
+import io.huibo.domain.CallerPresentation;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -64,6 +67,9 @@ public final class ConfigLoader {
         DEFAULTS.put("routing.tableB", "default");
         DEFAULTS.put("routing.reloadInterval", "2s");
         DEFAULTS.put("routing.maxChoices", 3);
+        DEFAULTS.put("callerId.number", "");
+        DEFAULTS.put("callerId.name", "");
+        DEFAULTS.put("callerId.agentSees", "customer");
     }
 
     private static final Pattern NODE_SPEC =
@@ -170,7 +176,24 @@ public final class ConfigLoader {
                 new HuiboConfig.Routing(legA, legB, tableName(v, "routing.tableA"), tableName(v, "routing.tableB"),
                         duration(v, "routing.reloadInterval"), positive(v, "routing.maxChoices")),
                 nodes,
-                new HuiboConfig.Cluster(atLeast(duration(v, "cluster.nodeLeaseTtl"), 600, "cluster.nodeLeaseTtl")));
+                new HuiboConfig.Cluster(atLeast(duration(v, "cluster.nodeLeaseTtl"), 600, "cluster.nodeLeaseTtl")),
+                callerId(v));
+    }
+
+    private static HuiboConfig.CallerId callerId(Map<String, Object> v) {
+        String number = str(v, "callerId.number").trim();
+        if (!number.isEmpty() && !PhoneNumber.isValid(number)) {
+            throw new ConfigException("callerId.number must be digits with an optional leading +: " + number);
+        }
+        String name = str(v, "callerId.name");
+        if (!CallerPresentation.validName(name)) {
+            throw new ConfigException("callerId.name must be at most 40 letters, digits, spaces or . ' & _ -");
+        }
+        String agentSees = str(v, "callerId.agentSees").trim();
+        if (!agentSees.equals("customer") && !agentSees.equals("business")) {
+            throw new ConfigException("callerId.agentSees must be customer or business: " + agentSees);
+        }
+        return new HuiboConfig.CallerId(number, name.trim(), agentSees);
     }
 
     private static Duration atLeast(Duration d, long millis, String key) {

@@ -1,5 +1,8 @@
 package io.huibo.config;
 
+import io.huibo.domain.CallerPresentation;
+import io.huibo.domain.PhoneNumber;
+
 import java.time.Duration;
 import java.util.List;
 
@@ -13,12 +16,32 @@ public record HuiboConfig(
         Dispatch dispatch,
         Routing routing,
         List<NodeConfig> nodes,
-        Cluster cluster) {
+        Cluster cluster,
+        CallerId callerId) {
 
-    /** Without cluster settings: the defaults. */
+    /** Without cluster and caller ID settings: the defaults. */
     public HuiboConfig(String instanceId, Http http, Agi agi, Redis redis, Db db, Dispatch dispatch, Routing routing,
                        List<NodeConfig> nodes) {
-        this(instanceId, http, agi, redis, db, dispatch, routing, nodes, Cluster.defaults());
+        this(instanceId, http, agi, redis, db, dispatch, routing, nodes, Cluster.defaults(), CallerId.defaults());
+    }
+
+    /**
+     * What the called people see as the caller (see {@code routing.CallerPresentation}).
+     *
+     * @param number     business number shown to a customer whose callback names no callerId; empty for none
+     * @param name       caller name shown with it; empty for none
+     * @param agentSees  {@code customer}: the destination sees the customer's number; {@code business}:
+     *                   the business identity
+     */
+    public record CallerId(String number, String name, String agentSees) {
+        public static CallerId defaults() {
+            return new CallerId("", "", "customer");
+        }
+
+        public CallerPresentation presentation() {
+            return new CallerPresentation(number.isEmpty() ? null : PhoneNumber.of(number), name,
+                    "customer".equals(agentSees));
+        }
     }
 
     /**

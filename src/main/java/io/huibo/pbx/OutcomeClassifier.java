@@ -25,6 +25,8 @@ public final class OutcomeClassifier {
     public static final int REASON_CONGESTION = 8;
     /** Q.850 19, "no answer from user"; the dialplan's Hangup(19) for an unconfirmed leg A. */
     public static final int CAUSE_NO_ANSWER = 19;
+    /** Q.850 38; the dialplan's Hangup(38) when Huibo refused or could not be reached for a route. */
+    public static final int CAUSE_NO_ROUTE = 38;
 
     private OutcomeClassifier() {
     }
@@ -41,9 +43,11 @@ public final class OutcomeClassifier {
      * @param legBDialStatus  DialStatus of that Dial()
      * @param legBCause       Hangup cause of the B channel
      * @param hangupCause     Hangup cause of the originated channel itself (Uniqueid = ChannelId)
+     * @param confirmAsked    leg A was to press 1 before leg B is dialed (HUIBO_CONFIRM=1)
      */
     public record Facts(Integer originateReason, boolean answered, String legADialStatus, Integer legACause,
-                        boolean legBDialed, String legBDialStatus, Integer legBCause, Integer hangupCause) {
+                        boolean legBDialed, String legBDialStatus, Integer legBCause, Integer hangupCause,
+                        boolean confirmAsked) {
     }
 
     /** @param failedLeg null for CONNECTED (and for an answered leg A in {@link #legA}) */
@@ -79,8 +83,11 @@ public final class OutcomeClassifier {
             return new Classification(o == null ? Outcome.FAILED : o, Leg.B, bCause, detail);
         }
         // A answered but B was never dialed. The dialplan hangs up with cause 19 when leg A did not press
-        // 1 to confirm: for the person called, that is an unanswered call, and it is retried as one.
-        if (f.hangupCause() != null && f.hangupCause() == CAUSE_NO_ANSWER) {
+        // 1 to confirm: for the person called, that is an unanswered call, and it is retried as one. A
+        // leg A that hangs up while asked to confirm did not confirm either; only the dialplan's own
+        // Hangup(38) says the route for B was refused instead.
+        boolean routeRefused = f.hangupCause() != null && f.hangupCause() == CAUSE_NO_ROUTE;
+        if ((f.hangupCause() != null && f.hangupCause() == CAUSE_NO_ANSWER) || (f.confirmAsked() && !routeRefused)) {
             return new Classification(Outcome.NO_ANSWER, Leg.A, f.hangupCause(), detail + " (leg A did not confirm)");
         }
         // otherwise the route for B failed (dialplan Hangup(38)) or A hung up first
@@ -92,7 +99,7 @@ public final class OutcomeClassifier {
      * Returns CONNECTED with no failed leg when A answered.
      */
     public static Classification legA(Integer reason, String dialStatus, Integer cause) {
-        Facts f = new Facts(reason, false, dialStatus, null, false, null, null, cause);
+        Facts f = new Facts(reason, false, dialStatus, null, false, null, null, cause, false);
         if ((reason != null && reason == REASON_ANSWERED) || "ANSWER".equalsIgnoreCase(dialStatus)) {
             return new Classification(Outcome.CONNECTED, null, cause, detail(f));
         }
@@ -124,6 +131,9 @@ public final class OutcomeClassifier {
         }
         String bStatus = OutcomeMemory.status(m.legB());
         Integer bCause = OutcomeMemory.cause(m.legB());
+        if ((bStatus == null && bCause != null && bCause == CAUSE_NO_ANSWER) || m.legAUnconfirmed()) {
+            return new Classification(Outcome.NO_ANSWER, Leg.A, bCause, detail + " (leg A did not confirm)");
+        }
         if (bStatus != null) {
             return switch (bStatus.toUpperCase()) {
                 case "BUSY" -> new Classification(Outcome.BUSY, Leg.B, bCause, detail);
@@ -131,9 +141,6 @@ public final class OutcomeClassifier {
                 case "CONGESTION", "CHANUNAVAIL" -> new Classification(Outcome.CONGESTION, Leg.B, bCause, detail);
                 default -> new Classification(Outcome.FAILED, Leg.B, bCause, detail);
             };
-        }
-        if (bCause != null && bCause == CAUSE_NO_ANSWER) {
-            return new Classification(Outcome.NO_ANSWER, Leg.A, bCause, detail + " (leg A did not confirm)");
         }
         return new Classification(Outcome.FAILED, Leg.B, bCause, detail + " (leg B never answered)");
     }

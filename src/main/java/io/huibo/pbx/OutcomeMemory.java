@@ -10,13 +10,15 @@ package io.huibo.pbx;
  *       how leg A's last try ended (the status may be empty: no route was dialed).</li>
  *   <li>{@code legB}: {@code ANSWER} once leg B answered (before it was bridged); otherwise
  *       {@code <DIALSTATUS>:<HANGUPCAUSE>} when the connecting half hung up (empty status: leg B was
- *       never dialed, e.g. leg A did not confirm or hung up first).</li>
+ *       never dialed, e.g. leg A hung up first), or {@code UNCONFIRMED:<HANGUPCAUSE>} when leg A was asked
+ *       to confirm and did not press 1 (hung up during the prompt, or keyed something else).</li>
  * </ul>
  * The first fact written for a leg stays: a later write never replaces it.
  */
 public record OutcomeMemory(String legA, String legB) {
 
     public static final String ANSWER = "ANSWER";
+    public static final String UNCONFIRMED = "UNCONFIRMED";
     public static final OutcomeMemory NONE = new OutcomeMemory(null, null);
 
     public boolean isEmpty() {
@@ -29,6 +31,11 @@ public record OutcomeMemory(String legA, String legB) {
 
     public boolean legBAnswered() {
         return ANSWER.equals(legB);
+    }
+
+    /** Leg A answered but did not confirm, so leg B was never dialed. */
+    public boolean legAUnconfirmed() {
+        return UNCONFIRMED.equals(status(legB));
     }
 
     /** The dial status part of a leg's value ({@code BUSY} of {@code BUSY:17}); null when none. */

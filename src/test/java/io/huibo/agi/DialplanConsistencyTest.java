@@ -84,7 +84,8 @@ class DialplanConsistencyTest {
                         List.of(DialTemplate.parse("PJSIP/{number}@trunk"), DialTemplate.parse("PJSIP/{number}@backup"))),
                 id -> Future.succeededFuture(Optional.ofNullable(cb)),
                 (id, d) -> Future.succeededFuture(Optional.of(d)),
-                t -> Future.succeededFuture(), new RouteHandouts(), hook, 30, RouteScriptTest.CLOCK);
+                t -> Future.succeededFuture(), new RouteHandouts(), hook, 30,
+                io.huibo.domain.CallerPresentation.none(), RouteScriptTest.CLOCK);
     }
 
     @Test
@@ -102,6 +103,44 @@ class DialplanConsistencyTest {
         }
         assertThat(called).containsExactlyInAnyOrder("route", "report", "dialin");
         assertThat(registry(null, DialinResult.refused("x")).names()).containsAll(called);
+    }
+
+    /**
+     * Every prompt the dialplan plays ships as a file Asterisk plays as it is (8 kHz mono 16-bit PCM WAV),
+     * generated from its text in dialplan/sounds/prompts.txt by scripts/prompts; no file without a text.
+     */
+    @Test
+    void everyPromptTheDialplanPlaysShipsWithItsText() throws Exception {
+        Set<String> played = new LinkedHashSet<>();
+        Matcher m = Pattern.compile("(?:Playback\\(|Read\\([A-Z_]+,)huibo/([a-z0-9-]+)")
+                .matcher(String.join("\n", lines().stream().map(Line::code).toList()));
+        while (m.find()) {
+            played.add(m.group(1));
+        }
+        assertThat(played).contains("press-1-to-connect", "enter-destination", "enter-pin", "we-will-call-you-back");
+        Set<String> texts = new LinkedHashSet<>();
+        for (String l : Files.readAllLines(Path.of("dialplan", "sounds", "prompts.txt"))) {
+            if (!l.isBlank() && !l.startsWith("#")) {
+                assertThat(l).as("prompts.txt: <name> <text>").matches("[a-z0-9-]+ \\S.*");
+                texts.add(l.substring(0, l.indexOf(' ')));
+            }
+        }
+        assertThat(texts).as("prompts with a text").hasSameElementsAs(played);
+        Path dir = Path.of("dialplan", "sounds", "en", "huibo");
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString().replaceFirst("\\.wav$", "")).toList())
+                    .as("files in %s", dir).hasSameElementsAs(played);
+        }
+        for (String name : played) {
+            var format = javax.sound.sampled.AudioSystem.getAudioFileFormat(dir.resolve(name + ".wav").toFile());
+            assertThat(format.getType()).as(name).isEqualTo(javax.sound.sampled.AudioFileFormat.Type.WAVE);
+            var audio = format.getFormat();
+            assertThat(audio.getEncoding()).as(name).isEqualTo(javax.sound.sampled.AudioFormat.Encoding.PCM_SIGNED);
+            assertThat(audio.getSampleRate()).as(name).isEqualTo(8000f);
+            assertThat(audio.getChannels()).as(name).isEqualTo(1);
+            assertThat(audio.getSampleSizeInBits()).as(name).isEqualTo(16);
+            assertThat(format.getFrameLength() / audio.getSampleRate()).as("%s seconds", name).isGreaterThan(0.5f);
+        }
     }
 
     @Test
@@ -125,7 +164,10 @@ class DialplanConsistencyTest {
                 .contains(AGI_FALLBACK)
                 .contains("Set(LOCAL(addr)=${HUIBO_AGI_${i}})")
                 .contains("Dial(${HUIBO_DIAL_${HUIBO_TRY}},${HUIBO_RING_TIMEOUT})")
-                .contains("Dial(${HUIBO_DIAL_${HUIBO_TRY}},${HUIBO_RING_TIMEOUT},U(huibo-answered^${HUIBO_MEMO}))")
+                .contains("Dial(${HUIBO_DIAL_${HUIBO_TRY}},${HUIBO_RING_TIMEOUT},IU(huibo-answered^${HUIBO_MEMO}))")
+                .contains("Set(CALLERID(num)=${HUIBO_CID_${HUIBO_TRY}})")
+                .contains("Set(CALLERID(name)=${HUIBO_CIDNAME_${HUIBO_TRY}})")
+                .contains("Gosub(huibo-memo,s,1(b,UNCONFIRMED:${HANGUPCAUSE}))")
                 .contains("Set(DB(huibo/${HUIBO_MEMO}/${ARG1})=${ARG2})")
                 .contains("n(unconfirmed),Hangup(19)")
                 .contains("n(failed),Hangup(38)");
@@ -158,7 +200,7 @@ class DialplanConsistencyTest {
             Matcher m = SET_VAR.matcher(c);
             assertThat(m.find()).as(c).isTrue();
             // HUIBO_DIAL_<n> is one variable family: the dialplan reads it as HUIBO_DIAL_${HUIBO_TRY}
-            set.add(m.group(1).matches("HUIBO_DIAL_[1-9][0-9]*") ? "HUIBO_DIAL_1" : m.group(1));
+            set.add(m.group(1).replaceFirst("^(HUIBO_DIAL_|HUIBO_CID_|HUIBO_CIDNAME_)[1-9][0-9]*$", "$11"));
         }
         return set;
     }
@@ -181,8 +223,10 @@ class DialplanConsistencyTest {
             }
             comments.append(l.comment()).append('\n');
         }
-        if (lines().stream().anyMatch(l -> l.code().contains("${HUIBO_DIAL_${HUIBO_TRY}}"))) {
-            read.add("HUIBO_DIAL_1"); // the dialplan reads HUIBO_DIAL_<n> through ${HUIBO_TRY}
+        for (String family : List.of("HUIBO_DIAL_", "HUIBO_CID_", "HUIBO_CIDNAME_")) {
+            if (lines().stream().anyMatch(l -> l.code().contains("${" + family + "${HUIBO_TRY}}"))) {
+                read.add(family + "1"); // the dialplan reads <family><n> through ${HUIBO_TRY}
+            }
         }
         String readme = Files.readString(README);
         for (String v : set) {
@@ -190,7 +234,8 @@ class DialplanConsistencyTest {
             boolean documented = comments.toString().contains(v) && readme.contains(v);
             assertThat(used || documented).as("%s is neither read by the dialplan nor documented", v).isTrue();
         }
-        assertThat(read).as("variables the dialplan reads").contains("HUIBO_DIAL_1", "HUIBO_DIAL_COUNT",
+        assertThat(read).as("variables the dialplan reads").contains("HUIBO_DIAL_1", "HUIBO_CID_1", "HUIBO_CIDNAME_1",
+                "HUIBO_DIAL_COUNT",
                 "HUIBO_RING_TIMEOUT", "HUIBO_COLLECT", "HUIBO_NEXT", "HUIBO_RESULT");
         // variables the dialplan assigns itself: Set(X=...), Read(X,...)
         Set<String> local = new LinkedHashSet<>();

@@ -487,7 +487,7 @@ class FastAgiServerIT {
                         List.of(DialTemplate.parse("PJSIP/{number}@agents"))),
                 lookup, (id, d) -> Future.failedFuture(new AssertionError("no destination is keyed in here")),
                 t -> Future.succeededFuture(), new RouteHandouts(), DialplanConsistencyTest.noDialin(), 30,
-                java.time.Clock.systemUTC());
+                io.huibo.domain.CallerPresentation.none(), java.time.Clock.systemUTC());
         FastAgiServer load = new FastAgiServer(vertx, "127.0.0.1", 0, AgiAllowlist.of(List.of(), true),
                 Duration.ofSeconds(10), registry);
         int p = load.start().await(5, TimeUnit.SECONDS);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.huibo.domain.CallFlow;
 import io.huibo.domain.CallState;
+import io.huibo.domain.CallerPresentation;
 import io.huibo.domain.Callback;
 import io.huibo.domain.CallbackIds;
 import io.huibo.domain.Leg;
@@ -92,11 +93,18 @@ class RouteScriptTest {
 
         assertThat(run(request("a", id, "2")).commands).containsExactly(
                 "SET VARIABLE HUIBO_DIAL_1 \"PJSIP/+4930111111@trunk\"",
+                "SET VARIABLE HUIBO_CID_1 \"\"",
+                "SET VARIABLE HUIBO_CIDNAME_1 \"\"",
                 "SET VARIABLE HUIBO_DIAL_2 \"PJSIP/+4930111111@backup\"",
+                "SET VARIABLE HUIBO_CID_2 \"\"",
+                "SET VARIABLE HUIBO_CIDNAME_2 \"\"",
                 "SET VARIABLE HUIBO_DIAL_COUNT \"2\"",
                 "SET VARIABLE HUIBO_RING_TIMEOUT \"25\"");
+        // the agent sees who is calling: the customer
         assertThat(run(request("b", id, "2")).commands).containsExactly(
                 "SET VARIABLE HUIBO_DIAL_1 \"PJSIP/+4930222222@carrier\"",
+                "SET VARIABLE HUIBO_CID_1 \"+4930111111\"",
+                "SET VARIABLE HUIBO_CIDNAME_1 \"\"",
                 "SET VARIABLE HUIBO_DIAL_COUNT \"1\"",
                 "SET VARIABLE HUIBO_RING_TIMEOUT \"25\"");
         assertThat(script.count(RouteScript.Decision.ROUTED)).isEqualTo(2);
@@ -113,6 +121,32 @@ class RouteScriptTest {
         assertThat(run(request("a", id, "1")).commands).first().isEqualTo("SET VARIABLE HUIBO_DIAL_1 \"PJSIP/2001@trunk\"");
         assertThat(run(request("b", id, "1")).commands).first()
                 .isEqualTo("SET VARIABLE HUIBO_DIAL_1 \"PJSIP/+4930111111@carrier\"");
+    }
+
+    @Test
+    void eachLegSeesTheConfiguredIdentityNeverNothing() {
+        RouteScript branded = new RouteScript(routes, lookup, destinations, handouts, 25,
+                new CallerPresentation(PhoneNumber.of("+4930900900"), "Acme Support", true), CLOCK);
+        String id = CallbackIds.next();
+        store.put(id, callback(id, "+4930111111", "2001", CallState.DIALING, 1));
+        // customer-first: the customer sees the business, the agent the customer
+        assertThat(run(branded, request("a", id, "1")).commands).contains(
+                "SET VARIABLE HUIBO_CID_1 \"+4930900900\"", "SET VARIABLE HUIBO_CIDNAME_1 \"Acme Support\"",
+                "SET VARIABLE HUIBO_CID_2 \"+4930900900\"");
+        assertThat(run(branded, request("b", id, "1")).commands).contains("SET VARIABLE HUIBO_CID_1 \"+4930111111\"");
+
+        // agent-first, with the callback's own caller ID and agents shown the business too
+        RouteScript businessForAgents = new RouteScript(routes, lookup, destinations, handouts, 25,
+                new CallerPresentation(PhoneNumber.of("+4930900900"), "Acme", false), CLOCK);
+        String id2 = CallbackIds.next();
+        Callback cb = callback(id2, "+4930111111", "2001", CallState.DIALING, 1, CallFlow.AGENT_FIRST);
+        store.put(id2, new Callback(cb.id(), cb.number(), cb.destination(), "+4930555555", 0, 3, Map.of(), null,
+                cb.state(), cb.attempts(), cb.dueAt(), cb.createdAt(), cb.updatedAt(), cb.flow(), false));
+        assertThat(run(businessForAgents, request("a", id2, "1")).commands).contains(
+                "SET VARIABLE HUIBO_DIAL_1 \"PJSIP/2001@trunk\"", "SET VARIABLE HUIBO_CID_1 \"+4930555555\"");
+        assertThat(run(businessForAgents, request("b", id2, "1")).commands).contains(
+                "SET VARIABLE HUIBO_DIAL_1 \"PJSIP/+4930111111@carrier\"", "SET VARIABLE HUIBO_CID_1 \"+4930555555\"",
+                "SET VARIABLE HUIBO_CIDNAME_1 \"Acme\"");
     }
 
     @Test
@@ -134,6 +168,8 @@ class RouteScriptTest {
 
         assertThat(run(requestWith("route?leg=b&collected=1", id, "1", "0301234567")).commands).containsExactly(
                 "SET VARIABLE HUIBO_DIAL_1 \"PJSIP/0301234567@carrier\"",
+                "SET VARIABLE HUIBO_CID_1 \"+4930111111\"",
+                "SET VARIABLE HUIBO_CIDNAME_1 \"\"",
                 "SET VARIABLE HUIBO_DIAL_COUNT \"1\"",
                 "SET VARIABLE HUIBO_RING_TIMEOUT \"25\"");
         // a second, different keyed number does not redirect the callback

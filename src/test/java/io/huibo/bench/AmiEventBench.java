@@ -27,7 +27,7 @@ public class AmiEventBench {
     private CallTracker tracker;
     private long n;
     private final OutcomeClassifier.Facts busy = new OutcomeClassifier.Facts(5, false, "BUSY", 17, false, null,
-            null, 17);
+            null, 17, false);
 
     @Setup
     public void setup() {

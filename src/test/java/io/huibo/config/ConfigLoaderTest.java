@@ -62,6 +62,29 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void callerIdentityIsValidatedAndBecomesThePresentation() {
+        Map<String, String> env = Map.of("HUIBO_API_TOKEN", TOKEN, "HUIBO_NODES", "n1=u:p@h:1/1",
+                "HUIBO_CALLER_ID_NUMBER", "+4930900900", "HUIBO_CALLER_ID_NAME", "Acme Support",
+                "HUIBO_CALLER_ID_AGENT_SEES", "business");
+        HuiboConfig cfg = ConfigLoader.load(null, env);
+        assertThat(cfg.callerId().presentation().businessNumber().value()).isEqualTo("+4930900900");
+        assertThat(cfg.callerId().presentation().businessName()).isEqualTo("Acme Support");
+        assertThat(cfg.callerId().presentation().agentSeesCustomer()).isFalse();
+        assertThat(ConfigLoader.load(null, Map.of("HUIBO_API_TOKEN", TOKEN, "HUIBO_NODES", "n1=u:p@h:1/1"))
+                .callerId().presentation()).isEqualTo(io.huibo.domain.CallerPresentation.none());
+
+        Map<String, String> bad = new java.util.HashMap<>(env);
+        bad.put("HUIBO_CALLER_ID_NUMBER", "+4930&PJSIP/1");
+        assertOneLine(() -> ConfigLoader.load(null, bad), "callerId.number");
+        bad.put("HUIBO_CALLER_ID_NUMBER", "+4930900900");
+        bad.put("HUIBO_CALLER_ID_NAME", "Acme\" <666>");
+        assertOneLine(() -> ConfigLoader.load(null, bad), "callerId.name");
+        bad.put("HUIBO_CALLER_ID_NAME", "Acme");
+        bad.put("HUIBO_CALLER_ID_AGENT_SEES", "nobody");
+        assertOneLine(() -> ConfigLoader.load(null, bad), "callerId.agentSees");
+    }
+
+    @Test
     void nodesFromTheEnvironment() {
         HuiboConfig cfg = ConfigLoader.load(null, Map.of("HUIBO_API_TOKEN", TOKEN,
                 "HUIBO_NODES", "n1=huibo:pw1@127.0.0.1:5038/10,n2=huibo:pw2@10.1.1.2:5039/20"));

@@ -21,11 +21,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OutcomeClassifierTest {
 
     private static Facts legAOnly(Integer reason, String aDial, Integer cause) {
-        return new Facts(reason, false, aDial, null, false, null, null, cause);
+        return new Facts(reason, false, aDial, null, false, null, null, cause, false);
     }
 
     private static Facts answered(String bDial, Integer bCause, Integer ownCause) {
-        return new Facts(4, true, "ANSWER", null, bDial != null, bDial, bCause, ownCause);
+        return new Facts(4, true, "ANSWER", null, bDial != null, bDial, bCause, ownCause, false);
     }
 
     @ParameterizedTest(name = "reason={0} aDial={1} cause={2} -> {3}")
@@ -92,8 +92,34 @@ class OutcomeClassifierTest {
     }
 
     @Test
+    void legAThatHangsUpWhileAskedToConfirmIsNoAnswerOnA() {
+        // leg A hung up during "press 1 to be connected": the ;1 half ends with leg A's cause 16
+        Facts f = new Facts(4, true, "ANSWER", null, false, null, null, 16, true);
+        Classification c = OutcomeClassifier.classify(f);
+        assertThat(c.outcome()).isEqualTo(Outcome.NO_ANSWER);
+        assertThat(c.failedLeg()).isEqualTo(Leg.A);
+        assertThat(c.hangupCause()).isEqualTo(16);
+        assertThat(c.detail()).contains("did not confirm");
+    }
+
+    @Test
+    void aRefusedRouteAfterConfirmationStaysAFailureOfB() {
+        Facts f = new Facts(4, true, "ANSWER", null, false, null, null, 38, true);
+        Classification c = OutcomeClassifier.classify(f);
+        assertThat(c.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(c.failedLeg()).isEqualTo(Leg.B);
+    }
+
+    @Test
+    void withoutConfirmationAnEarlyHangupOfAIsAFailureOfB() {
+        Classification c = OutcomeClassifier.classify(answered(null, null, 16));
+        assertThat(c.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(c.failedLeg()).isEqualTo(Leg.B);
+    }
+
+    @Test
     void legBDialBeganWithoutDialEndFallsBackToItsCause() {
-        Facts f = new Facts(4, true, null, null, true, null, 17, 17);
+        Facts f = new Facts(4, true, null, null, true, null, 17, 17, false);
         assertThat(OutcomeClassifier.classify(f).outcome()).isEqualTo(Outcome.BUSY);
         assertThat(OutcomeClassifier.classify(f).failedLeg()).isEqualTo(Leg.B);
     }
@@ -109,7 +135,7 @@ class OutcomeClassifierTest {
     @Test
     void answeredIsSeenWithoutReasonToo() {
         // OriginateResponse not (yet) seen, but the channel went Up and B answered
-        Facts f = new Facts(null, true, null, null, true, "ANSWER", 16, 16);
+        Facts f = new Facts(null, true, null, null, true, "ANSWER", 16, 16, false);
         assertThat(OutcomeClassifier.classify(f).outcome()).isEqualTo(Outcome.CONNECTED);
     }
 

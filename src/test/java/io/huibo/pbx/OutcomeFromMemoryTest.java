@@ -35,6 +35,9 @@ class OutcomeFromMemoryTest {
             "ANSWER,       CONGESTION:34, false, CONGESTION, B",
             // leg A answered and did not confirm: Hangup(19) before leg B was dialed
             "ANSWER,       :19,           false, NO_ANSWER,  A",
+            // leg A hung up during the confirmation prompt: [huibo-connect]'s h extension says so
+            "ANSWER,       UNCONFIRMED:16, false, NO_ANSWER, A",
+            "-,            UNCONFIRMED:16, true,  NO_ANSWER, A",
             // leg A answered, leg B never dialed (no route: Hangup(38)) or A hung up first
             "ANSWER,       :38,           false, FAILED,     B",
             "ANSWER,       :16,           false, FAILED,     B",

@@ -672,7 +672,7 @@ public final class AmiNode implements PbxNode {
             p.fail(new OriginateException(OriginateException.Kind.NOT_SENT, "node " + cfg.id() + " is " + state));
             return;
         }
-        if (!tracker.track(r.channelId(), r.callbackId(), r.attempt(), r.timeout())) {
+        if (!tracker.track(r.channelId(), r.callbackId(), r.attempt(), r.timeout(), r.confirm())) {
             active.decrementAndGet();
             p.fail(new OriginateException(OriginateException.Kind.NOT_SENT,
                     r.channelId() + " is already in flight on node " + cfg.id()));

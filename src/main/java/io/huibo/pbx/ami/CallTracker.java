@@ -103,11 +103,17 @@ public final class CallTracker {
 
     /** Starts tracking an attempt whose Originate is about to be sent. False if already tracked. */
     public boolean track(String channelId, String callbackId, int attempt, Duration ringTimeout) {
+        return track(channelId, callbackId, attempt, ringTimeout, false);
+    }
+
+    /** As {@link #track(String, String, int, Duration)}; {@code confirm}: leg A is asked to press 1 first. */
+    public boolean track(String channelId, String callbackId, int attempt, Duration ringTimeout, boolean confirm) {
         if (byChannelId.containsKey(channelId)) {
             return false;
         }
         Instant now = clock.instant();
         Entry e = new Entry(channelId, callbackId, attempt, now, false);
+        e.confirm = confirm;
         e.due(Due.ASK_NODE, now.plus(ringTimeout).plus(NO_RESPONSE_GRACE), "no OriginateResponse");
         put(e);
         return true;
@@ -449,7 +455,7 @@ public final class CallTracker {
             String aStatus = e.localDialStatus != null ? e.localDialStatus : e.originateDialStatus;
             Integer aCause = e.aCause != null ? e.aCause : e.localHalfCause;
             var c = OutcomeClassifier.classify(new OutcomeClassifier.Facts(e.reason, e.answered, aStatus, aCause,
-                    e.bDialed, e.bDialStatus, e.bCause, e.ownCause));
+                    e.bDialed, e.bDialStatus, e.bCause, e.ownCause, e.confirm));
             String detail = why == null ? c.detail() : c.detail() + "; " + why;
             result = new AttemptResult(e.channelId, e.callbackId, e.attempt, nodeId, c.outcome(), c.failedLeg(),
                     c.hangupCause(), e.answeredAt, e.hungUpAt != null ? e.hungUpAt : now, detail, observed);
@@ -489,6 +495,7 @@ public final class CallTracker {
         String deadlineWhy;
         /** Its safety deadline passed and the node was asked; reset when a listing shows it live. */
         boolean asked;
+        boolean confirm;
 
         Entry(String channelId, String callbackId, int attempt, Instant startedAt, boolean adopted) {
             this.channelId = channelId;

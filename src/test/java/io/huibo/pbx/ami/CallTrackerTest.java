@@ -211,6 +211,18 @@ class CallTrackerTest {
     }
 
     @Test
+    void legAHangingUpDuringTheConfirmationPromptIsNoAnswerOnA() {
+        tracker.track(C, CB, 1, Duration.ofSeconds(30), true);
+        // leg A answers, hears "press 1", hangs up: everything ends with its cause 16, B is never dialed
+        feed(dialBegin(C2, A_CHAN), dialEnd(C2, A_CHAN, "ANSWER"), up(C), originateResponse(C, C, true, 4),
+                hangup(A_CHAN, 16, C), hangup(C2, 16, C), hangup(C, 16, C));
+        AttemptResult r = only();
+        assertThat(r.outcome()).isEqualTo(Outcome.NO_ANSWER);
+        assertThat(r.failedLeg()).isEqualTo(Leg.A);
+        assertThat(r.detail()).contains("did not confirm");
+    }
+
+    @Test
     void pjsipBusyAsReasonZeroWithDialEndBusyBefore() {
         tracker.track(C, CB, 1, Duration.ofSeconds(30));
         feed(dialBegin(C2, A_CHAN), dialEnd(C2, A_CHAN, "BUSY"), hangup(A_CHAN, 17, C), hangup(C2, 17, C),
