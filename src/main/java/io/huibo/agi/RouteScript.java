@@ -28,9 +28,10 @@ import org.slf4j.LoggerFactory;
  * destination the caller keyed in:
  * {@code AGI(agi://${HUIBO_AGI}/route?leg=b&collected=1,${HUIBO_CALLBACK},${HUIBO_ATTEMPT},${HUIBO_DEST})}.
  *
- * <p>Routed: {@code HUIBO_DIAL_1} .. {@code HUIBO_DIAL_<n>} (failover order), for each the caller
- * identity to present ({@code HUIBO_CID_<n>}, {@code HUIBO_CIDNAME_<n>}, see {@link CallerPresentation}),
- * {@code HUIBO_DIAL_COUNT} and {@code HUIBO_RING_TIMEOUT}. Leg B of a callback without destination: only
+ * <p>Routed: {@code HUIBO_DIAL_1} .. {@code HUIBO_DIAL_<n>} (failover order), the caller identity the
+ * leg is shown ({@code HUIBO_CID}, {@code HUIBO_CIDNAME}, see {@link CallerPresentation}; only when
+ * there is one: unset, the dialplan sets it empty all the same), {@code HUIBO_DIAL_COUNT} and
+ * {@code HUIBO_RING_TIMEOUT}. Leg B of a callback without destination: only
  * {@code HUIBO_COLLECT=1}, the dialplan reads the digits and asks again with {@code collected=1}.
  * Any problem: only {@code HUIBO_ERROR} (a reason token); the dialplan hangs up with cause 38.
  *
@@ -52,14 +53,14 @@ public final class RouteScript implements AgiScript {
     public static final String VAR_RING_TIMEOUT = "HUIBO_RING_TIMEOUT";
     public static final String VAR_COLLECT = "HUIBO_COLLECT";
     public static final String VAR_ERROR = "HUIBO_ERROR";
-    /** Caller number and name the dialplan presents on route n (Set(CALLERID(num)=...) before its Dial). */
-    public static final String VAR_CID_PREFIX = "HUIBO_CID_";
-    public static final String VAR_CID_NAME_PREFIX = "HUIBO_CIDNAME_";
+    /** Caller number and name the dialplan presents on the leg (Set(CALLERID(num)=...) before its Dial). */
+    public static final String VAR_CID = "HUIBO_CID";
+    public static final String VAR_CID_NAME = "HUIBO_CIDNAME";
     /** More routes than this would only prolong a failing call; the dialplan tries them one by one. */
     public static final int MAX_ROUTES = 9;
     /** Every variable this script may set ({@code HUIBO_DIAL_<n>} as {@code HUIBO_DIAL_1}), for the dialplan test. */
-    public static final List<String> VARIABLES = List.of(VAR_DIAL_PREFIX + "1", VAR_CID_PREFIX + "1",
-            VAR_CID_NAME_PREFIX + "1", VAR_DIAL_COUNT, VAR_RING_TIMEOUT, VAR_COLLECT, VAR_ERROR);
+    public static final List<String> VARIABLES = List.of(VAR_DIAL_PREFIX + "1", VAR_CID, VAR_CID_NAME,
+            VAR_DIAL_COUNT, VAR_RING_TIMEOUT, VAR_COLLECT, VAR_ERROR);
 
     /** What one request came to; the wire form is what HUIBO_ERROR says. */
     public enum Decision {
@@ -252,11 +253,15 @@ public final class RouteScript implements AgiScript {
             counts.get(Decision.ROUTED).increment();
             LOG.debug("route: callback {} attempt {} leg {} -> {}", id, attempt, leg.wire(), used);
             CallerPresentation.Identity shown = presentation.forLeg(cb, leg);
-            List<String[]> vars = new ArrayList<>(3 * used.size() + 2);
+            List<String[]> vars = new ArrayList<>(used.size() + 4);
             for (int i = 0; i < used.size(); i++) {
                 vars.add(new String[] {VAR_DIAL_PREFIX + (i + 1), used.get(i).dial().value()});
-                vars.add(new String[] {VAR_CID_PREFIX + (i + 1), shown.number()});
-                vars.add(new String[] {VAR_CID_NAME_PREFIX + (i + 1), shown.name()});
+            }
+            if (!shown.number().isEmpty()) {
+                vars.add(new String[] {VAR_CID, shown.number()});
+            }
+            if (!shown.name().isEmpty()) {
+                vars.add(new String[] {VAR_CID_NAME, shown.name()});
             }
             vars.add(new String[] {VAR_DIAL_COUNT, Integer.toString(used.size())});
             vars.add(new String[] {VAR_RING_TIMEOUT, ringTimeoutSeconds});

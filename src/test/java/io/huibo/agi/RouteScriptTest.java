@@ -93,18 +93,13 @@ class RouteScriptTest {
 
         assertThat(run(request("a", id, "2")).commands).containsExactly(
                 "SET VARIABLE HUIBO_DIAL_1 \"PJSIP/+4930111111@trunk\"",
-                "SET VARIABLE HUIBO_CID_1 \"\"",
-                "SET VARIABLE HUIBO_CIDNAME_1 \"\"",
                 "SET VARIABLE HUIBO_DIAL_2 \"PJSIP/+4930111111@backup\"",
-                "SET VARIABLE HUIBO_CID_2 \"\"",
-                "SET VARIABLE HUIBO_CIDNAME_2 \"\"",
                 "SET VARIABLE HUIBO_DIAL_COUNT \"2\"",
                 "SET VARIABLE HUIBO_RING_TIMEOUT \"25\"");
         // the agent sees who is calling: the customer
         assertThat(run(request("b", id, "2")).commands).containsExactly(
                 "SET VARIABLE HUIBO_DIAL_1 \"PJSIP/+4930222222@carrier\"",
-                "SET VARIABLE HUIBO_CID_1 \"+4930111111\"",
-                "SET VARIABLE HUIBO_CIDNAME_1 \"\"",
+                "SET VARIABLE HUIBO_CID \"+4930111111\"",
                 "SET VARIABLE HUIBO_DIAL_COUNT \"1\"",
                 "SET VARIABLE HUIBO_RING_TIMEOUT \"25\"");
         assertThat(script.count(RouteScript.Decision.ROUTED)).isEqualTo(2);
@@ -131,9 +126,9 @@ class RouteScriptTest {
         store.put(id, callback(id, "+4930111111", "2001", CallState.DIALING, 1));
         // customer-first: the customer sees the business, the agent the customer
         assertThat(run(branded, request("a", id, "1")).commands).contains(
-                "SET VARIABLE HUIBO_CID_1 \"+4930900900\"", "SET VARIABLE HUIBO_CIDNAME_1 \"Acme Support\"",
-                "SET VARIABLE HUIBO_CID_2 \"+4930900900\"");
-        assertThat(run(branded, request("b", id, "1")).commands).contains("SET VARIABLE HUIBO_CID_1 \"+4930111111\"");
+                "SET VARIABLE HUIBO_CID \"+4930900900\"", "SET VARIABLE HUIBO_CIDNAME \"Acme Support\"");
+        assertThat(run(branded, request("b", id, "1")).commands).contains("SET VARIABLE HUIBO_CID \"+4930111111\"")
+                .noneMatch(c -> c.contains("HUIBO_CIDNAME"));
 
         // agent-first, with the callback's own caller ID and agents shown the business too
         RouteScript businessForAgents = new RouteScript(routes, lookup, destinations, handouts, 25,
@@ -143,10 +138,10 @@ class RouteScriptTest {
         store.put(id2, new Callback(cb.id(), cb.number(), cb.destination(), "+4930555555", 0, 3, Map.of(), null,
                 cb.state(), cb.attempts(), cb.dueAt(), cb.createdAt(), cb.updatedAt(), cb.flow(), false));
         assertThat(run(businessForAgents, request("a", id2, "1")).commands).contains(
-                "SET VARIABLE HUIBO_DIAL_1 \"PJSIP/2001@trunk\"", "SET VARIABLE HUIBO_CID_1 \"+4930555555\"");
+                "SET VARIABLE HUIBO_DIAL_1 \"PJSIP/2001@trunk\"", "SET VARIABLE HUIBO_CID \"+4930555555\"");
         assertThat(run(businessForAgents, request("b", id2, "1")).commands).contains(
-                "SET VARIABLE HUIBO_DIAL_1 \"PJSIP/+4930111111@carrier\"", "SET VARIABLE HUIBO_CID_1 \"+4930555555\"",
-                "SET VARIABLE HUIBO_CIDNAME_1 \"Acme\"");
+                "SET VARIABLE HUIBO_DIAL_1 \"PJSIP/+4930111111@carrier\"", "SET VARIABLE HUIBO_CID \"+4930555555\"",
+                "SET VARIABLE HUIBO_CIDNAME \"Acme\"");
     }
 
     @Test
@@ -168,8 +163,7 @@ class RouteScriptTest {
 
         assertThat(run(requestWith("route?leg=b&collected=1", id, "1", "0301234567")).commands).containsExactly(
                 "SET VARIABLE HUIBO_DIAL_1 \"PJSIP/0301234567@carrier\"",
-                "SET VARIABLE HUIBO_CID_1 \"+4930111111\"",
-                "SET VARIABLE HUIBO_CIDNAME_1 \"\"",
+                "SET VARIABLE HUIBO_CID \"+4930111111\"",
                 "SET VARIABLE HUIBO_DIAL_COUNT \"1\"",
                 "SET VARIABLE HUIBO_RING_TIMEOUT \"25\"");
         // a second, different keyed number does not redirect the callback
