@@ -148,6 +148,7 @@ public final class Stack implements AutoCloseable {
         pump.setDaemon(true);
         pump.start();
         if (!ready.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            threadDump(p);
             p.destroyForcibly();
             throw new IllegalStateException(name + " did not become ready; output:\n" + String.join("\n", proc.output));
         }
@@ -247,6 +248,21 @@ public final class Stack implements AutoCloseable {
             env.put("HUIBO_NODES", nodes.toString());
         }
         return env;
+    }
+
+    /** A JVM that hangs at start says where: SIGQUIT makes it print its threads to the output we collect. */
+    private static void threadDump(Process p) {
+        if (!p.isAlive()) {
+            return;
+        }
+        try {
+            new ProcessBuilder("kill", "-QUIT", Long.toString(p.pid())).start().waitFor(5, TimeUnit.SECONDS);
+            Thread.sleep(1000);
+        } catch (IOException e) {
+            // no kill command: the output says what it says
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public Proc huibo(Map<String, String> env) throws Exception {
