@@ -61,7 +61,7 @@ final class MediaApps {
         Duration wait = digits.isEmpty()
             ? promptTime.plus(run.call.node().scenario().readTimeout(timeout == null ? READ_DEFAULT : timeout)).multipliedBy(attempts)
             : promptTime.plus(KEYING);
-        Promise<App.Flow> done = run.block(() -> { });
+        Promise<App.Flow> done = run.block(() -> run.call.events().varSet(run.ch, "READSTATUS", "HANGUP"));
         long t = run.call.timer(wait, () -> {
             run.vars.set(var, digits);
             run.call.events().varSet(run.ch, "READSTATUS", digits.isEmpty() ? "TIMEOUT" : "OK");
