@@ -51,10 +51,6 @@ final class PbxRun {
         return gone;
     }
 
-    boolean hangupRequested() {
-        return hangupRequested;
-    }
-
     void start(String context, String exten, int priority) {
         ch.context = context;
         ch.exten = exten;
@@ -96,11 +92,13 @@ final class PbxRun {
 
     private Future<App.Flow> execute(Priority p) {
         DialplanApps.Entry app = DialplanApps.get(p.app());
-        String data = expand(p.data());
-        call.events().newexten(ch, ch.priority, app.name(), data);
+        String data = p.data();
         try {
+            data = expand(p.data());
+            call.events().newexten(ch, ch.priority, app.name(), data);
             return app.app().run(this, data);
         } catch (DialplanException | IllegalArgumentException e) {
+            // Asterisk logs the failing application and ends the dialplan of this channel
             log.warn("{}: {}({}): {}", p.where(), app.name(), data, e.getMessage());
             return App.hangup();
         }

@@ -30,10 +30,6 @@ public final class Extension {
         return Optional.ofNullable(labels.get(label));
     }
 
-    public Iterable<Priority> priorities() {
-        return priorities.values();
-    }
-
     int last() {
         return priorities.isEmpty() ? 0 : priorities.lastKey();
     }
