@@ -346,6 +346,16 @@ class SimCallsIT {
     }
 
     @Test
+    void withoutCallerIdEachLegIsShownTheLocalChannelsExtension() throws Exception {
+        originate("hb-shown-1", "1001-2002", 5000);
+        JsonObject c = endedCall("hb-shown-1");
+        assertThat(c.getString("legBOutcome")).isEqualTo("answered");
+        JsonObject s = new JsonObject().put("num", "s").put("name", "");
+        assertThat(c.getJsonObject("shownToA")).isEqualTo(s);
+        assertThat(c.getJsonObject("shownToB")).isEqualTo(s);
+    }
+
+    @Test
     void dialInRegisteredCallerGetsBusyAndIsNeverAnswered() throws Exception {
         HttpResponse<String> r = post("/dialin", "{\"node\":\"sim1\",\"caller\":\"1001\",\"callerName\":\"Alice Phone\",\"access\":\"5000\"}");
         assertThat(r.statusCode()).isEqualTo(200);
