@@ -41,6 +41,11 @@ final class ChannelEvents {
         emit("VarSet", "dialplan,all", m -> ch.appendTo(m).add("Variable", name).add("Value", value));
     }
 
+    /** Set(CALLERID(...)) changed the channel's caller ID. */
+    void newCallerid(SimChannel ch) {
+        emit("NewCallerid", "call,all", m -> ch.appendTo(m).add("CID-CallingPres", "0 (Presentation Allowed, Not Screened)"));
+    }
+
     void newState(SimChannel ch, int state) {
         ch.state = state;
         emit("Newstate", "call,all", ch::appendTo);
@@ -62,20 +67,13 @@ final class ChannelEvents {
         emit("Hangup", "call,all", m -> ch.appendTo(m).add("Cause", cause).add("Cause-txt", causeText(cause)));
     }
 
-    /** AGIExecStart / VarSet / AGIExecEnd for one AGI session, silent once {@code live} turns false. */
+    /** AGIExecStart / AGIExecEnd for one AGI session, silent once {@code live} turns false. */
     FastAgiClient.Listener agiListener(SimChannel ch, BooleanSupplier live) {
         return new FastAgiClient.Listener() {
             @Override
             public void execStart(int id, String command) {
                 if (live.getAsBoolean()) {
                     emit("AGIExecStart", "agi,all", m -> ch.appendTo(m).add("CommandId", id).add("Command", command));
-                }
-            }
-
-            @Override
-            public void varSet(String name, String value) {
-                if (live.getAsBoolean()) {
-                    ChannelEvents.this.varSet(ch, name, value);
                 }
             }
 

@@ -22,7 +22,10 @@ import java.util.function.Function;
  *       "answered","cause","huiboResult","startedAt","endedAt","live"}}. Callbacks are every Originate the node
  *       queued, also those it could not place ({@code placed}: false, outcome failed), each with its
  *       {@code variables} (the Originate's Variable headers). {@code outcome} of a callback:
- *       answered|busy|noanswer|congestion|failed|hungup|dropped; {@code legBOutcome} adds unconfirmed;
+ *       answered|busy|noanswer|congestion|failed|hungup|dropped; {@code legBOutcome} adds unconfirmed (leg A
+ *       did not press 1, or hung up before leg B was dialed); {@code shownToA} / {@code shownToB}: the identity
+ *       {@code {"num","name"}} the leg was presented when it was dialed (null before that), {@code updatesToA}:
+ *       the connected-line updates leg A received, oldest first;
  *       {@code dropped}: the call vanished with its node (kill), whatever its outcome had been.</li>
  *   <li>{@code GET /nodes/<id>/astdb} -> the node's AstDB, {@code {"/huibo/<memo>/a":"ANSWER",...}} (full keys)</li>
  *   <li>{@code GET /channels/<channelId>} -> 200 {@code {"channelId","node"}} if live on some node, else 404</li>

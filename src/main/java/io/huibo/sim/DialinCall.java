@@ -3,19 +3,15 @@ package io.huibo.sim;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A caller dialing an access number: an incoming PJSIP channel running [huibo-dialin] of dialplan/huibo.conf
- * (priorities as in the file). Like the real trace (extra/fastagi-dialin, ami-dialin) the channel rings
- * (state 4) while Huibo's {@code dialin} script decides; {@code queued} ends it with Busy(3), which on an
- * unanswered PJSIP channel is an immediate 486 (cause 17, never Up, never billed); {@code pin} and
- * {@code collect} answer it and read digits; anything else is Hangup(21). Node event loop only.
+ * A caller dialing an access number: an incoming PJSIP channel that runs [huibo-dialin] of the loaded dialplan
+ * with the access number as its extension. Like the real trace (extra/fastagi-dialin, ami-dialin) the channel
+ * rings (state 4) until the dialplan answers it; Busy() on it unanswered is an immediate 486 from chan_pjsip
+ * (cause 17, never Up, never billed). Node event loop only.
  */
 final class DialinCall extends DialplanCall {
     /** What the caller brings along: who, which access number, what they key in when asked. */
@@ -33,24 +29,27 @@ final class DialinCall extends DialplanCall {
     }
 
     private static final AtomicLong KEYS = new AtomicLong();
-    private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+    private static final int SIP_BUSY_HERE = 486;
+    private static final int SIP_UNAVAILABLE = 503;
 
     private final Request req;
-    private final String agiAddr;
     private final String key = "dialin-" + KEYS.incrementAndGet();
     private final Instant startedAt = Instant.now();
-    private final Map<String, String> vars = new HashMap<>();
     private final Promise<Result> done = Promise.promise();
     private final SimChannel ch;
+    private final PbxRun run;
     private volatile boolean ended;
     private volatile boolean answered;
+    private volatile String huiboResult;
+    /** The SIP answer chan_pjsip sent for Busy()/Congestion() before the call was answered; 0 for none. */
+    private int techCause;
+    private Integer actionCause;
     private volatile Result result;
     private volatile Instant endedAt;
 
-    DialinCall(SimNode node, Request req, String agiAddr, CallLog log) {
+    DialinCall(SimNode node, Request req, CallLog log) {
         super(node);
         this.req = req;
-        this.agiAddr = agiAddr;
         String id = node.nextUniqueid();
         ch = new SimChannel("PJSIP/dialin-" + node.nextChannelSuffix(), id, id, "PJSIP", 4, "huibo-dialin",
             req.access(), 1);
@@ -58,6 +57,7 @@ final class DialinCall extends DialplanCall {
         ch.callerIdName = req.callerName() == null || req.callerName().isEmpty() ? "<unknown>" : req.callerName();
         ch.dnid = req.access();
         ch.callingPres = 0;
+        run = new PbxRun(this, ch);
         log.add(this);
     }
 
@@ -76,7 +76,7 @@ final class DialinCall extends DialplanCall {
     }
 
     @Override
-    boolean ended() {
+    public boolean ended() {
         return ended;
     }
 
@@ -87,7 +87,7 @@ final class DialinCall extends DialplanCall {
             .put("callbackId", null).put("attempt", null).put("legA", req.caller()).put("legB", null)
             .put("access", req.access()).put("outcome", r == null ? null : r.result())
             .put("answered", answered).put("cause", r == null ? null : r.cause())
-            .put("huiboResult", vars.get("HUIBO_RESULT"))
+            .put("huiboResult", r == null ? huiboResult : r.huiboResult())
             .put("startedAt", startedAt.toString()).put("endedAt", endedAt == null ? null : endedAt.toString())
             .put("live", !ended);
     }
@@ -95,124 +95,97 @@ final class DialinCall extends DialplanCall {
     void start() {
         ev.emit(ch.appendTo(AmiMessage.event("Newchannel", "call,all")));
         ev.varSet(ch, "SIPDOMAIN", "127.0.0.1");
-        String access = "access=" + req.access();
-        agi(ch, vars, 1, agiAddr, "dialin?" + access, List.of()).onSuccess(ok -> {
-            if (ended) {
-                return;
-            }
-            String r = var(vars, "HUIBO_RESULT");
-            gotoIf(ch, 2, r.equals("queued"), "queued");
-            if (r.equals("queued")) {
-                busy();
-                return;
-            }
-            gotoIf(ch, 3, r.equals("pin"), "pin");
-            if (r.equals("pin")) {
-                answer(7);
-                read(ch, vars, 8, "HUIBO_PIN", "huibo/enter-pin", 8, 2, pin(), READ_TIMEOUT, pin ->
-                    agi(ch, vars, 9, agiAddr, "dialin?" + access + "&step=pin", List.of(pin)).onSuccess(ok2 -> {
-                        if (ended) {
-                            return;
-                        }
-                        String r2 = var(vars, "HUIBO_RESULT");
-                        gotoIf(ch, 10, r2.equals("queued"), "thanks");
-                        if (r2.equals("queued")) {
-                            thanks();
-                            return;
-                        }
-                        gotoIf(ch, 11, r2.equals("collect"), "destination");
-                        if (r2.equals("collect")) {
-                            destination(access);
-                        } else {
-                            reject(12);
-                        }
-                    }));
-                return;
-            }
-            gotoIf(ch, 4, r.equals("collect"), "collect");
-            if (r.equals("collect")) {
-                answer(13);
-                destination(access);
-            } else {
-                reject(5);
-            }
-        });
+        run.start("huibo-dialin", req.access(), 1);
     }
 
-    private void destination(String access) {
-        read(ch, vars, 14, "HUIBO_DEST", "huibo/enter-destination", 20, 1, keys(), READ_TIMEOUT, dest ->
-            agi(ch, vars, 15, agiAddr, "dialin?" + access + "&step=destination", List.of(dest, var(vars, "HUIBO_PIN")))
-                .onSuccess(ok -> {
-                    if (ended) {
-                        return;
-                    }
-                    boolean queued = var(vars, "HUIBO_RESULT").equals("queued");
-                    gotoIf(ch, 16, queued, "thanks");
-                    if (queued) {
-                        thanks();
-                    } else {
-                        reject(17);
-                    }
-                }));
+    @Override
+    public Callee callee(PbxRun caller, String dial) {
+        return scenarioCallee(dial, node.scenario().defaultTalk());
     }
 
-    private String pin() {
-        return req.pin() != null ? req.pin() : node.scenario().pin(req.caller());
+    /** The caller answers prompts with the PIN and digits of the request, else the scenario's for their number. */
+    @Override
+    public Person listener(PbxRun r) {
+        return new Person() {
+            @Override
+            public String keysAfter(String prompt) {
+                if (prompt.endsWith("/enter-pin") && req.pin() != null) {
+                    return req.pin();
+                }
+                if (prompt.endsWith("/enter-destination") && req.keys() != null) {
+                    return req.keys();
+                }
+                return node.scenario().reply(req.caller(), prompt);
+            }
+
+            @Override
+            public boolean hangsUpDuring(String prompt) {
+                return false;
+            }
+
+            @Override
+            public void hangUp() {
+                run.requestHangup(16);
+            }
+        };
     }
 
-    private String keys() {
-        return req.keys() != null ? req.keys() : node.scenario().keys(req.caller());
-    }
-
-    private void answer(int priority) {
-        ev.newexten(ch, priority, "Answer", "");
+    @Override
+    public void answered(PbxRun r) {
         answered = true;
-        ev.newState(ch, 6);
     }
 
-    /** Busy(3) unanswered: chan_pjsip answers 486 at once, the channel goes with cause 17 (trace ami-dialin). */
-    private void busy() {
-        ev.newexten(ch, 6, "Busy", "3");
-        ev.newState(ch, 7);
-        ev.emit(ch.appendTo(AmiMessage.event("HangupRequest", "call,all")).add("Cause", 17).add("TechCause", 486));
-        ev.emit(ch.appendTo(AmiMessage.event("SoftHangupRequest", "call,all")).add("Cause", 16).add("TechCause", 486));
-        ch.alive = false;
-        ev.emit(ch.appendTo(AmiMessage.event("Hangup", "call,all")).add("Cause", 17)
-            .add("Cause-txt", ChannelEvents.causeText(17)).add("TechCause", 486));
-        finish("busy", 17);
+    /** Unanswered, chan_pjsip answers Busy() with 486 (Congestion() with 503) and the channel goes at once. */
+    @Override
+    public void indicated(PbxRun r, int cause) {
+        if (answered) {
+            return;
+        }
+        techCause = cause == 17 ? SIP_BUSY_HERE : SIP_UNAVAILABLE;
+        ev.emit(ch.appendTo(AmiMessage.event("HangupRequest", "call,all")).add("Cause", cause).add("TechCause", techCause));
+        ev.emit(ch.appendTo(AmiMessage.event("SoftHangupRequest", "call,all")).add("Cause", 16).add("TechCause", techCause));
+        run.requestHangup(cause);
     }
 
-    /** Hangup(21): refused, wrong PIN, bad destination, or Huibo unreachable. */
-    private void reject(int priority) {
-        ev.newexten(ch, priority, "Hangup", "21");
-        ch.hangupCause = 21;
-        ev.softHangupRequest(ch, 21);
-        ev.hangup(ch, 21);
-        finish("rejected", 21);
-    }
-
-    private void thanks() {
-        ev.newexten(ch, 18, "Playback", "huibo/we-will-call-you-back");
-        timer(node.scenario().prompt(), () -> {
-            ev.newexten(ch, 19, "Hangup", "");
-            ev.softHangupRequest(ch, 16);
-            ev.hangup(ch, 16);
-            finish("answered", 16);
-        });
-    }
-
-    private void finish(String what, int cause) {
-        result = new Result(what, answered, cause, vars.get("HUIBO_RESULT"), ch.uniqueid);
+    @Override
+    public void channelGone(PbxRun r) {
+        huiboResult = run.variable("HUIBO_RESULT");
+        int cause = actionCause != null ? actionCause : ch.hangupCause != 0 ? ch.hangupCause : 16;
+        if (techCause != 0) {
+            ch.alive = false;
+            ev.emit(ch.appendTo(AmiMessage.event("Hangup", "call,all")).add("Cause", cause)
+                .add("Cause-txt", ChannelEvents.causeText(cause)).add("TechCause", techCause));
+        } else {
+            ev.hangup(ch, cause);
+        }
+        String what;
+        if (actionCause != null) {
+            what = "hungup";
+        } else if (techCause == SIP_BUSY_HERE) {
+            what = "busy";
+        } else if (answered && cause == 16) {
+            what = "answered";
+        } else {
+            what = "rejected";
+        }
+        result = new Result(what, answered, cause, emptyToNull(huiboResult), ch.uniqueid);
         end();
     }
 
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
     private void end() {
+        if (ended) {
+            return;
+        }
         ended = true;
         endedAt = Instant.now();
         cancelTimers();
         node.dialinEnded(this);
         if (result == null) {
-            result = new Result("dropped", answered, 0, vars.get("HUIBO_RESULT"), ch.uniqueid);
+            result = new Result("dropped", answered, 0, emptyToNull(huiboResult), ch.uniqueid);
         }
         done.tryComplete(result);
     }
@@ -222,14 +195,14 @@ final class DialinCall extends DialplanCall {
         if (ended) {
             return;
         }
-        ev.hangup(ch, cause);
-        result = new Result("hungup", answered, cause, vars.get("HUIBO_RESULT"), ch.uniqueid);
-        end();
+        actionCause = cause;
+        run.requestHangup(cause);
     }
 
     @Override
     public void drop() {
         if (!ended) {
+            run.drop();
             ch.alive = false;
             end();
         }

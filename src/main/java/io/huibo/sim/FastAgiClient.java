@@ -20,13 +20,24 @@ import java.util.concurrent.ThreadLocalRandom;
 final class FastAgiClient {
     record Result(String agiStatus) {}
 
-    /** What the channel shows on AMI while the session runs (AGIExecStart, VarSet, AGIExecEnd). */
+    /** What the channel shows on AMI while the session runs (AGIExecStart, AGIExecEnd). */
     interface Listener {
         void execStart(int commandId, String command);
 
-        void varSet(String name, String value);
-
         void execEnd(int commandId, String command, int resultCode);
+    }
+
+    /** The channel running AGI(): GET VARIABLE reads through it, SET VARIABLE writes through it (with its VarSet). */
+    interface Channel {
+        SimChannel sim();
+
+        /** A variable or a function such as CALLERID(num); null when not set. */
+        String get(String name);
+
+        void set(String name, String value);
+
+        /** GET FULL VARIABLE: the text with ${...} substituted. */
+        String expand(String text);
     }
 
     private static final long SESSION_LIMIT_MS = 30_000;
@@ -45,11 +56,9 @@ final class FastAgiClient {
      * @param hostPort  "host:port" of the AGI server
      * @param script    e.g. {@code route?leg=a}
      * @param channel   the channel running AGI(); its variables are read and written by the session
-     * @param variables the channel's variables (GET VARIABLE reads, SET VARIABLE writes)
      * @param listener  told about every command (to emit the AMI events)
      */
-    Future<Result> run(String hostPort, String script, List<String> args, SimChannel channel,
-                       Map<String, String> variables, Listener listener) {
+    Future<Result> run(String hostPort, String script, List<String> args, Channel channel, Listener listener) {
         int colon = hostPort == null ? -1 : hostPort.lastIndexOf(':');
         if (colon <= 0) {
             return Future.succeededFuture(new Result("FAILURE"));
@@ -68,7 +77,7 @@ final class FastAgiClient {
                 return;
             }
             NetSocket socket = ar.result();
-            socket.write(environment(hostPort, script, args, channel));
+            socket.write(environment(hostPort, script, args, channel.sim()));
             boolean[] closed = {false};
             RecordParser parser = RecordParser.newDelimited("\n", line -> {
                 String cmd = line.toString().replace("\r", "");
@@ -78,7 +87,7 @@ final class FastAgiClient {
                 String c = cmd.trim();
                 int id = ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE);
                 listener.execStart(id, c);
-                String reply = answer(c, channel, variables, listener);
+                String reply = answer(c, channel);
                 listener.execEnd(id, c, Integer.parseInt(reply.substring(0, 3)));
                 socket.write(reply);
             });
@@ -131,66 +140,29 @@ final class FastAgiClient {
         return sb.append('\n').toString();
     }
 
-    static String answer(String cmd, SimChannel ch, Map<String, String> vars, Listener listener) {
+    static String answer(String cmd, Channel ch) {
         List<String> w = words(cmd);
         String c0 = w.isEmpty() ? "" : w.get(0).toUpperCase();
         String c1 = w.size() > 1 ? w.get(1).toUpperCase() : "";
         if (c0.equals("SET") && c1.equals("VARIABLE") && w.size() >= 3) {
-            String value = w.size() > 3 ? w.get(3) : "";
-            vars.put(w.get(2), value);
-            listener.varSet(w.get(2), value);
+            ch.set(w.get(2), w.size() > 3 ? w.get(3) : "");
             return "200 result=1\n";
         }
         if (c0.equals("GET") && c1.equals("VARIABLE") && w.size() >= 3) {
-            String v = lookup(w.get(2), ch, vars);
+            String v = ch.get(w.get(2));
             return v == null ? "200 result=0\n" : "200 result=1 (" + v + ")\n";
         }
         if (c0.equals("GET") && c1.equals("FULL") && w.size() >= 4) {
-            return "200 result=1 (" + expand(w.get(3), ch, vars) + ")\n";
+            return "200 result=1 (" + ch.expand(w.get(3)) + ")\n";
         }
         return switch (c0) {
             case "VERBOSE" -> "200 result=1\n";
             case "ANSWER", "NOOP", "EXEC" -> "200 result=0\n";
             case "HANGUP" -> "200 result=1\n";
             case "STREAM" -> "200 result=0 endpos=3520\n";
-            case "CHANNEL" -> c1.equals("STATUS") ? "200 result=" + ch.state + "\n" : "510 Invalid or unknown command\n";
+            case "CHANNEL" -> c1.equals("STATUS") ? "200 result=" + ch.sim().state + "\n" : "510 Invalid or unknown command\n";
             default -> "510 Invalid or unknown command\n";
         };
-    }
-
-    private static String lookup(String name, SimChannel ch, Map<String, String> vars) {
-        return switch (name) {
-            case "CHANNEL" -> ch.name;
-            case "UNIQUEID" -> ch.uniqueid;
-            case "CALLERID(num)" -> ch.callerIdNum.equals("<unknown>") ? "" : ch.callerIdNum;
-            case "CALLERID(name)" -> ch.callerIdName.equals("<unknown>") ? "" : ch.callerIdName;
-            case "EXTEN" -> ch.exten;
-            case "CONTEXT" -> ch.context;
-            default -> vars.get(name);
-        };
-    }
-
-    /** Minimal ${VAR} expansion for GET FULL VARIABLE. */
-    private static String expand(String expr, SimChannel ch, Map<String, String> vars) {
-        StringBuilder out = new StringBuilder();
-        int i = 0;
-        while (i < expr.length()) {
-            int s = expr.indexOf("${", i);
-            if (s < 0) {
-                out.append(expr, i, expr.length());
-                break;
-            }
-            int e = expr.indexOf('}', s);
-            if (e < 0) {
-                out.append(expr, i, expr.length());
-                break;
-            }
-            out.append(expr, i, s);
-            String v = lookup(expr.substring(s + 2, e), ch, vars);
-            out.append(v == null ? "" : v);
-            i = e + 1;
-        }
-        return out.toString();
     }
 
     /** Splits an AGI command line into words, honouring double quotes (as res_agi's parse_args does). */

@@ -39,13 +39,16 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  *     outcomes: [busy, noanswer, answer]   # by successive call to this number in this sim process; the last repeats
  *     answerAfter: 200ms
  *     talk: 20s
- *     press: "1"       # key pressed after the confirmation prompt; "" = none (Read times out); default "1"
+ *     press: "1"       # key pressed after the confirmation prompt; "" = none (Read times out); default "1";
+ *                      # hangup = leg A hangs up while the prompt plays (half way through it)
  *     keys: "8613900139000"   # digits keyed when the dialplan asks this person for a destination; default none
  *     pin: "1234"      # PIN keyed by this caller on a dial-in when asked; default none
  *   "4930999":
  *     outcomes: [congestion]
  * </pre>
  * Outcomes: {@code answer}, {@code busy}, {@code noanswer}, {@code congestion}, {@code chanunavail}.
+ * The people answer the prompt they heard last: {@code press} after huibo/press-1-to-connect, {@code keys}
+ * after huibo/enter-destination, {@code pin} after huibo/enter-pin; any other prompt gets no keys.
  * A trunk's behaviour wins over the number's and does not advance the number's call counter (the call
  * never reached it). {@code press} and {@code keys} are looked up by leg A's number (the person called
  * first), {@code pin} and {@code keys} of a dial-in by the caller's number unless {@code POST /dialin} gives them.
@@ -65,6 +68,11 @@ public final class Scenario {
     record Timing(Duration prompt, Duration readTimeout) {}
 
     static final Duration DEFAULT_TALK = Duration.ofSeconds(1);
+    /** {@code press: hangup}: the person hangs up during the confirmation prompt instead of pressing. */
+    static final String HANGUP = "hangup";
+    private static final String CONFIRM_PROMPT = "huibo/press-1-to-connect";
+    private static final String DESTINATION_PROMPT = "huibo/enter-destination";
+    private static final String PIN_PROMPT = "huibo/enter-pin";
     static final Duration DEFAULT_PROMPT = Duration.ofMillis(100);
 
     private final Map<String, NumberRule> rules;
@@ -147,8 +155,9 @@ public final class Scenario {
                 } else if (o != null) {
                     outcomes.add(outcome(String.valueOf(o)));
                 }
+                String press = HANGUP.equals(spec.get("press")) ? HANGUP : digits(spec, "press");
                 rules.put(number, new NumberRule(List.copyOf(outcomes), duration(spec.get("answerAfter")),
-                    duration(spec.get("talk")), digits(spec, "press"), digits(spec, "keys"), digits(spec, "pin")));
+                    duration(spec.get("talk")), press, digits(spec, "keys"), digits(spec, "pin")));
             }
         } else if (numbers != null) {
             throw new IllegalArgumentException("scenario: 'numbers' must be a mapping");
@@ -224,7 +233,22 @@ public final class Scenario {
         return trunk == null ? null : trunks.get(trunk);
     }
 
-    /** The key {@code number} presses after the confirmation prompt; "" for none. Default "1". */
+    /** What {@code number} keys in after hearing {@code prompt}; "" for none. */
+    String reply(String number, String prompt) {
+        return switch (prompt) {
+            case CONFIRM_PROMPT -> HANGUP.equals(press(number)) ? "" : press(number);
+            case DESTINATION_PROMPT -> keys(number);
+            case PIN_PROMPT -> pin(number);
+            default -> "";
+        };
+    }
+
+    /** Whether {@code number} hangs up while {@code prompt} plays. */
+    boolean hangsUpDuring(String number, String prompt) {
+        return CONFIRM_PROMPT.equals(prompt) && HANGUP.equals(press(number));
+    }
+
+    /** The key {@code number} presses after the confirmation prompt; "" for none, "hangup". Default "1". */
     String press(String number) {
         NumberRule r = number == null ? null : rules.get(number);
         return r != null && r.press() != null ? r.press() : "1";

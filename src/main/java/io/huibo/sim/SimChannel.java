@@ -29,6 +29,16 @@ final class SimChannel {
     /** ${HANGUPCAUSE}: 0 until a failed Dial() takes over the callee's cause or the channel is hung up with one. */
     int hangupCause;
     boolean alive = true;
+    /** The identity this channel was presented when it was dialed (SIP From); null for channels nobody dialed. */
+    Identity presented;
+    /** Connected-line updates this channel received, oldest first (re-INVITEs with send_rpid). */
+    final java.util.List<Identity> connectedUpdates = new java.util.ArrayList<>();
+    /** The channel Dial() bridged this one to, null while not bridged. */
+    SimChannel bridgePeer;
+    /** What happens when the person or trunk behind this channel hangs up (set by the Dial() that rang it). */
+    java.util.function.IntConsumer farEndHangup = cause -> { };
+    /** The other half of a Local channel pair, null for other channels. */
+    SimChannel localPartner;
 
     SimChannel(String name, String uniqueid, String linkedid, String type, int state, String context, String exten, int priority) {
         this.name = name;
@@ -39,6 +49,19 @@ final class SimChannel {
         this.context = context;
         this.exten = exten;
         this.priority = priority;
+    }
+
+    boolean isLocal() {
+        return type.equals("Local");
+    }
+
+    /** CALLERID(num) as the dialplan reads it: "" when unknown. */
+    String callerNum() {
+        return callerIdNum.equals("<unknown>") ? "" : callerIdNum;
+    }
+
+    String callerName() {
+        return callerIdName.equals("<unknown>") ? "" : callerIdName;
     }
 
     static String stateDesc(int state) {

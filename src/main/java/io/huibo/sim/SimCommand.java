@@ -1,5 +1,6 @@
 package io.huibo.sim;
 
+import io.huibo.sim.dialplan.DialplanException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -31,6 +32,8 @@ public final class SimCommand implements Callable<Integer> {
     String agi;
     @Option(names = "--dialin-agi", description = "host:port of the FastAGI server dial-ins ask (HUIBO_DIALIN_AGI; default: --agi)")
     String dialinAgi;
+    @Option(names = "--dialplan", description = "extensions file the nodes run instead of the bundled dialplan/huibo.conf")
+    Path dialplan;
     @Option(names = "--manager-conf", description = "manager.conf whose [--user] section applies as on a real node: "
         + "eventfilter and read to AMI events, write to the actions it may run (e.g. asterisk-conf/manager.conf)")
     Path managerConf;
@@ -52,8 +55,19 @@ public final class SimCommand implements Callable<Integer> {
                 return 2;
             }
         }
+        if (dialplan != null) {
+            try {
+                DialplanFiles.load(dialplan);
+            } catch (IOException e) {
+                System.err.println("sim: --dialplan: cannot read " + e.getMessage());
+                return 2;
+            } catch (DialplanException e) {
+                System.err.println("sim: --dialplan: " + e.getMessage());
+                return 2;
+            }
+        }
         Simulator sim = new Simulator(new Simulator.Options(nodes, basePort, bind, user, s, channels, sc,
-            controlPort, agi, dialinAgi, filter));
+            controlPort, agi, dialinAgi, filter, dialplan));
         try {
             sim.start();
         } catch (Exception e) {

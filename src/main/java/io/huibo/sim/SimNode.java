@@ -1,5 +1,6 @@
 package io.huibo.sim;
 
+import io.huibo.sim.dialplan.Dialplan;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -24,16 +25,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * and the call state machines need no locking. Counters are atomics because the control API reads them.
  */
 final class SimNode extends VerticleBase {
-    /** {@code eventFilter}: the AMI user's manager.conf eventfilter lines and read classes. */
+    /**
+     * {@code eventFilter}: the AMI user's manager.conf eventfilter lines and read classes. {@code fallbackAgi}
+     * and {@code dialinAgi} become the globals HUIBO_AGI and HUIBO_DIALIN_AGI (an Originate's own HUIBO_AGI
+     * wins, as a channel variable does over a global); they override the dialplan's [globals].
+     */
     record Config(String id, String bind, int port, String user, String secret, int maxChannels,
-                  Scenario scenario, String fallbackAgi, String dialinAgi, EventFilter eventFilter) {
-        Config(String id, String bind, int port, String user, String secret, int maxChannels, Scenario scenario,
-               String fallbackAgi) {
-            this(id, bind, port, user, secret, maxChannels, scenario, fallbackAgi, fallbackAgi, EventFilter.NONE);
-        }
-    }
+                  Scenario scenario, String fallbackAgi, String dialinAgi, EventFilter eventFilter, Dialplan dialplan) {}
 
     private final Config cfg;
+    private final Map<String, String> globals;
     private final CallLog log;
     private final long startedAt = System.currentTimeMillis();
     private final Set<AmiSession> sessions = new LinkedHashSet<>();
@@ -61,6 +62,13 @@ final class SimNode extends VerticleBase {
     SimNode(Config cfg, CallLog log) {
         this.cfg = cfg;
         this.log = log;
+        this.globals = new java.util.HashMap<>(cfg.dialplan().globals());
+        if (cfg.fallbackAgi() != null) {
+            globals.put("HUIBO_AGI", cfg.fallbackAgi());
+        }
+        if (cfg.dialinAgi() != null) {
+            globals.put("HUIBO_DIALIN_AGI", cfg.dialinAgi());
+        }
     }
 
     @Override
@@ -176,7 +184,7 @@ final class SimNode extends VerticleBase {
                 p.fail(new IllegalStateException("node " + cfg.id() + " is down"));
                 return;
             }
-            DialinCall call = new DialinCall(this, req, cfg.dialinAgi(), log);
+            DialinCall call = new DialinCall(this, req, log);
             dialins.put(call.key(), call);
             call.start();
             call.result().onComplete(p);
@@ -216,7 +224,8 @@ final class SimNode extends VerticleBase {
     FastAgiClient agi() { return agi; }
     AstDb astDb() { return astDb; }
     Scenario scenario() { return cfg.scenario(); }
-    String fallbackAgi() { return cfg.fallbackAgi(); }
+    Dialplan dialplan() { return cfg.dialplan(); }
+    String global(String name) { return globals.get(name); }
     EventFilter eventFilter() { return cfg.eventFilter(); }
     int port() { return boundPort; }
     int maxChannels() { return cfg.maxChannels(); }

@@ -3,6 +3,8 @@ package io.huibo.sim;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.huibo.sim.dialplan.Dialplan;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -15,9 +17,16 @@ public final class Simulator implements AutoCloseable {
     /**
      * {@code dialinAgi}: host:port dial-ins ask (the dialplan's HUIBO_DIALIN_AGI); null = {@code agi}.
      * {@code eventFilter}: the AMI user's section of a manager.conf (eventfilter, read); null = none.
+     * {@code dialplan}: the extensions file the nodes run; null = the dialplan/huibo.conf bundled in the jar.
      */
     public record Options(int nodes, int basePort, String bind, String user, String secret, int channels,
-                          Scenario scenario, int controlPort, String agi, String dialinAgi, EventFilter eventFilter) {
+                          Scenario scenario, int controlPort, String agi, String dialinAgi, EventFilter eventFilter,
+                          Path dialplan) {
+        public Options(int nodes, int basePort, String bind, String user, String secret, int channels,
+                       Scenario scenario, int controlPort, String agi, String dialinAgi, EventFilter eventFilter) {
+            this(nodes, basePort, bind, user, secret, channels, scenario, controlPort, agi, dialinAgi, eventFilter, null);
+        }
+
         public Options(int nodes, int basePort, String bind, String user, String secret, int channels,
                        Scenario scenario, int controlPort, String agi, String dialinAgi) {
             this(nodes, basePort, bind, user, secret, channels, scenario, controlPort, agi, dialinAgi, null);
@@ -41,12 +50,13 @@ public final class Simulator implements AutoCloseable {
 
     /** Starts every node (port 0 = ephemeral ports for all nodes) and the control API; blocks until up. */
     public Simulator start() throws Exception {
+        Dialplan dialplan = opts.dialplan() == null ? DialplanFiles.bundled() : DialplanFiles.load(opts.dialplan());
         List<Future<?>> all = new ArrayList<>();
         for (int i = 1; i <= opts.nodes(); i++) {
             int port = opts.basePort() == 0 ? 0 : opts.basePort() + i - 1;
             SimNode n = new SimNode(new SimNode.Config("sim" + i, opts.bind(), port, opts.user(), opts.secret(),
                 opts.channels(), opts.scenario(), opts.agi(), opts.dialinAgi() != null ? opts.dialinAgi() : opts.agi(),
-                opts.eventFilter() != null ? opts.eventFilter() : EventFilter.NONE), log);
+                opts.eventFilter() != null ? opts.eventFilter() : EventFilter.NONE, dialplan), log);
             nodes.add(n);
             all.add(vertx.deployVerticle(n));
         }

@@ -16,6 +16,7 @@ record UnplacedOriginate(String node, SimCall.Request req, Instant at) implement
             .putNull("legA").putNull("legB").put("outcome", "failed").putNull("legBOutcome")
             .put("triesA", 0).put("triesB", 0).putNull("collected").put("dropped", false)
             .put("startedAt", at.toString()).put("endedAt", at.toString()).put("live", false)
-            .put("placed", false).put("variables", new JsonObject(new java.util.LinkedHashMap<>(req.variables())));
+            .put("placed", false).put("variables", new JsonObject(new java.util.LinkedHashMap<>(req.variables())))
+            .putNull("shownToA").putNull("shownToB").put("updatesToA", new io.vertx.core.json.JsonArray());
     }
 }

@@ -16,7 +16,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * <p>{@code route}: the callback id is {@code <legA>-<legB>} (split at the '-' before a digit), each leg a {@code ~}-separated list of
  * {@code number[@trunk]} (trunk defaults to {@code trunk}), set as HUIBO_DIAL_COUNT / HUIBO_DIAL_n with
  * HUIBO_RING_TIMEOUT 1. A leg B of {@code collect} sets HUIBO_COLLECT=1; the {@code collected=1} request then
- * dials the digits in agi_arg_3. {@code report}: HUIBO_NEXT=1 for CONGESTION and CHANUNAVAIL (route failures).
+ * dials the digits in agi_arg_3. A callback id prefixed {@code cid:} also gets HUIBO_CID_n / HUIBO_CIDNAME_n per route
+ * ({@code +861001}, {@code Huibo A1} for leg A's first route, {@code +862001}, {@code Huibo B1} for leg B's). {@code report}: HUIBO_NEXT=1 for CONGESTION and CHANUNAVAIL (route failures).
  * {@code dialin}: reads CALLERID(num) like Huibo; caller 1001 queued, 2001 pin (1234 good), 3001 collect,
  * anything else refused; a destination is queued when it is 5 to 20 digits.
  * Every session's agi_* environment is kept in {@link #sessions}.
@@ -88,7 +89,9 @@ final class TestAgi implements AutoCloseable {
             out.add("SET VARIABLE HUIBO_NEXT \"" + (status.equals("CONGESTION") || status.equals("CHANUNAVAIL") ? "1" : "0") + "\"");
         } else if (script.startsWith("route")) {
             // Trunk names may hold '-' (carrier-bad): the legs split where a number or "collect" follows.
-            String[] legs = env.getOrDefault("agi_arg_1", "0-0").split("-(?=[0-9]|collect$)", 2);
+            String id = env.getOrDefault("agi_arg_1", "0-0");
+            boolean cid = id.startsWith("cid:");
+            String[] legs = (cid ? id.substring(4) : id).split("-(?=[0-9]|collect$)", 2);
             if (legs.length < 2) {
                 legs = new String[] {legs[0], ""};
             }
@@ -105,6 +108,10 @@ final class TestAgi implements AutoCloseable {
             for (int i = 0; i < routes.length; i++) {
                 String r = routes[i].contains("@") ? routes[i] : routes[i] + "@trunk";
                 out.add("SET VARIABLE HUIBO_DIAL_" + (i + 1) + " \"PJSIP/" + r + "\"");
+                if (cid) {
+                    out.add("SET VARIABLE HUIBO_CID_" + (i + 1) + " \"+86" + (legB ? "2" : "1") + "00" + (i + 1) + "\"");
+                    out.add("SET VARIABLE HUIBO_CIDNAME_" + (i + 1) + " \"Huibo " + (legB ? "B" : "A") + (i + 1) + "\"");
+                }
             }
             out.add("SET VARIABLE HUIBO_RING_TIMEOUT \"1\"");
         }
