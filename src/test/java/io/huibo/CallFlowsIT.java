@@ -16,11 +16,12 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The call flows of issue 3 end to end on the simulator: failover between routes with every try
- * recorded, agent-first, and the "press 1" confirmation of leg A pressed and not pressed.
+ * recorded, agent-first, and the "press 1" confirmation of leg A pressed, not pressed, and hung up on.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CallFlowsIT {
     private static final String NOT_PRESSING = "+8613800000024";
+    private static final String HANGING_UP = "+8613800000025";
     /** Leg A: the first trunk always gives congestion, the second works; leg B: one trunk. */
     private static final String SCENARIO = """
             defaults:
@@ -30,7 +31,9 @@ class CallFlowsIT {
             numbers:
               "%s":
                 press: ""
-            """.formatted(NOT_PRESSING);
+              "%s":
+                press: hangup
+            """.formatted(NOT_PRESSING, HANGING_UP);
 
     private Stack stack;
     private Stack.Proc sim;
@@ -130,5 +133,18 @@ class CallFlowsIT {
             assertThat(a.getInteger("hangupCause")).isEqualTo(19);
         }
         assertThat(tries(attempts.getJsonObject(0))).noneMatch(t -> t.startsWith("b"));
+    }
+
+    @Test
+    void hangingUpDuringTheConfirmationPromptIsNoAnswerOnLegA() throws Exception {
+        String id = stack.submit(huibo, new JsonObject().put("number", HANGING_UP).put("destination", "+8613900000025")
+                .put("confirm", true).put("maxAttempts", 1));
+        JsonObject cb = waitFor(id, "failed", 2);
+        JsonObject a = cb.getJsonArray("attempts").getJsonObject(0);
+        assertThat(a.getString("outcome")).as("%s", a).isEqualTo("no_answer");
+        assertThat(a.getString("failedLeg")).isEqualTo("a");
+        assertThat(a.getInteger("hangupCause")).isEqualTo(16);
+        assertThat(a.getString("detail")).contains("did not confirm");
+        assertThat(tries(a)).noneMatch(t -> t.startsWith("b"));
     }
 }

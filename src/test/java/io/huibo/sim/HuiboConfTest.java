@@ -36,33 +36,6 @@ class HuiboConfTest {
         assertThat(DialplanFiles.bundled().source()).contains("huibo.conf");
     }
 
-    /** What the dialplan is about to gain on main: caller ID per try, option I, a Gosub from h. */
-    @Test
-    void theConstructsComingToTheDialplanLoad() {
-        Dialplan d = DialplanFiles.parse("""
-            [huibo-connect]
-            exten => s,1,Set(HUIBO_TRY=1)
-             same => n,Set(CALLERID(num)=${HUIBO_CID_${HUIBO_TRY}})
-             same => n,Set(CALLERID(name)=${HUIBO_CIDNAME_${HUIBO_TRY}})
-             same => n,Dial(${HUIBO_DIAL_${HUIBO_TRY}},${HUIBO_RING_TIMEOUT},U(huibo-answered^${HUIBO_MEMO})I)
-             same => n,Hangup()
-            exten => h,1,GotoIf($["${DIALSTATUS}" != ""]?done)
-             same => n,Gosub(huibo-unconfirmed,s,1(${HUIBO_MEMO}))
-             same => n(done),Gosub(huibo-memo,s,1(b,${DIALSTATUS}:${HANGUPCAUSE}))
-            [huibo-unconfirmed]
-            exten => s,1,ExecIf($["${ARG1}" != ""]?Set(DB(huibo/${ARG1}/unconfirmed)=1))
-             same => n,Return()
-            [huibo-memo]
-            exten => s,1,GotoIf(${DB_EXISTS(huibo/${HUIBO_MEMO}/${ARG1})}?done)
-             same => n,Set(DB(huibo/${HUIBO_MEMO}/${ARG1})=${ARG2})
-             same => n(done),Return()
-            [huibo-answered]
-            exten => s,1,Set(DB(huibo/${ARG1}/b)=ANSWER)
-             same => n,Return()
-            """, "next.conf");
-        assertThat(d.priority("huibo-connect", "h", 3)).isPresent();
-    }
-
     @Test
     void anUnknownApplicationOrFunctionIsRefusedWithFileAndLine(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("bad.conf");

@@ -356,6 +356,18 @@ class SimCallsIT {
     }
 
     @Test
+    void eachLegIsShownTheCallerTheRouteNamesAndLegAKeepsItWhenBAnswers() throws Exception {
+        // the real dialplan sets CALLERID from HUIBO_CID / HUIBO_CIDNAME before each Dial, and leg B's
+        // Dial has option I: leg A gets no connected-line update with leg B's identity
+        originate("hb-shown-2", "cid:1001-2002", 5000);
+        JsonObject c = endedCall("hb-shown-2");
+        assertThat(c.getString("legBOutcome")).isEqualTo("answered");
+        assertThat(c.getJsonObject("shownToA")).isEqualTo(new JsonObject().put("num", "+861001").put("name", "Huibo A"));
+        assertThat(c.getJsonObject("shownToB")).isEqualTo(new JsonObject().put("num", "+862001").put("name", "Huibo B"));
+        assertThat(c.getJsonArray("updatesToA")).isEmpty();
+    }
+
+    @Test
     void dialInRegisteredCallerGetsBusyAndIsNeverAnswered() throws Exception {
         HttpResponse<String> r = post("/dialin", "{\"node\":\"sim1\",\"caller\":\"1001\",\"callerName\":\"Alice Phone\",\"access\":\"5000\"}");
         assertThat(r.statusCode()).isEqualTo(200);

@@ -65,13 +65,14 @@ class SimConfirmationHangupIT {
             .containsExactly(legA.get("Uniqueid"), "hb-conf-hup;2", "hb-conf-hup");
         // leg A's Dial from the ;2 half, and none from the ;1 half: leg B was never dialed
         assertThat(ami.events("DialBegin", "hb-conf-hup")).extracting(e -> e.get("Uniqueid")).containsExactly("hb-conf-hup;2");
-        // the ;1 half ran the h extension of [huibo-connect], which remembered that leg B was never dialed
+        // the ;1 half ran the h extension of [huibo-connect], which remembered that leg A did not confirm
         assertThat(ami.events("Newexten", "hb-conf-hup")).filteredOn(e -> "hb-conf-hup".equals(e.get("Uniqueid")))
             .extracting(e -> e.get("Context") + "," + e.get("Extension") + "," + e.get("Priority") + "," + e.get("Application"))
-            .containsSubsequence("huibo-connect,s,3,Playback", "huibo-connect,h,1,Gosub", "huibo-memo,s,3,Set");
+            .containsSubsequence("huibo-connect,s,3,Playback", "huibo-connect,h,1,GotoIf", "huibo-connect,h,2,Gosub",
+                "huibo-memo,s,3,Set");
         JsonObject db = new JsonObject(get("/nodes/sim1/astdb"));
         assertThat(db.getString("/huibo/20261207/HUP-1/a")).isEqualTo("ANSWER");
-        assertThat(db.getString("/huibo/20261207/HUP-1/b")).isEqualTo(":16");
+        assertThat(db.getString("/huibo/20261207/HUP-1/b")).isEqualTo("UNCONFIRMED:16");
         assertThat(agi.find("route?leg=b", "1104-2002")).isEmpty();
     }
 }

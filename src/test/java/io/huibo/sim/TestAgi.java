@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * <p>{@code route}: the callback id is {@code <legA>-<legB>} (split at the '-' before a digit), each leg a {@code ~}-separated list of
  * {@code number[@trunk]} (trunk defaults to {@code trunk}), set as HUIBO_DIAL_COUNT / HUIBO_DIAL_n with
  * HUIBO_RING_TIMEOUT 1. A leg B of {@code collect} sets HUIBO_COLLECT=1; the {@code collected=1} request then
- * dials the digits in agi_arg_3. A callback id prefixed {@code cid:} also gets HUIBO_CID_n / HUIBO_CIDNAME_n per route
+ * dials the digits in agi_arg_3. A callback id prefixed {@code cid:} also gets HUIBO_CID / HUIBO_CIDNAME
  * ({@code +861001}, {@code Huibo A1} for leg A's first route, {@code +862001}, {@code Huibo B1} for leg B's). {@code report}: HUIBO_NEXT=1 for CONGESTION and CHANUNAVAIL (route failures).
  * {@code dialin}: reads CALLERID(num) like Huibo; caller 1001 queued, 2001 pin (1234 good), 3001 collect,
  * anything else refused; a destination is queued when it is 5 to 20 digits.
@@ -108,10 +108,10 @@ final class TestAgi implements AutoCloseable {
             for (int i = 0; i < routes.length; i++) {
                 String r = routes[i].contains("@") ? routes[i] : routes[i] + "@trunk";
                 out.add("SET VARIABLE HUIBO_DIAL_" + (i + 1) + " \"PJSIP/" + r + "\"");
-                if (cid) {
-                    out.add("SET VARIABLE HUIBO_CID_" + (i + 1) + " \"+86" + (legB ? "2" : "1") + "00" + (i + 1) + "\"");
-                    out.add("SET VARIABLE HUIBO_CIDNAME_" + (i + 1) + " \"Huibo " + (legB ? "B" : "A") + (i + 1) + "\"");
-                }
+            }
+            if (cid) {
+                out.add("SET VARIABLE HUIBO_CID \"+86" + (legB ? "2" : "1") + "001\"");
+                out.add("SET VARIABLE HUIBO_CIDNAME \"Huibo " + (legB ? "B" : "A") + "\"");
             }
             out.add("SET VARIABLE HUIBO_RING_TIMEOUT \"1\"");
         }
