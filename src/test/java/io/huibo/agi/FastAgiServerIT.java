@@ -518,8 +518,13 @@ class FastAgiServerIT {
                         sock.write("200 result=1\n");
                     }));
                     sock.closeHandler(v -> {
-                        List<String> expected = List.of("SET VARIABLE HUIBO_DIAL_1 \"" + expectedDial + "\"",
-                                "SET VARIABLE HUIBO_DIAL_COUNT \"1\"", "SET VARIABLE HUIBO_RING_TIMEOUT \"30\"");
+                        // the agent (leg B) is shown the customer's number
+                        List<String> expected = legA
+                                ? List.of("SET VARIABLE HUIBO_DIAL_1 \"" + expectedDial + "\"",
+                                        "SET VARIABLE HUIBO_DIAL_COUNT \"1\"", "SET VARIABLE HUIBO_RING_TIMEOUT \"30\"")
+                                : List.of("SET VARIABLE HUIBO_DIAL_1 \"" + expectedDial + "\"",
+                                        "SET VARIABLE HUIBO_CID \"" + cb.number() + "\"",
+                                        "SET VARIABLE HUIBO_DIAL_COUNT \"1\"", "SET VARIABLE HUIBO_RING_TIMEOUT \"30\"");
                         if (!got.equals(expected)) {
                             wrong.add(id + ": " + got);
                         }

@@ -210,6 +210,10 @@ class DispatcherIT {
 
         awaitState(owner, id, CallState.COMPLETED);
         assertThat(pbx.originates()).hasSize(1);
+        // the result the node reported, kept through the outage; a dropped one would also end completed,
+        // but only later, recalled from the node's outcome memory
+        Attempt attempt = await(owner.store.attempt(id, 1)).orElseThrow();
+        assertThat(attempt.detail()).as("recorded from the kept result").doesNotContain("memory");
         assertQuiet(owner);
     }
 
