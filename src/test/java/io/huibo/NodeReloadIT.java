@@ -33,8 +33,9 @@ class NodeReloadIT {
     @BeforeEach
     void up() throws Exception {
         stack = new Stack();
-        // answered calls talk 3 s, so a node still has calls up when it is removed
-        sim = stack.sim(3, CHANNELS, "defaults:\n  talk: 3s\n");
+        // answered calls talk 6 s, so a node still has calls up when it is removed, even when the reload
+        // takes a few seconds on a loaded machine
+        sim = stack.sim(3, CHANNELS, "defaults:\n  talk: 6s\n");
         a = stack.huibo(stack.huiboEnv(null, CHANNELS), writeConfigs("a", List.of("sim1")));
         b = stack.huibo(stack.huiboEnv(null, CHANNELS), writeConfigs("b", List.of("sim1")));
     }
@@ -156,7 +157,7 @@ class NodeReloadIT {
         long originatesAtRemoval = simNode("sim1").getLong("originates");
 
         // its calls finish, then it is gone from every instance
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
             assertThat(simNode("sim1").getInteger("active")).isZero();
             assertThat(ids(nodes(a))).containsExactly("sim2", "sim3");
             assertThat(ids(nodes(b))).containsExactly("sim2", "sim3");
@@ -164,7 +165,7 @@ class NodeReloadIT {
         assertThat(simNode("sim1").getLong("originates")).isEqualTo(originatesAtRemoval);
 
         // every callback answered once, none cut by the removal
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() ->
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() ->
                 stack.count("SELECT COUNT(*) FROM callbacks WHERE LOWER(state) IN ('completed','failed')") == ids.size());
         assertThat(stack.count("SELECT COUNT(*) FROM callbacks WHERE LOWER(state) = 'completed' AND attempts = 1"))
                 .isEqualTo(ids.size());
