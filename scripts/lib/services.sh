@@ -76,3 +76,14 @@ ensure_test_tools() {
   command -v wrk >/dev/null || _svc_apt_install wrk || return 1
   command -v faketime >/dev/null || _svc_apt_install faketime || return 1
 }
+
+# Tools of the scripts outside scripts/test. SIPp (the sipp command) comes in Debian's sip-tester package.
+ensure_sipp() {
+  command -v sipp >/dev/null || _svc_apt_install sip-tester
+}
+
+# scripts/prompts: espeak-ng speaks the texts, sox makes 8 kHz WAV of them
+ensure_prompt_tools() {
+  command -v espeak-ng >/dev/null || _svc_apt_install espeak-ng || return 1
+  command -v sox >/dev/null || _svc_apt_install sox
+}
