@@ -6,6 +6,7 @@ import io.huibo.agi.CallbackLookup;
 import io.huibo.agi.FastAgiServer;
 import io.huibo.agi.ReportScript;
 import io.huibo.agi.RouteHandouts;
+import io.huibo.api.CallbackOpsApi;
 import io.huibo.api.DialinApi;
 import io.huibo.api.HealthCheck;
 import io.huibo.api.HttpApi;
@@ -26,12 +27,14 @@ import io.huibo.domain.Leg;
 import io.huibo.pbx.ami.AmiNode;
 import io.huibo.pbx.PbxCluster;
 import io.huibo.queue.CallbackQueue;
+import io.huibo.queue.QueueAdmin;
 import io.huibo.cluster.NodeLeases;
 import io.huibo.queue.QueueUnavailableException;
 import io.huibo.redis.RedisScripts;
 import io.huibo.routing.RedisTrunkLimiter;
 import io.huibo.routing.Routes;
 import io.huibo.routing.RoutingService;
+import io.huibo.service.CallbackOperations;
 import io.huibo.service.CallbackService;
 import io.huibo.service.DialinService;
 import io.huibo.service.QueueResync;
@@ -39,6 +42,7 @@ import io.huibo.service.ServiceHealth;
 import io.huibo.sim.SimCommand;
 import io.huibo.store.ApiKeyStore;
 import io.huibo.store.CallbackStore;
+import io.huibo.store.CallbackQueries;
 import io.huibo.store.Database;
 import io.huibo.store.DialinStore;
 import io.huibo.store.RouteTryStore;
@@ -172,9 +176,14 @@ public final class Main implements Runnable {
                     + " sessions open (the dialplan waits on Huibo)", agi::backlogged);
 
             HealthCheck health = new ServiceHealth(queue, store, cluster);
+            CallbackQueries queries = new CallbackQueries(db);
+            running.closeLater(queries);
+            CallbackOperations operations = new CallbackOperations(store, queries, queue, new QueueAdmin(redis, queue),
+                    callbacks, clock);
             HttpApi api = new HttpApi(vertx, callbacks, keys::verify, health, List.of(new DialinApi(dialin),
                     new RoutingApi(routingStore, routing),
-                    new NodesApi(vertx, cluster, ownership, reloadNodes)));
+                    new NodesApi(vertx, cluster, ownership, reloadNodes),
+                    new CallbackOpsApi(operations)));
             running.reloadNodes = () -> ownership.reload(vertx, reloadNodes).onComplete(ar -> {
                 if (ar.failed()) {
                     log.warn("reload failed: {}", ar.cause().toString());

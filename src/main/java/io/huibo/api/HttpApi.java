@@ -54,7 +54,9 @@ public final class HttpApi {
         router.route("/v1/*").handler(this::authenticate);
         // routing tables come as CSV and may be large; every other body is small
         router.route("/v1/routing/*").handler(BodyHandler.create(false).setBodyLimit(CSV_BODY_LIMIT));
-        router.routeWithRegex("^/v1/(?!routing/).*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
+        // bulk submits too (CallbackOpsApi)
+        router.route("/v1/callbacks/bulk").handler(BodyHandler.create(false).setBodyLimit(CSV_BODY_LIMIT));
+        router.routeWithRegex("^/v1/(?!routing/|callbacks/bulk$).*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
         router.post("/v1/callbacks").handler(this::submit);
         router.get("/v1/callbacks/:id").handler(this::get);
         router.delete("/v1/callbacks/:id").handler(this::cancel);

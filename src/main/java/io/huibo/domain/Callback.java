@@ -39,6 +39,11 @@ public record Callback(
     public static final int MAX_ATTEMPTS = 10;
     public static final int DEFAULT_MAX_ATTEMPTS = 3;
     public static final int MAX_METADATA_BYTES = 4096;
+    /**
+     * A request asks for at most {@link #MAX_ATTEMPTS}; each requeue adds a fresh budget on top of the
+     * attempts made (numbers go on, so no ChannelId repeats), up to what the column holds (TINYINT).
+     */
+    public static final int MAX_TOTAL_ATTEMPTS = 127;
 
     public Callback {
         Objects.requireNonNull(id, "id");
@@ -49,7 +54,7 @@ public record Callback(
         if (priority < MIN_PRIORITY || priority > MAX_PRIORITY) {
             throw new IllegalArgumentException("priority out of range");
         }
-        if (maxAttempts < MIN_ATTEMPTS || maxAttempts > MAX_ATTEMPTS) {
+        if (maxAttempts < MIN_ATTEMPTS || maxAttempts > MAX_TOTAL_ATTEMPTS) {
             throw new IllegalArgumentException("maxAttempts out of range");
         }
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);

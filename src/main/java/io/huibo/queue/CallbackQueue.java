@@ -295,6 +295,11 @@ public final class CallbackQueue {
         return redis.ping();
     }
 
+    /** The KEYS every script of this package gets, in order (for {@link QueueAdmin}'s scripts). */
+    List<String> keys() {
+        return keys;
+    }
+
     private static Future<Boolean> bool(Future<Long> f) {
         return f.map(r -> r != null && r == 1L);
     }
