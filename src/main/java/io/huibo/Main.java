@@ -74,6 +74,7 @@ import picocli.CommandLine;
 @Command(name = "huibo", mixinStandardHelpOptions = true, version = "huibo 0.1.0",
         description = "Callback server for Asterisk.",
         subcommands = {Main.Serve.class, SimCommand.class, CallbackCommand.class, DemoCommand.class, DialinCommand.class, RoutesCommand.class,
+                io.huibo.cli.QueueCommand.class,
                 io.huibo.bench.LoadgenCommand.class, io.huibo.bench.AgiBaselineCommand.class})
 public final class Main implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Main.class);

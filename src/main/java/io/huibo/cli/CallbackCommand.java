@@ -10,12 +10,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code huibo callback submit|show|cancel}: operator access to callbacks. Exit codes: 0 done,
+ * {@code huibo callback submit|show|cancel|list|requeue}: operator access to callbacks. Exit codes: 0 done,
  * 1 the server failed or is unreachable, 2 the request was refused as invalid (or bad usage),
- * 3 not found, 4 conflict.
+ * 3 not found, 4 conflict, 5 unauthorized.
  */
-@Command(name = "callback", mixinStandardHelpOptions = true, description = "Submit, show or cancel a callback.",
-        subcommands = {CallbackCommand.Submit.class, CallbackCommand.Show.class, CallbackCommand.Cancel.class})
+@Command(name = "callback", mixinStandardHelpOptions = true, description = "Submit, show, list, cancel or requeue callbacks.",
+        subcommands = {CallbackCommand.Submit.class, CallbackCommand.Show.class, CallbackCommand.Cancel.class,
+                CallbackListCommand.class, CallbackRequeueCommand.class})
 public final class CallbackCommand implements Runnable {
 
     @Override
@@ -38,7 +39,8 @@ public final class CallbackCommand implements Runnable {
             return 0;
         }
         return switch (s) {
-            case 400, 401, 413 -> 2;
+            case 400, 413 -> 2;
+            case 401 -> 5;
             case 404 -> 3;
             case 409 -> 4;
             default -> 1;

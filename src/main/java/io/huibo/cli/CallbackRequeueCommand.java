@@ -1,0 +1,59 @@
+package io.huibo.cli;
+
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code huibo callback requeue ID}: a failed or cancelled callback queued again with a fresh budget. */
+@Command(name = "requeue", mixinStandardHelpOptions = true,
+        description = "Queue a failed or cancelled callback again, with a fresh attempts budget.")
+final class CallbackRequeueCommand implements Callable<Integer> {
+    @Mixin
+    ApiOptions api;
+    @Parameters(paramLabel = "ID")
+    String id;
+    @Option(names = "--max-attempts", description = "attempts more than it has made, 1-10 (default 3)")
+    Integer maxAttempts;
+    @Option(names = "--at", paramLabel = "TIME", description = "ISO-8601 time, not before (default now)")
+    String at;
+    @Option(names = "--json", description = "the API's JSON instead of a line")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        try {
+            return run();
+        } catch (java.io.IOException e) {
+            return CliResult.unreachable(e);
+        }
+    }
+
+    private int run() throws Exception {
+        if (!CallbackCommand.validId(id)) {
+            return CliResult.INVALID;
+        }
+        JsonObject body = new JsonObject();
+        if (maxAttempts != null) {
+            body.put("maxAttempts", maxAttempts);
+        }
+        if (at != null) {
+            body.put("at", at);
+        }
+        HttpResponse<String> r = api.client().send("POST", "/v1/callbacks/" + id + "/requeue", body.encode(), null);
+        if (r.statusCode() != 200) {
+            return CliResult.failure(r, json);
+        }
+        if (json) {
+            System.out.println(r.body());
+        } else {
+            JsonObject cb = new JsonObject(r.body());
+            System.out.printf("%s %s, due %s, attempts %d of %d%n", cb.getString("id"), cb.getString("state"),
+                    cb.getString("dueAt"), cb.getInteger("attemptCount"), cb.getInteger("maxAttempts"));
+        }
+        return CliResult.OK;
+    }
+}
