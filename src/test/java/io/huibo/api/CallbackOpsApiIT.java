@@ -302,6 +302,28 @@ class CallbackOpsApiIT {
         problem(stack.send(huibo, "POST", "/v1/callbacks/" + id + "/requeue", null), 409);
     }
 
+    @Test
+    void aRequeueCutOffBeforeItsRedisWriteIsIndexedByTheNextStart() throws Exception {
+        String id = submit("+8613800138410", FAR, 2, tag());
+        assertThat(stack.delete(stack.api(huibo) + "/v1/callbacks/" + id, Stack.TOKEN).statusCode()).isEqualTo(200);
+        ok(stack.send(huibo, "POST", "/v1/callbacks/" + id + "/requeue", "{\"at\":\"" + FAR + "\"}"));
+        String key = "{" + stack.redisPrefix + "}:ready:2";
+        try (var client = io.lettuce.core.RedisClient.create("redis://127.0.0.1:6379"); var conn = client.connect()) {
+            // the state a crash right after the MariaDB commit leaves: queued there, unknown to Redis
+            assertThat(conn.sync().zrem(key, id)).isEqualTo(1L);
+            // an instance starting (here a second one on the same MariaDB and Redis) indexes it again
+            Stack.Proc second = stack.huibo(stack.huiboEnv(sim, 10));
+            try {
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> conn.sync().zscore(key, id) != null);
+            } finally {
+                second.terminate();
+                second.waitFor(Duration.ofSeconds(20));
+            }
+        }
+        assertThat(stack.callback(huibo, id).getString("state")).isEqualTo("queued");
+    }
+
     // ------------------------------------------------------------------ reschedule
 
     @Test
