@@ -177,7 +177,9 @@ public final class HttpApi {
         if (t instanceof InvalidRequestException e) {
             Problems.invalid(ctx, e);
         } else if (ctx.statusCode() == 413) {
-            Problems.send(ctx, 413, "Payload too large", "the request body is over " + BODY_LIMIT + " bytes", null);
+            String path = ctx.request().path();
+            long limit = path.startsWith("/v1/routing/") || path.equals("/v1/callbacks/bulk") ? CSV_BODY_LIMIT : BODY_LIMIT;
+            Problems.send(ctx, 413, "Payload too large", "the request body is over " + limit + " bytes", null);
         } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
             Problems.send(ctx, ctx.statusCode(), "Bad request", "the request could not be read", null);
         } else {

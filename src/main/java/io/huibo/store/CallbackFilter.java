@@ -2,6 +2,7 @@ package io.huibo.store;
 
 import io.huibo.domain.CallState;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,17 +28,12 @@ public record CallbackFilter(Set<CallState> states, String number, String destin
 
     public CallbackFilter {
         states = states == null || states.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(states));
-        metadata = metadata == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+        metadata = metadata == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
     }
 
     public CallbackFilter withStates(Set<CallState> s) {
         return new CallbackFilter(s, number, destination, node, createdFrom, createdTo, dueFrom, dueTo, endedFrom,
                 endedTo, metadata);
-    }
-
-    /** True when nothing narrows it: every callback matches. */
-    public boolean isEmpty() {
-        return this.withStates(Set.of()).equals(ANY) && states.isEmpty();
     }
 
     /** Whether anything besides the states narrows it. */

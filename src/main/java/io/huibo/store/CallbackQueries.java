@@ -30,8 +30,6 @@ public final class CallbackQueries implements AutoCloseable {
 
     /** The most rows one list query returns (the API's page limit is below it). */
     public static final int MAX_LIMIT = 1000;
-    /** An attempt number is an INT, but max_attempts is a TINYINT: requeues can raise it up to here. */
-    public static final int MAX_TOTAL_ATTEMPTS = Callback.MAX_TOTAL_ATTEMPTS;
 
     private static final String COLUMNS = "c.id, c.number, c.destination, c.caller_id, c.priority, c.max_attempts, "
             + "c.metadata, c.idempotency_key, c.state, c.attempts, c.due_at, c.created_at, c.updated_at, c.flow, "
@@ -172,7 +170,7 @@ public final class CallbackQueries implements AutoCloseable {
                     }
                     Requeue refused = cb == null ? new Requeue(RequeueStatus.NOT_FOUND, null)
                             : !from.contains(cb.state()) ? new Requeue(RequeueStatus.WRONG_STATE, cb)
-                            : cb.attempts() + budget > MAX_TOTAL_ATTEMPTS ? new Requeue(RequeueStatus.NO_BUDGET, cb)
+                            : cb.attempts() + budget > Callback.MAX_TOTAL_ATTEMPTS ? new Requeue(RequeueStatus.NO_BUDGET, cb)
                             : null;
                     if (refused != null) {
                         c.rollback();
