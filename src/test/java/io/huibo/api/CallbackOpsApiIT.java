@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.huibo.Stack;
+import io.huibo.service.CallbackOperations;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -421,6 +422,38 @@ class CallbackOpsApiIT {
 
         assertThat(problem(postRaw("/v1/callbacks/bulk", "text/csv", "number,destinaton\n+8613800138705,1\n"), 400)
                 .getString("field")).isEqualTo("destinaton");
+    }
+
+    @Test
+    void aBulkOfSeveralBatchesAnswersEveryRowInOrder() throws Exception {
+        String batch = tag();
+        int n = CallbackOperations.BULK_BATCH * 2 + 201;
+        int bad = CallbackOperations.BULK_BATCH + 17;
+        JsonArray rows = new JsonArray();
+        for (int i = 0; i < n; i++) {
+            rows.add(new JsonObject().put("number", i == bad ? "+86" : "+86139" + String.format("%08d", i))
+                    .put("destination", "8001").put("at", FAR).put("metadata", new JsonObject().put("batch", batch)));
+        }
+        JsonObject r = ok(postRaw("/v1/callbacks/bulk", "application/json", rows.encode()));
+        assertThat(r.getInteger("accepted")).isEqualTo(n - 1);
+        assertThat(r.getInteger("rejected")).isEqualTo(1);
+        JsonArray results = r.getJsonArray("results");
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            JsonObject row = results.getJsonObject(i);
+            assertThat(row.getInteger("index")).isEqualTo(i);
+            if (i == bad) {
+                assertThat(row.getJsonObject("problem").getString("field")).isEqualTo("number");
+            } else {
+                ids.add(row.getString("id"));
+            }
+        }
+        assertThat(ids).hasSize(n - 1);
+        assertThat(stack.count("SELECT COUNT(*) FROM callbacks WHERE JSON_VALUE(metadata, '$.batch') = '"
+                + batch + "'")).isEqualTo(n - 1);
+        // the row at index i is the callback for row i
+        assertThat(stack.callback(huibo, results.getJsonObject(bad + 1).getString("id")).getString("number"))
+                .isEqualTo("+86139" + String.format("%08d", bad + 1));
     }
 
     @Test
