@@ -12,9 +12,12 @@ import io.huibo.api.HealthCheck;
 import io.huibo.api.HttpApi;
 import io.huibo.api.NodesApi;
 import io.huibo.api.RoutingApi;
+import io.huibo.cli.AdminCommand;
 import io.huibo.cli.CallbackCommand;
+import io.huibo.cli.CliErrors;
 import io.huibo.cli.DemoCommand;
 import io.huibo.cli.DialinCommand;
+import io.huibo.cli.NodesCommand;
 import io.huibo.cli.RoutesCommand;
 import io.huibo.config.ConfigException;
 import io.huibo.config.ConfigLoader;
@@ -75,6 +78,7 @@ import picocli.CommandLine;
         description = "Callback server for Asterisk.",
         subcommands = {Main.Serve.class, SimCommand.class, CallbackCommand.class, DemoCommand.class, DialinCommand.class, RoutesCommand.class,
                 io.huibo.cli.QueueCommand.class,
+                NodesCommand.class, AdminCommand.class,
                 io.huibo.bench.LoadgenCommand.class, io.huibo.bench.AgiBaselineCommand.class})
 public final class Main implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
@@ -83,7 +87,7 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         // picocli answers a bad flag or argument with exit code 2, as Huibo's CLI promises
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(new CommandLine(new Main()).setExecutionExceptionHandler(new CliErrors()).execute(args));
     }
 
     @Override

@@ -19,13 +19,23 @@ final class ApiClient {
     }
 
     HttpResponse<String> send(String method, String path, String body, String idempotencyKey)
-            throws IOException, InterruptedException {
+            throws InterruptedException {
         return send(method, path, body, idempotencyKey, "application/json");
     }
 
+    /** @throws CliException (exit code 1) when the server cannot be reached or does not answer */
     HttpResponse<String> send(String method, String path, String body, String idempotencyKey, String contentType)
-            throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+            throws InterruptedException {
+        URI uri;
+        try {
+            uri = URI.create(base + path);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(2, "not a URL: " + base);
+        }
+        if (uri.getScheme() == null || !uri.getScheme().matches("https?") || uri.getHost() == null) {
+            throw new CliException(2, "not an http(s) URL: " + base);
+        }
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri)
                 .timeout(Duration.ofSeconds(15))
                 .header("Authorization", "Bearer " + token)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
@@ -36,6 +46,11 @@ final class ApiClient {
         if (idempotencyKey != null) {
             b.header("Idempotency-Key", idempotencyKey);
         }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        try {
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            throw new CliException(1, "cannot reach " + base + ": " + why);
+        }
     }
 }

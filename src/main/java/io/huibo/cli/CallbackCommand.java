@@ -1,7 +1,8 @@
 package io.huibo.cli;
 
 import io.vertx.core.json.JsonObject;
-import java.net.http.HttpResponse;
+import io.vertx.core.json.JsonArray;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -9,11 +10,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/**
- * {@code huibo callback submit|show|cancel|list|requeue}: operator access to callbacks. Exit codes: 0 done,
- * 1 the server failed or is unreachable, 2 the request was refused as invalid (or bad usage),
- * 3 not found, 4 conflict, 5 unauthorized.
- */
+/** {@code huibo callback submit|show|cancel|list|requeue}: operator access to callbacks; exit codes as {@link Output}. */
 @Command(name = "callback", mixinStandardHelpOptions = true, description = "Submit, show, list, cancel or requeue callbacks.",
         subcommands = {CallbackCommand.Submit.class, CallbackCommand.Show.class, CallbackCommand.Cancel.class,
                 CallbackListCommand.class, CallbackRequeueCommand.class})
@@ -24,27 +21,26 @@ public final class CallbackCommand implements Runnable {
         new picocli.CommandLine(this).usage(System.out);
     }
 
+    /** The callback's fields, then one table row per attempt (its route tries stay in --json). */
+    static void show(Output out, JsonObject cb) {
+        JsonObject head = cb.copy();
+        JsonArray attempts = (JsonArray) head.remove("attempts");
+        out.fields(head);
+        if (attempts != null && !attempts.isEmpty()) {
+            out.stdout().println();
+            out.stdout().print(Table.render(attempts, List.of(Table.Column.of("number"), Table.Column.of("node"),
+                    Table.Column.of("startedAt"), Table.Column.of("answeredAt"), Table.Column.of("endedAt"),
+                    Table.Column.of("outcome"), Table.Column.of("failedLeg"), Table.Column.of("hangupCause"),
+                    Table.Column.of("detail"))));
+        }
+    }
+
     static boolean validId(String id) {
         if (id.matches("[0-9A-Za-z]{1,64}")) {
             return true;
         }
         System.err.println("huibo: not a callback id: " + id);
         return false;
-    }
-
-    static int report(HttpResponse<String> r) {
-        System.out.println(r.body().isEmpty() ? "HTTP " + r.statusCode() : r.body());
-        int s = r.statusCode();
-        if (s >= 200 && s < 300) {
-            return 0;
-        }
-        return switch (s) {
-            case 400, 413 -> 2;
-            case 401 -> 5;
-            case 404 -> 3;
-            case 409 -> 4;
-            default -> 1;
-        };
     }
 
     @Command(name = "submit", mixinStandardHelpOptions = true, description = "Ask for a callback.")
@@ -88,7 +84,7 @@ public final class CallbackCommand implements Runnable {
                 metadata.forEach(m::put);
                 body.put("metadata", m);
             }
-            return report(api.client().send("POST", "/v1/callbacks", body.encode(), idempotencyKey));
+            return api.out().object(api.client().send("POST", "/v1/callbacks", body.encode(), idempotencyKey));
         }
     }
 
@@ -104,7 +100,8 @@ public final class CallbackCommand implements Runnable {
             if (!validId(id)) {
                 return 2;
             }
-            return report(api.client().send("GET", "/v1/callbacks/" + id, null, null));
+            Output out = api.out();
+            return out.object(api.client().send("GET", "/v1/callbacks/" + id, null, null), cb -> show(out, cb));
         }
     }
 
@@ -120,7 +117,7 @@ public final class CallbackCommand implements Runnable {
             if (!validId(id)) {
                 return 2;
             }
-            return report(api.client().send("DELETE", "/v1/callbacks/" + id, null, null));
+            return api.out().object(api.client().send("DELETE", "/v1/callbacks/" + id, null, null));
         }
     }
 }

@@ -17,6 +17,10 @@ import picocli.CommandLine.Option;
 /** {@code huibo callback list}: {@code GET /v1/callbacks} with its filters, as a table or JSON. */
 @Command(name = "list", mixinStandardHelpOptions = true, description = "List callbacks, newest first.")
 final class CallbackListCommand implements Callable<Integer> {
+    private static final List<Table.Column> COLUMNS = List.of(Table.Column.of("id"), Table.Column.of("state"),
+            Table.Column.of("number"), Table.Column.of("destination"), Table.Column.of("priority"),
+            new Table.Column("attempts", cb -> cb.getInteger("attemptCount") + "/" + cb.getInteger("maxAttempts")),
+            Table.Column.of("dueAt"));
     @Mixin
     ApiOptions api;
     @Option(names = "--state", split = ",", description = "queued, dialing, completed, failed, cancelled (comma-separated)")
@@ -41,8 +45,6 @@ final class CallbackListCommand implements Callable<Integer> {
     String cursor;
     @Option(names = "--all", description = "follow the cursors to the last page")
     boolean all;
-    @Option(names = "--json", description = "the API's JSON instead of a table")
-    boolean json;
 
     /** The filters as query parameters, in a fixed order; values URL-encoded. */
     String query() {
@@ -78,14 +80,7 @@ final class CallbackListCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try {
-            return run();
-        } catch (java.io.IOException e) {
-            return CliResult.unreachable(e);
-        }
-    }
-
-    private int run() throws Exception {
+        Output out = api.out();
         ApiClient client = api.client();
         String base = "/v1/callbacks?" + query();
         List<JsonObject> items = new ArrayList<>();
@@ -94,7 +89,7 @@ final class CallbackListCommand implements Callable<Integer> {
             String path = base + (next == null ? "" : (base.endsWith("?") ? "" : "&") + "cursor=" + enc(next));
             HttpResponse<String> r = client.send("GET", path, null, null);
             if (r.statusCode() != 200) {
-                return CliResult.failure(r, json);
+                return out.refusal(r);
             }
             JsonObject page = new JsonObject(r.body());
             JsonArray arr = page.getJsonArray("items");
@@ -103,21 +98,15 @@ final class CallbackListCommand implements Callable<Integer> {
             }
             next = page.getString("nextCursor");
         } while (all && next != null);
-        if (json) {
-            System.out.println(new JsonObject().put("items", new JsonArray(new ArrayList<>(items)))
+        if (out.json()) {
+            out.stdout().println(new JsonObject().put("items", new JsonArray(new ArrayList<>(items)))
                     .put("nextCursor", next).encode());
-            return CliResult.OK;
+            return Output.OK;
         }
-        System.out.printf("%-26s  %-9s  %-16s  %-16s  %4s  %8s  %s%n", "ID", "STATE", "NUMBER", "DESTINATION",
-                "PRIO", "ATTEMPTS", "DUE");
-        for (JsonObject cb : items) {
-            System.out.printf("%-26s  %-9s  %-16s  %-16s  %4s  %8s  %s%n", cb.getString("id"), cb.getString("state"),
-                    cb.getString("number"), CliResult.cell(cb.getString("destination")), cb.getInteger("priority"),
-                    cb.getInteger("attemptCount") + "/" + cb.getInteger("maxAttempts"), cb.getString("dueAt"));
-        }
+        out.stdout().print(Table.render(new JsonArray(new ArrayList<>(items)), COLUMNS));
         if (next != null) {
-            System.out.println("(more: --cursor " + next + ", or --all)");
+            out.stdout().println("(more: --cursor " + next + ", or --all)");
         }
-        return CliResult.OK;
+        return Output.OK;
     }
 }

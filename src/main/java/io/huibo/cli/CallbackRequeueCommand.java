@@ -20,21 +20,12 @@ final class CallbackRequeueCommand implements Callable<Integer> {
     Integer maxAttempts;
     @Option(names = "--at", paramLabel = "TIME", description = "ISO-8601 time, not before (default now)")
     String at;
-    @Option(names = "--json", description = "the API's JSON instead of a line")
-    boolean json;
 
     @Override
     public Integer call() throws Exception {
-        try {
-            return run();
-        } catch (java.io.IOException e) {
-            return CliResult.unreachable(e);
-        }
-    }
-
-    private int run() throws Exception {
+        Output out = api.out();
         if (!CallbackCommand.validId(id)) {
-            return CliResult.INVALID;
+            return Output.INVALID;
         }
         JsonObject body = new JsonObject();
         if (maxAttempts != null) {
@@ -45,15 +36,15 @@ final class CallbackRequeueCommand implements Callable<Integer> {
         }
         HttpResponse<String> r = api.client().send("POST", "/v1/callbacks/" + id + "/requeue", body.encode(), null);
         if (r.statusCode() != 200) {
-            return CliResult.failure(r, json);
+            return out.refusal(r);
         }
-        if (json) {
-            System.out.println(r.body());
+        if (out.json()) {
+            out.stdout().println(r.body());
         } else {
             JsonObject cb = new JsonObject(r.body());
-            System.out.printf("%s %s, due %s, attempts %d of %d%n", cb.getString("id"), cb.getString("state"),
+            out.stdout().printf("%s %s, due %s, attempts %d of %d%n", cb.getString("id"), cb.getString("state"),
                     cb.getString("dueAt"), cb.getInteger("attemptCount"), cb.getInteger("maxAttempts"));
         }
-        return CliResult.OK;
+        return Output.OK;
     }
 }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code huibo dialin add|list|remove}: the callers allowed to ask for a callback by calling the
- * access number. Exit codes as {@link CallbackCommand}: 0 done, 1 server failed, 2 invalid, 3 not found.
+ * access number. Exit codes as {@link Output}.
  */
 @Command(name = "dialin", mixinStandardHelpOptions = true, description = "Manage dial-in callers.",
         subcommands = {DialinCommand.Add.class, DialinCommand.ListCallers.class, DialinCommand.Remove.class})
@@ -73,7 +73,7 @@ public final class DialinCommand implements Runnable {
             if (destination != null) {
                 body.put("destination", destination);
             }
-            return CallbackCommand.report(api.client().send("PUT", path(number), body.encode(), null));
+            return api.out().object(api.client().send("PUT", path(number), body.encode(), null));
         }
     }
 
@@ -84,7 +84,10 @@ public final class DialinCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            return CallbackCommand.report(api.client().send("GET", "/v1/dialin/callers", null, null));
+            return api.out().table(api.client().send("GET", "/v1/dialin/callers", null, null),
+                    body -> new JsonObject(body).getJsonArray("callers"),
+                    java.util.List.of(Table.Column.of("number"), Table.Column.of("hasPin"), Table.Column.of("destination"),
+                            Table.Column.of("collectNow"), Table.Column.of("enabled"), Table.Column.of("createdAt")));
         }
     }
 
@@ -100,7 +103,8 @@ public final class DialinCommand implements Runnable {
             if (!validNumber(number)) {
                 return 2;
             }
-            return CallbackCommand.report(api.client().send("DELETE", path(number), null, null));
+            return api.out().done(api.client().send("DELETE", path(number), null, null),
+                    new JsonObject().put("number", number).put("removed", true));
         }
     }
 }

@@ -13,40 +13,31 @@ import picocli.CommandLine.Option;
 public final class QueueCommand implements Callable<Integer> {
     @Mixin
     ApiOptions api;
-    @Option(names = "--json", description = "the API's JSON instead of a table")
-    boolean json;
 
     @Override
     public Integer call() throws Exception {
-        try {
-            return run();
-        } catch (java.io.IOException e) {
-            return CliResult.unreachable(e);
-        }
-    }
-
-    private int run() throws Exception {
+        Output out = api.out();
         HttpResponse<String> r = api.client().send("GET", "/v1/queue", null, null);
         if (r.statusCode() != 200) {
-            return CliResult.failure(r, json);
+            return out.refusal(r);
         }
-        if (json) {
-            System.out.println(r.body());
-            return CliResult.OK;
+        if (out.json()) {
+            out.stdout().println(r.body());
+            return Output.OK;
         }
         JsonObject q = new JsonObject(r.body());
-        System.out.printf("%-8s  %8s  %8s%n", "PRIORITY", "WAITING", "DUE NOW");
+        out.stdout().printf("%-8s  %8s  %8s%n", "PRIORITY", "WAITING", "DUE NOW");
         JsonObject by = q.getJsonObject("byPriority");
         for (int p = 9; p >= 0; p--) {
             JsonObject e = by.getJsonObject(Integer.toString(p));
-            System.out.printf("%-8d  %8d  %8d%n", p, e.getLong("waiting"), e.getLong("dueNow"));
+            out.stdout().printf("%-8d  %8d  %8d%n", p, e.getLong("waiting"), e.getLong("dueNow"));
         }
-        System.out.printf("%-8s  %8d  %8d%n", "all", q.getLong("waiting"), q.getLong("dueNow"));
-        System.out.printf("oldest due: %s (%.1f s late)%n", CliResult.cell(q.getString("oldestDueAt")),
+        out.stdout().printf("%-8s  %8d  %8d%n", "all", q.getLong("waiting"), q.getLong("dueNow"));
+        out.stdout().printf("oldest due: %s (%.1f s late)%n", Table.text(q.getString("oldestDueAt")),
                 q.getDouble("oldestDueLagSeconds"));
-        System.out.printf("leased: %d, parked: %d%n", q.getLong("leased"), q.getLong("parked"));
-        System.out.printf("dial rate: %.2f/s (%d attempts in the last minute)%n", q.getDouble("dialRatePerSecond"),
+        out.stdout().printf("leased: %d, parked: %d%n", q.getLong("leased"), q.getLong("parked"));
+        out.stdout().printf("dial rate: %.2f/s (%d attempts in the last minute)%n", q.getDouble("dialRatePerSecond"),
                 q.getLong("attemptsLastMinute"));
-        return CliResult.OK;
+        return Output.OK;
     }
 }

@@ -13,9 +13,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code huibo routes export|import}: the routing tables as CSV over the HTTP API. Exit codes as for
- * {@code huibo callback}: 0 done, 1 the server failed or is unreachable, 2 refused as invalid (the
- * message names the line and column) or bad usage, 4 conflict.
+ * {@code huibo routes export|import}: the routing tables as CSV over the HTTP API. Exit codes as
+ * {@link Output}; an import refused as invalid names the line and column.
  */
 @Command(name = "routes", mixinStandardHelpOptions = true,
         description = "Export or import routing tables (trunks, routes, rates, tables) as CSV.",
@@ -42,11 +41,8 @@ public final class RoutesCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             HttpResponse<String> r = api.client().send("GET", "/v1/routing/" + kind + ".csv", null, null);
-            if (r.statusCode() != 200) {
-                return CallbackCommand.report(r);
-            }
-            if (out == null) {
-                System.out.print(r.body());
+            if (r.statusCode() != 200 || out == null) {
+                return api.out().raw(r);
             } else {
                 Files.writeString(out, r.body(), StandardCharsets.UTF_8);
             }
@@ -70,13 +66,11 @@ public final class RoutesCommand implements Runnable {
             try {
                 csv = Files.readString(file, StandardCharsets.UTF_8);
             } catch (NoSuchFileException e) {
-                System.err.println("huibo: no such file: " + file);
-                return 2;
+                throw new CliException(Output.INVALID, "no such file: " + file);
             } catch (CharacterCodingException e) {
-                System.err.println("huibo: " + file + " is not UTF-8 text");
-                return 2;
+                throw new CliException(Output.INVALID, file + " is not UTF-8 text");
             }
-            return CallbackCommand.report(api.client().send("PUT", "/v1/routing/" + kind + ".csv", csv, null, "text/csv"));
+            return api.out().object(api.client().send("PUT", "/v1/routing/" + kind + ".csv", csv, null, "text/csv"));
         }
     }
 }
