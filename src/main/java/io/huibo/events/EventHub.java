@@ -32,6 +32,8 @@ public final class EventHub extends VerticleBase {
     private long heartbeat;
     private long pollTimer = -1;
     private boolean stopped;
+    /** While MariaDB fails, one line when it starts and one when it ends, not one per poll. */
+    private boolean failing;
 
     public EventHub(EventLog events, HuiboConfig.Events cfg, Clock clock) {
         this.events = events;
@@ -150,9 +152,16 @@ public final class EventHub extends VerticleBase {
                     });
         }).onComplete(ar -> {
             if (ar.failed()) {
-                log.warn("events: reading callback_events failed: {}", ar.cause().toString());
+                if (!failing) {
+                    failing = true;
+                    log.warn("events: reading callback_events failed (retrying every second): {}", ar.cause().toString());
+                }
                 schedule(Math.max(1000, cfg.pollInterval().toMillis()));
                 return;
+            }
+            if (failing) {
+                failing = false;
+                log.info("events: reading callback_events again");
             }
             broadcast(ar.result());
             schedule(ar.result().size() >= BATCH ? 0 : cfg.pollInterval().toMillis());

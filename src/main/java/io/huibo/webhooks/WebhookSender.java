@@ -43,6 +43,8 @@ public final class WebhookSender extends VerticleBase {
     private HttpClient client;
     private int inFlight;
     private boolean stopped;
+    /** While MariaDB fails, one line when it starts, not one per poll. */
+    private boolean failing;
 
     public WebhookSender(WebhookOutbox outbox, HuiboConfig.Webhooks cfg, Duration gapWait, Clock clock) {
         this.outbox = outbox;
@@ -81,7 +83,7 @@ public final class WebhookSender extends VerticleBase {
     private void feed() {
         outbox.feed(tail, clock.instant(), FEED_BATCH).onComplete(ar -> {
             if (ar.failed()) {
-                log.warn("webhooks: filling the outbox failed: {}", ar.cause().toString());
+                warnOnce("filling the outbox", ar.cause());
                 later(Math.max(1000, cfg.pollInterval().toMillis()), this::feed);
             } else {
                 later(ar.result() >= FEED_BATCH ? 1 : cfg.pollInterval().toMillis(), this::feed);
@@ -100,16 +102,24 @@ public final class WebhookSender extends VerticleBase {
         Duration lease = cfg.timeout().multipliedBy(3);
         outbox.claim(owner, clock.instant(), lease, room).onComplete(ar -> {
             if (ar.failed()) {
-                log.warn("webhooks: claiming deliveries failed: {}", ar.cause().toString());
+                warnOnce("claiming deliveries", ar.cause());
                 later(Math.max(1000, cfg.pollInterval().toMillis()), this::send);
                 return;
             }
+            failing = false;
             for (WebhookOutbox.Claimed c : ar.result()) {
                 inFlight++;
                 deliver(c, owner).onComplete(x -> inFlight--);
             }
             later(ar.result().size() >= room ? 1 : cfg.pollInterval().toMillis(), this::send);
         });
+    }
+
+    private void warnOnce(String what, Throwable e) {
+        if (!failing) {
+            failing = true;
+            log.warn("webhooks: {} failed (retrying every second): {}", what, e.toString());
+        }
     }
 
     private Future<Boolean> deliver(WebhookOutbox.Claimed c, String owner) {
