@@ -69,9 +69,10 @@ public final class WebhookOutbox implements AutoCloseable {
     }
 
     /**
-     * Moves the outbox cursor over the events settled since, writing a delivery for each event of a
-     * callback with a webhook, in one transaction. Completes with the number of deliveries written, or
-     * -1 if another instance holds the cursor right now.
+     * Moves the outbox cursor over the events settled since (up to {@code limit}), writing a delivery for
+     * each event of a callback with a webhook, in one transaction. Completes with the number of events
+     * the cursor moved over (at {@code limit}, more are probably waiting), or -1 if another instance
+     * holds the cursor right now.
      */
     public Future<Integer> feed(EventTail tail, Instant now, int limit) {
         return StoreSupport.blocking(executor, () -> {
@@ -116,7 +117,10 @@ public final class WebhookOutbox implements AutoCloseable {
         if (upTo == cursor) {
             return 0;
         }
-        int written;
+        int moved = 0;
+        for (long id : ids) {
+            moved += id <= upTo ? 1 : 0;
+        }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO webhook_deliveries (event_id, callback_id, "
                 + "url, status, attempts, next_at, created_at) SELECT e.id, e.callback_id, w.url, ?, 0, ?, ? "
                 + "FROM callback_events e JOIN callback_webhooks w ON w.callback_id = e.callback_id "
@@ -126,13 +130,13 @@ public final class WebhookOutbox implements AutoCloseable {
             setInstant(ps, 3, now);
             ps.setLong(4, cursor);
             ps.setLong(5, upTo);
-            written = ps.executeUpdate();
+            ps.executeUpdate();
         }
         try (PreparedStatement ps = c.prepareStatement("UPDATE webhook_cursor SET last_event_id = ? WHERE id = 1")) {
             ps.setLong(1, upTo);
             ps.executeUpdate();
         }
-        return written;
+        return moved;
     }
 
     /**
