@@ -54,7 +54,7 @@ class WebhookIT {
             String header = req.getHeader(WebhookSignature.HEADER);
             boolean signed = verifier.verify(header, body, Instant.now(), Duration.ofMinutes(5));
             JsonObject event = new JsonObject(body);
-            boolean creation = event.getString("from") == null && "queued".equals(event.getString("to"));
+            boolean creation = "state".equals(event.getString("type")) && event.getString("from") == null;
             int status = !signed ? 400 : creation && creationFailures.getAndIncrement() < 2 ? 500 : 200;
             received.add(new Received(Long.parseLong(req.getHeader("Huibo-Event-Id")), header, body, signed, status));
             req.response().setStatusCode(status).end("ok");
