@@ -76,7 +76,8 @@ public final class EventsApi implements ApiRoutes {
                 // nginx and the like would buffer the stream otherwise
                 .putHeader("X-Accel-Buffering", "no")
                 .setWriteQueueMaxSize(maxQueued);
-        Subscriber s = new Subscriber(Vertx.currentContext(), response, callbacks, number);
+        Subscriber s = new Subscriber(Vertx.currentContext(), response, ctx.request().connection(), callbacks,
+                number);
         response.closeHandler(v -> hub.unsubscribe(s));
         response.exceptionHandler(e -> hub.unsubscribe(s));
         // reconnect after 2 s; the opening comment gets the headers through proxies at once

@@ -2,6 +2,7 @@ package io.huibo.events;
 
 import io.huibo.store.StoredEvent;
 import io.vertx.core.Context;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.List;
 import java.util.Set;
@@ -15,6 +16,7 @@ import java.util.Set;
 final class Subscriber {
     private final Context http;
     private final HttpServerResponse response;
+    private final HttpConnection connection;
     private final Set<String> callbacks;
     private final String number;
     /** Last event id this client has been handed (hub context). */
@@ -25,9 +27,11 @@ final class Subscriber {
     /** Last id written (connection context). */
     private long sent;
 
-    Subscriber(Context http, HttpServerResponse response, Set<String> callbacks, String number) {
+    Subscriber(Context http, HttpServerResponse response, HttpConnection connection, Set<String> callbacks,
+               String number) {
         this.http = http;
         this.response = response;
+        this.connection = connection;
         this.callbacks = Set.copyOf(callbacks);
         this.number = number;
     }
@@ -97,9 +101,12 @@ final class Subscriber {
     private void drop(Runnable onDrop) {
         closed = true;
         onDrop.run();
+        // the connection goes once the frame is out; a client that does not even read that goes anyway
+        long timer = http.owner().setTimer(10_000, t -> connection.close());
         response.end("event: dropped\ndata: {\"reason\":\"the client reads too slowly\",\"lastEventId\":"
-                + sent + "}\n\n");
-        // a client that does not even read that goes anyway
-        http.owner().setTimer(10_000, t -> response.reset());
+                + sent + "}\n\n").onComplete(ar -> {
+                    http.owner().cancelTimer(timer);
+                    connection.close();
+                });
     }
 }

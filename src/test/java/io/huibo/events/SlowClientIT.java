@@ -64,17 +64,21 @@ class SlowClientIT {
                     + Stack.TOKEN + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             s.getOutputStream().flush();
             Thread.sleep(5000);
+            // the stream ends and the connection closes: read to the end
             s.setSoTimeout(15_000);
             InputStream in = s.getInputStream();
             byte[] buf = new byte[64 * 1024];
+            boolean closed = false;
             try {
                 int n;
                 while ((n = in.read(buf)) > 0) {
                     got.write(buf, 0, n);
                 }
+                closed = true;
             } catch (SocketTimeoutException e) {
-                // no end: asserted below
+                // asserted below
             }
+            assertThat(closed).as("Huibo closed the connection").isTrue();
         }
         String text = got.toString(StandardCharsets.UTF_8);
         assertThat(got.size()).as("bounded by the buffers, far from all the events").isLessThan(EVENTS * 1000 / 2);
