@@ -23,6 +23,12 @@ import io.huibo.config.ConfigException;
 import io.huibo.config.ConfigLoader;
 import io.huibo.config.HuiboConfig;
 import io.huibo.dispatch.Dispatcher;
+import io.huibo.events.EventHub;
+import io.huibo.events.EventsApi;
+import io.huibo.store.EventLog;
+import io.huibo.store.WebhookOutbox;
+import io.huibo.webhooks.WebhookSender;
+import io.huibo.webhooks.WebhookUrls;
 import io.huibo.cluster.NodeOwnership;
 import io.huibo.dispatch.RetryPolicy;
 import io.huibo.domain.Callback;
@@ -160,7 +166,9 @@ public final class Main implements Runnable {
             running.closeLater(tries);
             DialinStore dialinStore = new DialinStore(db);
             running.closeLater(dialinStore);
-            CallbackService callbacks = new CallbackService(store, queue, clock, tries);
+            WebhookOutbox outbox = new WebhookOutbox(db);
+            running.closeLater(outbox);
+            CallbackService callbacks = new CallbackService(store, queue, clock, tries, outbox);
             DialinService dialin = new DialinService(vertx, dialinStore, callbacks, clock);
             AgiScripts scripts = AgiScripts.forHuibo(routes, lookup, store::setDestination, tries::record, handouts,
                     dialin, (int) Math.max(1, cfg.dispatch().originateTimeout().toSeconds()), cfg.callerId().presentation(), clock);
@@ -185,10 +193,20 @@ public final class Main implements Runnable {
             running.closeLater(queries);
             CallbackOperations operations = new CallbackOperations(store, queries, queue, new QueueAdmin(redis, queue),
                     callbacks, clock);
+            // live events and webhooks: every instance tails callback_events (see io.huibo.events)
+            EventLog eventLog = new EventLog(db);
+            running.closeLater(eventLog);
+            EventHub events = new EventHub(eventLog, cfg.events(), clock);
+            await(vertx.deployVerticle(events));
+            if (cfg.webhooks().enabled()) {
+                await(vertx.deployVerticle(new WebhookSender(outbox, cfg.webhooks(), cfg.events().gapWait(), clock)));
+            }
             HttpApi api = new HttpApi(vertx, callbacks, keys::verify, health, List.of(new DialinApi(dialin),
                     new RoutingApi(routingStore, routing),
                     new NodesApi(vertx, cluster, ownership, reloadNodes),
-                    new CallbackOpsApi(operations)));
+                    new CallbackOpsApi(operations),
+                    new EventsApi(events, cfg.events().maxQueued())),
+                    cfg.webhooks().enabled() ? new WebhookUrls(cfg.webhooks().allowPrivate()) : null);
             running.reloadNodes = () -> ownership.reload(vertx, reloadNodes).onComplete(ar -> {
                 if (ar.failed()) {
                     log.warn("reload failed: {}", ar.cause().toString());

@@ -4,6 +4,7 @@ import io.huibo.domain.Attempt;
 import io.huibo.domain.Callback;
 import io.huibo.service.CallbackView;
 import io.huibo.store.RouteTryStore;
+import io.huibo.store.WebhookOutbox;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -49,7 +50,26 @@ final class CallbackJson {
                 .put("dueAt", iso(cb.dueAt()))
                 .put("createdAt", iso(cb.createdAt()))
                 .put("updatedAt", iso(cb.updatedAt()))
-                .put("attempts", attempts);
+                .put("attempts", attempts)
+                .put("webhooks", webhooks(view));
+    }
+
+    /** The webhook deliveries of the callback's events, oldest first. */
+    private static JsonArray webhooks(CallbackView view) {
+        JsonArray out = new JsonArray();
+        for (WebhookOutbox.Delivery d : view.webhooks()) {
+            out.add(new JsonObject()
+                    .put("id", d.id())
+                    .put("eventId", d.eventId())
+                    .put("url", d.url())
+                    .put("status", d.status())
+                    .put("attempts", d.attempts())
+                    .put("lastStatus", d.lastStatus())
+                    .put("lastError", d.lastError())
+                    .put("nextAttemptAt", WebhookOutbox.PENDING.equals(d.status()) ? iso(d.nextAt()) : null)
+                    .put("deliveredAt", iso(d.deliveredAt())));
+        }
+        return out;
     }
 
     /** The routes tried in one attempt (dialplan reports), leg A first, in failover order. */

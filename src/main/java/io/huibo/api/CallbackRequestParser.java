@@ -4,6 +4,7 @@ import io.huibo.domain.CallFlow;
 import io.huibo.domain.Callback;
 import io.huibo.domain.PhoneNumber;
 import io.huibo.service.NewCallback;
+import io.huibo.webhooks.WebhookUrls;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -21,13 +22,19 @@ import java.util.Set;
  */
 public final class CallbackRequestParser {
     private static final Set<String> FIELDS =
-            Set.of("number", "destination", "at", "priority", "maxAttempts", "callerId", "metadata", "flow", "confirm");
+            Set.of("number", "destination", "at", "priority", "maxAttempts", "callerId", "metadata", "flow", "confirm",
+                    "webhook");
     private static final int MAX_IDEMPOTENCY_KEY = 128;
 
     private CallbackRequestParser() {
     }
 
     public static NewCallback parse(Buffer body, String idempotencyKey) {
+        return parse(body, idempotencyKey, null);
+    }
+
+    /** @param webhooks the rule for {@code webhook} URLs; null: this server sends no webhooks */
+    public static NewCallback parse(Buffer body, String idempotencyKey, WebhookUrls webhooks) {
         if (body == null || body.length() == 0) {
             throw new InvalidRequestException(null, "the request body must be a JSON object");
         }
@@ -63,7 +70,24 @@ public final class CallbackRequestParser {
             throw new InvalidRequestException("confirm", "'confirm' must be true or false");
         }
         return new NewCallback(number, destination, at, priority, maxAttempts, callerId, metadata, idempotencyKey,
-                flow, Boolean.TRUE.equals(confirm));
+                flow, Boolean.TRUE.equals(confirm), webhook(json, webhooks));
+    }
+
+    private static String webhook(JsonObject json, WebhookUrls rule) {
+        Object v = json.getValue("webhook");
+        if (v == null) {
+            return null;
+        }
+        if (rule == null) {
+            throw new InvalidRequestException("webhook", "this server sends no webhooks (webhooks.secret is not set)");
+        }
+        if (!(v instanceof String s)) {
+            throw new InvalidRequestException("webhook", "'webhook' must be a URL string");
+        }
+        rule.problem(s).ifPresent(p -> {
+            throw new InvalidRequestException("webhook", "'webhook' " + p);
+        });
+        return s;
     }
 
     private static CallFlow flow(JsonObject json) {

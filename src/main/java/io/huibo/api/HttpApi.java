@@ -31,6 +31,8 @@ public final class HttpApi {
     private final HealthCheck health;
 
     private final List<ApiRoutes> extra;
+    /** The rule for a request's webhook URL; null: webhooks are off. */
+    private final io.huibo.webhooks.WebhookUrls webhooks;
 
     /**
      * @param extra further resources under {@code /v1} (routing tables, nodes, ...), mounted after
@@ -38,6 +40,13 @@ public final class HttpApi {
      */
     public HttpApi(Vertx vertx, CallbackService callbacks, TokenVerifier tokens, HealthCheck health,
                    List<ApiRoutes> extra) {
+        this(vertx, callbacks, tokens, health, extra, null);
+    }
+
+    /** @param webhooks the rule for a request's {@code webhook} URL; null: requests may name none */
+    public HttpApi(Vertx vertx, CallbackService callbacks, TokenVerifier tokens, HealthCheck health,
+                   List<ApiRoutes> extra, io.huibo.webhooks.WebhookUrls webhooks) {
+        this.webhooks = webhooks;
         this.vertx = vertx;
         this.callbacks = callbacks;
         this.tokens = tokens;
@@ -113,7 +122,7 @@ public final class HttpApi {
     }
 
     private void submit(RoutingContext ctx) {
-        var req = CallbackRequestParser.parse(ctx.body().buffer(), ctx.request().getHeader("Idempotency-Key"));
+        var req = CallbackRequestParser.parse(ctx.body().buffer(), ctx.request().getHeader("Idempotency-Key"), webhooks);
         callbacks.submit(req).onComplete(ar -> {
             if (ar.failed()) {
                 log.error("could not accept a callback", ar.cause());

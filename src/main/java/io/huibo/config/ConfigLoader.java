@@ -70,6 +70,17 @@ public final class ConfigLoader {
         DEFAULTS.put("callerId.number", "");
         DEFAULTS.put("callerId.name", "");
         DEFAULTS.put("callerId.agentSees", "customer");
+        DEFAULTS.put("events.pollInterval", "200ms");
+        DEFAULTS.put("events.heartbeat", "15s");
+        DEFAULTS.put("events.gapWait", "2s");
+        DEFAULTS.put("events.maxQueued", 1 << 20);
+        DEFAULTS.put("webhooks.secret", "");
+        DEFAULTS.put("webhooks.allowPrivate", false);
+        DEFAULTS.put("webhooks.pollInterval", "250ms");
+        DEFAULTS.put("webhooks.timeout", "10s");
+        DEFAULTS.put("webhooks.backoffBase", "5s");
+        DEFAULTS.put("webhooks.backoffMax", "1h");
+        DEFAULTS.put("webhooks.maxAttempts", 30);
     }
 
     private static final Pattern NODE_SPEC =
@@ -177,7 +188,28 @@ public final class ConfigLoader {
                         duration(v, "routing.reloadInterval"), positive(v, "routing.maxChoices")),
                 nodes,
                 new HuiboConfig.Cluster(atLeast(duration(v, "cluster.nodeLeaseTtl"), 600, "cluster.nodeLeaseTtl")),
-                callerId(v));
+                callerId(v),
+                new HuiboConfig.Events(atLeast(duration(v, "events.pollInterval"), 10, "events.pollInterval"),
+                        atLeast(duration(v, "events.heartbeat"), 100, "events.heartbeat"),
+                        duration(v, "events.gapWait"), positive(v, "events.maxQueued")),
+                webhooks(v));
+    }
+
+    private static HuiboConfig.Webhooks webhooks(Map<String, Object> v) {
+        String secret = str(v, "webhooks.secret");
+        if (!secret.isEmpty() && secret.length() < 16) {
+            throw new ConfigException("webhooks.secret must be at least 16 characters (or empty: webhooks off)");
+        }
+        Object allow = v.get("webhooks.allowPrivate");
+        String a = String.valueOf(allow).trim().toLowerCase(Locale.ROOT);
+        if (!a.equals("true") && !a.equals("false")) {
+            throw new ConfigException("webhooks.allowPrivate must be true or false: " + allow);
+        }
+        return new HuiboConfig.Webhooks(secret, a.equals("true"),
+                atLeast(duration(v, "webhooks.pollInterval"), 10, "webhooks.pollInterval"),
+                atLeast(duration(v, "webhooks.timeout"), 100, "webhooks.timeout"),
+                atLeast(duration(v, "webhooks.backoffBase"), 1, "webhooks.backoffBase"),
+                duration(v, "webhooks.backoffMax"), positive(v, "webhooks.maxAttempts"));
     }
 
     private static HuiboConfig.CallerId callerId(Map<String, Object> v) {

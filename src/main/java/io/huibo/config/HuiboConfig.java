@@ -17,12 +17,65 @@ public record HuiboConfig(
         Routing routing,
         List<NodeConfig> nodes,
         Cluster cluster,
-        CallerId callerId) {
+        CallerId callerId,
+        Events events,
+        Webhooks webhooks) {
+
+    /** Without live-event and webhook settings: the defaults (webhooks off). */
+    public HuiboConfig(String instanceId, Http http, Agi agi, Redis redis, Db db, Dispatch dispatch, Routing routing,
+                       List<NodeConfig> nodes, Cluster cluster, CallerId callerId) {
+        this(instanceId, http, agi, redis, db, dispatch, routing, nodes, cluster, callerId, Events.defaults(),
+                Webhooks.defaults());
+    }
+
+    /**
+     * {@code GET /v1/events}.
+     *
+     * @param pollInterval how often each instance reads the new rows of callback_events (one query for all
+     *                     its clients)
+     * @param heartbeat    how often an idle stream gets a comment line, so proxies keep it open
+     * @param gapWait      how long an id missing below visible ones is waited for before it is settled (see
+     *                     store.EventTail)
+     * @param maxQueued    bytes a client may leave unread before it is dropped (it resumes with Last-Event-ID)
+     */
+    public record Events(Duration pollInterval, Duration heartbeat, Duration gapWait, int maxQueued) {
+        public static Events defaults() {
+            return new Events(Duration.ofMillis(200), Duration.ofSeconds(15), Duration.ofSeconds(2), 1 << 20);
+        }
+    }
+
+    /**
+     * Signed webhook deliveries from the outbox.
+     *
+     * @param secret       HMAC-SHA256 key of the Huibo-Signature header; empty: webhooks are off (a request
+     *                     naming one gets 400)
+     * @param allowPrivate deliver to loopback, private and link-local addresses too (tests, closed networks)
+     * @param timeout      how long one POST may take
+     * @param backoffBase  delay after the first failed try; doubled after each further one up to backoffMax
+     * @param maxAttempts  tries before a delivery is given up (status failed)
+     */
+    public record Webhooks(String secret, boolean allowPrivate, Duration pollInterval, Duration timeout,
+                           Duration backoffBase, Duration backoffMax, int maxAttempts) {
+        public static Webhooks defaults() {
+            return new Webhooks("", false, Duration.ofMillis(250), Duration.ofSeconds(10), Duration.ofSeconds(5),
+                    Duration.ofHours(1), 30);
+        }
+
+        public boolean enabled() {
+            return !secret.isEmpty();
+        }
+
+        @Override
+        public String toString() {
+            return "Webhooks[enabled=" + enabled() + ", allowPrivate=" + allowPrivate + "]";
+        }
+    }
 
     /** Without cluster and caller ID settings: the defaults. */
     public HuiboConfig(String instanceId, Http http, Agi agi, Redis redis, Db db, Dispatch dispatch, Routing routing,
                        List<NodeConfig> nodes) {
-        this(instanceId, http, agi, redis, db, dispatch, routing, nodes, Cluster.defaults(), CallerId.defaults());
+        this(instanceId, http, agi, redis, db, dispatch, routing, nodes, Cluster.defaults(), CallerId.defaults(),
+                Events.defaults(), Webhooks.defaults());
     }
 
     /**

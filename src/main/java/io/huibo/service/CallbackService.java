@@ -6,6 +6,7 @@ import io.huibo.domain.CallbackIds;
 import io.huibo.queue.CallbackQueue;
 import io.huibo.store.CallbackStore;
 import io.huibo.store.RouteTryStore;
+import io.huibo.store.WebhookOutbox;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Instant;
@@ -26,6 +27,7 @@ public final class CallbackService {
     private final CallbackQueue queue;
     private final Clock clock;
     private final RouteTryStore tries;
+    private final WebhookOutbox webhooks;
 
     public CallbackService(CallbackStore store, CallbackQueue queue, Clock clock) {
         this(store, queue, clock, null);
@@ -33,10 +35,17 @@ public final class CallbackService {
 
     /** @param tries where the route tries are read for {@link #get}; null shows none */
     public CallbackService(CallbackStore store, CallbackQueue queue, Clock clock, RouteTryStore tries) {
+        this(store, queue, clock, tries, null);
+    }
+
+    /** @param webhooks where the webhook deliveries are read for {@link #get}; null shows none */
+    public CallbackService(CallbackStore store, CallbackQueue queue, Clock clock, RouteTryStore tries,
+                           WebhookOutbox webhooks) {
         this.store = store;
         this.queue = queue;
         this.clock = clock;
         this.tries = tries;
+        this.webhooks = webhooks;
     }
 
     public Future<Submission> submit(NewCallback req) {
@@ -45,7 +54,7 @@ public final class CallbackService {
         Callback cb = new Callback(CallbackIds.next(), req.number(), req.destination(),
                 req.callerId() == null ? null : req.callerId().value(), req.priority(), req.maxAttempts(),
                 req.metadata(), req.idempotencyKey(), CallState.QUEUED, 0, due, now, now, req.flow(), req.confirm());
-        return store.insert(cb).compose(stored -> {
+        return store.insert(cb, req.webhook()).compose(stored -> {
             boolean repeat = !stored.id().equals(cb.id());
             if (repeat && stored.state() != CallState.QUEUED) {
                 return Future.succeededFuture(new Submission(stored, true));
@@ -93,8 +102,10 @@ public final class CallbackService {
             }
             Future<List<RouteTryStore.RouteTry>> routeTries = tries == null ? Future.succeededFuture(List.of())
                     : tries.tries(id);
-            return store.attempts(id).compose(attempts -> routeTries
-                    .map(t -> Optional.of(new CallbackView(found.get(), attempts, t))));
+            Future<List<WebhookOutbox.Delivery>> deliveries = webhooks == null ? Future.succeededFuture(List.of())
+                    : webhooks.deliveries(id);
+            return store.attempts(id).compose(attempts -> routeTries.compose(t -> deliveries
+                    .map(w -> Optional.of(new CallbackView(found.get(), attempts, t, w)))));
         });
     }
 

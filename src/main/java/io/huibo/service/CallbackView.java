@@ -3,14 +3,21 @@ package io.huibo.service;
 import io.huibo.domain.Attempt;
 import io.huibo.domain.Callback;
 import io.huibo.store.RouteTryStore.RouteTry;
+import io.huibo.store.WebhookOutbox;
 import java.util.List;
 
 /** A callback with every attempt made for it and every route tried in them, as the API shows it. */
-public record CallbackView(Callback callback, List<Attempt> attempts, List<RouteTry> tries) {
+public record CallbackView(Callback callback, List<Attempt> attempts, List<RouteTry> tries,
+                           List<WebhookOutbox.Delivery> webhooks) {
 
     public CallbackView {
         attempts = List.copyOf(attempts);
         tries = tries == null ? List.of() : List.copyOf(tries);
+        webhooks = webhooks == null ? List.of() : List.copyOf(webhooks);
+    }
+
+    public CallbackView(Callback callback, List<Attempt> attempts, List<RouteTry> tries) {
+        this(callback, attempts, tries, List.of());
     }
 
     public CallbackView(Callback callback, List<Attempt> attempts) {

@@ -302,6 +302,8 @@ public final class CallbackQueries implements AutoCloseable {
                         ps.setBoolean(i++, cb.confirm());
                     }
                     ps.executeUpdate();
+                    // a bulk row's life starts with its creation event, as a single submit's does
+                    EventRows.created(c, rows);
                     c.commit();
                     return rows;
                 } catch (SQLException | RuntimeException e) {

@@ -62,7 +62,7 @@ public final class CallbackStore implements AutoCloseable {
     private static final String ATTEMPT_COLUMNS = StepBatch.ATTEMPT_COLUMNS;
 
     /** Identity, not value, equality: a record's hashCode would hash the whole callback per lookup. */
-    private record PendingInsert(Callback callback, CompletableFuture<Callback> result) {
+    private record PendingInsert(Callback callback, String webhook, CompletableFuture<Callback> result) {
         @Override
         public boolean equals(Object o) {
             return this == o;
@@ -114,9 +114,14 @@ public final class CallbackStore implements AutoCloseable {
      * milliseconds, as stored.
      */
     public Future<Callback> insert(Callback cb) {
+        return insert(cb, null);
+    }
+
+    /** As {@link #insert(Callback)}, naming the callback's webhook URL (null: none) in the same transaction. */
+    public Future<Callback> insert(Callback cb, String webhook) {
         Context ctx = Vertx.currentContext();
         CompletableFuture<Callback> result = new CompletableFuture<>();
-        inserts.submit(new PendingInsert(normalize(cb), result));
+        inserts.submit(new PendingInsert(normalize(cb), webhook, result));
         return StoreSupport.back(result, ctx);
     }
 
@@ -210,6 +215,19 @@ public final class CallbackStore implements AutoCloseable {
                 }
             }
         }
+        // the creation is the first event of a callback's life (live events, webhooks)
+        List<Callback> created = new ArrayList<>();
+        Map<String, String> webhooks = new LinkedHashMap<>();
+        for (PendingInsert p : batch) {
+            if (results.get(p) == p.callback()) {
+                created.add(p.callback());
+                if (p.webhook() != null) {
+                    webhooks.put(p.callback().id(), p.webhook());
+                }
+            }
+        }
+        WebhookOutbox.insertTargets(c, webhooks);
+        EventRows.created(c, created);
         return results;
     }
 
@@ -434,7 +452,7 @@ public final class CallbackStore implements AutoCloseable {
         return blocking(() -> {
             try (Connection c = ds.getConnection();
                  PreparedStatement ps = c.prepareStatement("SELECT callback_id, at, from_state, to_state, detail "
-                         + "FROM callback_events WHERE callback_id = ? ORDER BY id")) {
+                         + "FROM callback_events WHERE callback_id = ? AND kind = 'state' AND from_state IS NOT NULL ORDER BY id")) {
                 ps.setString(1, callbackId);
                 List<StateChange> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {

@@ -150,6 +150,8 @@ final class StepBatch {
         }
         insertAttempts(c, starts, START_UPSERT);
         insertAttempts(c, ends, END_UPSERT);
+        // before the moves: an attempt's result comes before the state change it causes
+        EventRows.attemptResults(c, ends, millis(Instant.now()));
         move(c, moves);
     }
 
