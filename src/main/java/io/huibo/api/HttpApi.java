@@ -1,5 +1,8 @@
 package io.huibo.api;
 
+import io.huibo.health.CachedHealth;
+import io.huibo.health.HealthCheck;
+import io.huibo.health.HealthProbes;
 import io.huibo.service.CallbackService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -31,6 +34,7 @@ public final class HttpApi {
     private final HealthCheck health;
 
     private final List<ApiRoutes> extra;
+    private final List<ApiRoutes> open;
 
     /**
      * @param extra further resources under {@code /v1} (routing tables, nodes, ...), mounted after
@@ -38,6 +42,13 @@ public final class HttpApi {
      */
     public HttpApi(Vertx vertx, CallbackService callbacks, TokenVerifier tokens, HealthCheck health,
                    List<ApiRoutes> extra) {
+        this(vertx, callbacks, tokens, health, extra, List.of());
+    }
+
+    /** @param open resources without authentication, like {@code /health} ({@code /metrics}) */
+    public HttpApi(Vertx vertx, CallbackService callbacks, TokenVerifier tokens, HealthCheck health,
+                   List<ApiRoutes> extra, List<ApiRoutes> open) {
+        this.open = List.copyOf(open);
         this.vertx = vertx;
         this.callbacks = callbacks;
         this.tokens = tokens;
@@ -49,6 +60,8 @@ public final class HttpApi {
     public Router router() {
         Router router = Router.router(vertx);
         router.get("/health").handler(this::health);
+        new HealthProbes(health).mount(router);
+        open.forEach(r -> r.mount(router));
         // authentication first: nobody without a key makes Huibo read (and buffer) a body; the request
         // stays paused while the key is checked, so no byte of the body is lost meanwhile
         router.route("/v1/*").handler(this::authenticate);

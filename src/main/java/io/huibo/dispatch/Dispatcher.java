@@ -5,6 +5,7 @@ import io.huibo.config.HuiboConfig;
 import io.huibo.domain.Attempt;
 import io.huibo.domain.CallState;
 import io.huibo.domain.Callback;
+import io.huibo.metrics.Metrics;
 import io.huibo.pbx.AttemptResult;
 import io.huibo.pbx.OriginateException;
 import io.huibo.pbx.OriginateRequest;
@@ -99,6 +100,7 @@ public final class Dispatcher extends VerticleBase {
     private final NodeOwnership ownership;
     private final BiPredicate<String, Integer> legBRouted;
     private final Reconciler reconciler;
+    private final Metrics metrics;
 
     /** Every callback this instance holds a lease on, with its claim's fencing token: all renewed. */
     private final Map<String, Long> fences = new HashMap<>();
@@ -144,6 +146,14 @@ public final class Dispatcher extends VerticleBase {
     public Dispatcher(CallbackQueue queue, CallbackStore store, PbxCluster cluster, RetryPolicy policy,
                       HuiboConfig.Dispatch cfg, String owner, String agiAddress, Clock clock,
                       NodeOwnership ownership, BiPredicate<String, Integer> legBRouted) {
+        this(queue, store, cluster, policy, cfg, owner, agiAddress, clock, ownership, legBRouted, Metrics.none());
+    }
+
+    /** @param metrics claims, Originates, due-to-Originate lag and pauses are counted there */
+    public Dispatcher(CallbackQueue queue, CallbackStore store, PbxCluster cluster, RetryPolicy policy,
+                      HuiboConfig.Dispatch cfg, String owner, String agiAddress, Clock clock,
+                      NodeOwnership ownership, BiPredicate<String, Integer> legBRouted, Metrics metrics) {
+        this.metrics = metrics;
         this.ownership = ownership;
         this.queue = queue;
         this.store = store;
@@ -295,6 +305,7 @@ public final class Dispatcher extends VerticleBase {
         int max = Math.min(free, cfg.claimBatch());
         claiming = true;
         queue.claim(max, cfg.leaseTtl(), owner)
+                .onSuccess(claims -> metrics.claimed(claims.size()))
                 .compose(this::handle)
                 .onComplete(ar -> {
                     claiming = false;
@@ -320,6 +331,9 @@ public final class Dispatcher extends VerticleBase {
         if (why != null && !paused && now - pauseLoggedAt >= 10_000) {
             pauseLoggedAt = now;
             log.warn("dispatch paused: {}; due callbacks wait in the queue", why);
+        }
+        if (why != null && !paused) {
+            metrics.dispatchPaused(why);
         }
         paused = why != null;
         return paused;
@@ -485,9 +499,17 @@ public final class Dispatcher extends VerticleBase {
                 .onComplete(ar -> {
                     reserved.merge(node.id(), -1, Integer::sum);
                     if (ar.succeeded()) {
+                        if (byChannel.containsKey(attempt.channelId())) {
+                            metrics.originate(node.id(), "sent");
+                            if (cb.dueAt() != null) {
+                                metrics.dueToOriginate(Duration.between(cb.dueAt(), clock.instant()));
+                            }
+                        }
                         return;
                     }
                     Throwable t = ar.cause();
+                    metrics.originate(node.id(), t instanceof OriginateException oe0 && oe0.resultFollows()
+                            ? "unanswered" : "not_sent");
                     if (t instanceof OriginateException oe && oe.resultFollows()) {
                         // rejected, timed out or cut off: the call may still be up, and the node
                         // reports the attempt's end later; finishing it now could dial it twice
