@@ -1,5 +1,6 @@
 package io.huibo.dispatch;
 
+import io.huibo.logging.CallMdc;
 import io.huibo.cluster.NodeOwnership;
 import io.huibo.config.HuiboConfig;
 import io.huibo.domain.Attempt;
@@ -513,10 +514,12 @@ public final class Dispatcher extends VerticleBase {
                     if (t instanceof OriginateException oe && oe.resultFollows()) {
                         // rejected, timed out or cut off: the call may still be up, and the node
                         // reports the attempt's end later; finishing it now could dial it twice
-                        log.warn("originate of {} on {}: {}; waiting for its result", attempt.channelId(),
-                                node.id(), t.getMessage());
+                        CallMdc.log(cb.id(), number, node.id(), attempt.channelId(), () -> log.warn(
+                                "originate of {} on {}: {}; waiting for its result", attempt.channelId(),
+                                node.id(), t.getMessage()));
                     } else if (byChannel.containsKey(attempt.channelId())) {
-                        log.info("originate of {} on {} not sent: {}", attempt.channelId(), node.id(), t.getMessage());
+                        CallMdc.log(cb.id(), number, node.id(), attempt.channelId(), () -> log.info(
+                                "originate of {} on {} not sent: {}", attempt.channelId(), node.id(), t.getMessage()));
                         forgetRunning(f);
                         takeBack(f, t.getMessage(), priority);
                     }
@@ -595,7 +598,8 @@ public final class Dispatcher extends VerticleBase {
             done = done.answered(v.answeredAt());
         }
         if (v != null && !v.known()) {
-            log.warn("attempt {} of {} on {}: {}", attempt.number(), cb.id(), attempt.nodeId(), v.detail());
+            CallMdc.log(cb.id(), attempt.number(), attempt.nodeId(), attempt.channelId(),
+                    () -> log.warn("attempt {} of {} on {}: {}", attempt.number(), cb.id(), attempt.nodeId(), v.detail()));
         }
         Attempt recorded = done;
         Callback at = cb.as(cb.state(), Math.max(cb.attempts(), attempt.number()), cb.updatedAt());
@@ -604,6 +608,10 @@ public final class Dispatcher extends VerticleBase {
                 : d instanceof RetryPolicy.Decision.Complete ? CallState.COMPLETED : CallState.FAILED;
         Instant retryAt = d instanceof RetryPolicy.Decision.Retry r ? r.at() : null;
         String detail = "attempt " + attempt.number() + ": " + recorded.outcome().wire();
+        CallMdc.log(cb.id(), attempt.number(), attempt.nodeId(), attempt.channelId(),
+                () -> log.info("attempt {} of {} on {} ended {}{}: {}", attempt.number(), cb.id(), attempt.nodeId(),
+                        recorded.outcome().wire(), recorded.failedLeg() == null ? "" : " (leg " + recorded.failedLeg()
+                                .name().toLowerCase() + ")", to.name().toLowerCase()));
         persistently("recording the end of " + attempt.channelId(),
                 () -> store.endAttempt(recorded, CallState.DIALING, to, retryAt, detail))
                 .compose(moved -> {

@@ -1,5 +1,6 @@
 package io.huibo.dispatch;
 
+import io.huibo.logging.CallMdc;
 import io.huibo.cluster.NodeOwnership;
 import io.huibo.domain.Attempt;
 import io.huibo.domain.CallState;
@@ -104,7 +105,8 @@ final class Reconciler {
             }
             if (ar.result().isEmpty()) {
                 // recorded before any Originate is sent: without a row nothing was sent
-                log.info("attempt {} of {} was never recorded, so never sent; dialing it now", number, c.id());
+                CallMdc.log(c.id(), number, null, null, () -> log.info(
+                        "attempt {} of {} was never recorded, so never sent; dialing it now", number, c.id()));
                 forget(c.id());
                 neverSent(cb, number, c.priority());
                 return;
@@ -224,7 +226,8 @@ final class Reconciler {
             forget(id);
             d.track(f);
             if (live != null) {
-                log.info("adopting live call {} on {}", a.channelId(), node.id());
+                CallMdc.log(id, a.number(), node.id(), a.channelId(),
+                        () -> log.info("adopting live call {} on {}", a.channelId(), node.id()));
                 node.adopt(a.channelId(), id, a.number(), live);
                 return;
             }

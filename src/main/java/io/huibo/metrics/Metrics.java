@@ -45,7 +45,12 @@ public final class Metrics {
         new ClassLoaderMetrics().bindTo(r);
         new ProcessorMetrics().bindTo(r);
         new UptimeMetrics().bindTo(r);
-        return new Metrics(r, r);
+        Metrics m = new Metrics(r, r);
+        // shown at 0 from the start: a pause or a reconnect is rare, and a missing series is not a zero
+        for (String reason : PAUSE_REASONS) {
+            m.pauses(reason);
+        }
+        return m;
     }
 
     /** Records nothing: for components built without metrics (tests, tools). */
@@ -85,10 +90,17 @@ public final class Metrics {
                 .record(lag.isNegative() ? Duration.ZERO : lag);
     }
 
-    /** Dispatch found itself behind (a pause started) for {@code reason}, one of {@link #pauseReason}'s. */
+    private static final java.util.List<String> PAUSE_REASONS = java.util.List.of("loop_lag", "ami_event_lag",
+            "agi_backlog", "other");
+
+    /** Dispatch found itself behind (a pause started); {@code reason} as logged, labelled by {@link #pauseReason}. */
     public void dispatchPaused(String reason) {
-        Counter.builder("huibo_dispatch_pauses").description("Times dispatch paused, by reason")
-                .tag("reason", pauseReason(reason)).register(registry).increment();
+        pauses(pauseReason(reason)).increment();
+    }
+
+    private Counter pauses(String label) {
+        return Counter.builder("huibo_dispatch_pauses").description("Times dispatch paused, by reason")
+                .tag("reason", label).register(registry);
     }
 
     /** The short label of a pause's logged reason: loop_lag, ami_event_lag, agi_backlog or other. */
@@ -143,8 +155,17 @@ public final class Metrics {
 
     /** A node's AMI session was lost or a login failed, and a reconnect is scheduled. */
     public void amiReconnect(String node) {
-        Counter.builder("huibo_ami_reconnects").description("AMI reconnects scheduled, by node")
-                .tag("node", node).register(registry).increment();
+        reconnects(node).increment();
+    }
+
+    /** A node is driven from here: its reconnect count shows from 0. */
+    public void amiNode(String node) {
+        reconnects(node);
+    }
+
+    private Counter reconnects(String node) {
+        return Counter.builder("huibo_ami_reconnects").description("AMI reconnects scheduled, by node")
+                .tag("node", node).register(registry);
     }
 
     /** One AMI action's round trip ({@code result}: ok, timeout, disconnected, not_sent). */

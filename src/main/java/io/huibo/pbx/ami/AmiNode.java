@@ -181,6 +181,7 @@ public final class AmiNode implements PbxNode {
     /** {@code metrics}: reconnects, action latency and event lag are recorded there. */
     public AmiNode(Vertx vertx, NodeConfig cfg, Duration actionTimeout, Options opts, Clock clock, Metrics metrics) {
         this.metrics = metrics;
+        metrics.amiNode(cfg.id());
         this.vertx = vertx;
         this.clock = clock;
         this.cfg = cfg;
