@@ -390,7 +390,8 @@ public final class Dispatcher extends VerticleBase {
             if (ours || inFlightCallbacks.containsKey(c.id())) {
                 // our own callback came back through the queue (our lease ran out: a stall, a Redis
                 // outage): its attempt or reconciliation goes on here with the new fencing token
-                log.info("re-claimed {} which this instance still runs; keeping it", c.id());
+                CallMdc.log(c.id(), null, null, null,
+                        () -> log.info("re-claimed {} which this instance still runs; keeping it", c.id()));
             } else if (c.hasInflight()) {
                 reconciler.reconcile(c);
             } else {
@@ -452,7 +453,8 @@ public final class Dispatcher extends VerticleBase {
                 .compose(marked -> {
                     if (marked == MarkResult.LEASE_LOST) {
                         fences.remove(cb.id());
-                        log.info("lost the lease of {} before dialing; another instance has it", cb.id());
+                        CallMdc.log(cb.id(), number, node.id(), null, () -> log.info(
+                                "lost the lease of {} before dialing; another instance has it", cb.id()));
                         return Future.succeededFuture(false);
                     }
                     if (marked == MarkResult.NODE_REFUSED) {
@@ -466,8 +468,9 @@ public final class Dispatcher extends VerticleBase {
                                 if (started.failed()) {
                                     // it may have committed all the same (the answer was lost): take it back
                                     // for sure, so that it is neither dialed nor counted
-                                    log.warn("could not record attempt {} of {} ({}); not dialed", number, cb.id(),
-                                            started.cause().toString());
+                                    CallMdc.log(cb.id(), number, node.id(), attempt.channelId(), () -> log.warn(
+                                            "could not record attempt {} of {} ({}); not dialed", number, cb.id(),
+                                            started.cause().toString()));
                                     takeBack(f, started.cause().toString(), priority);
                                     return Future.succeededFuture(false);
                                 }
@@ -707,7 +710,8 @@ public final class Dispatcher extends VerticleBase {
             return fence == null ? Future.succeededFuture(true) : step.apply(fence);
         }).map(done -> {
             if (!done) {
-                log.info("{}: the lease was lost before the queue step; its new holder reconciles it", id);
+                CallMdc.log(id, null, null, null, () -> log.info(
+                        "{}: the lease was lost before the queue step; its new holder reconciles it", id));
             }
             return null;
         });
@@ -737,7 +741,8 @@ public final class Dispatcher extends VerticleBase {
         releasing.add(id);
         step.apply(fence).onComplete(ar -> {
             if (ar.failed()) {
-                log.warn("queue step of {} failed: {}", id, ar.cause().toString());
+                CallMdc.log(id, null, null, null, () -> log.warn("queue step of {} failed: {}", id,
+                        ar.cause().toString()));
             }
             settled(id, releasing);
         });
@@ -787,7 +792,8 @@ public final class Dispatcher extends VerticleBase {
             if (node.equals(f.attempt().nodeId())) {
                 forgetRunning(f);
                 String id = f.callback().id();
-                log.info("attempt {} of {} handed to the next owner of {}", f.attempt().number(), id, node);
+                CallMdc.log(id, f.attempt().number(), node, f.attempt().channelId(), () -> log.info(
+                        "attempt {} of {} handed to the next owner of {}", f.attempt().number(), id, node));
                 park(id);
             }
         }

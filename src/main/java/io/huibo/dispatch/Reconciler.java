@@ -153,8 +153,9 @@ final class Reconciler {
                 d.end(f, Verdicts.unknown("node " + node.id() + " could not be asked for " + unreachableTimeout
                         + " (" + ar.cause().getMessage() + ")", partial.answeredAt(), partial.endedAt()));
             } else {
-                log.info("attempt {} of {}: node {} cannot be asked how it ended ({}); asking again", f.attempt()
-                        .number(), id, node.id(), ar.cause().getMessage());
+                CallMdc.log(id, f.attempt().number(), node.id(), f.attempt().channelId(), () -> log.info(
+                        "attempt {} of {}: node {} cannot be asked how it ended ({}); asking again",
+                        f.attempt().number(), id, node.id(), ar.cause().getMessage()));
                 d.later(Dispatcher.RECONCILE_RETRY_MS).onComplete(x -> recall(f, partial, ask));
             }
         });
@@ -193,8 +194,9 @@ final class Reconciler {
                         null, clock.instant()));
             } else {
                 // only the node's owner can ask it (and we must not dial): hand it over
-                log.info("attempt {} of {} runs on {}, which another instance drives: parking it there",
-                        a.number(), id, node.id());
+                CallMdc.log(id, a.number(), node.id(), a.channelId(), () -> log.info(
+                        "attempt {} of {} runs on {}, which another instance drives: parking it there",
+                        a.number(), id, node.id()));
                 forget(id);
                 d.park(id);
             }
@@ -281,7 +283,8 @@ final class Reconciler {
             d.park(c.id());
             return;
         }
-        log.info("reconciling {}: {}; asking again in {} ms", c.id(), why, Dispatcher.RECONCILE_RETRY_MS);
+        CallMdc.log(c.id(), null, null, null, () -> log.info("reconciling {}: {}; asking again in {} ms", c.id(),
+                why, Dispatcher.RECONCILE_RETRY_MS));
         d.later(Dispatcher.RECONCILE_RETRY_MS).onComplete(x -> reconcile(c));
     }
 

@@ -1,6 +1,7 @@
 package io.huibo.pbx.ami;
 
 import io.huibo.config.NodeConfig;
+import io.huibo.logging.CallMdc;
 import io.huibo.metrics.Metrics;
 import io.huibo.pbx.AttemptResult;
 import io.huibo.pbx.LiveChannel;
@@ -639,8 +640,9 @@ public final class AmiNode implements PbxNode {
                     if (tracker.adopt(ch.uniqueid(), m.group(1), Integer.parseInt(m.group(2)),
                             ch.state() == CallEvent.STATE_UP, bridged)) {
                         active.incrementAndGet();
-                        log.info("AMI node {}: adopted live channel {} left by a previous owner", cfg.id(),
-                                ch.uniqueid());
+                        CallMdc.log(m.group(1), Integer.parseInt(m.group(2)), cfg.id(), ch.uniqueid(), () -> log.info(
+                                "AMI node {}: adopted live channel {} left by a previous owner", cfg.id(),
+                                ch.uniqueid()));
                     }
                 }
             }
