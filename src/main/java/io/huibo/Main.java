@@ -8,7 +8,6 @@ import io.huibo.agi.ReportScript;
 import io.huibo.agi.RouteHandouts;
 import io.huibo.api.CallbackOpsApi;
 import io.huibo.api.DialinApi;
-import io.huibo.api.HealthCheck;
 import io.huibo.api.HttpApi;
 import io.huibo.api.NodesApi;
 import io.huibo.api.RoutingApi;
@@ -29,10 +28,16 @@ import io.huibo.store.EventLog;
 import io.huibo.store.WebhookOutbox;
 import io.huibo.webhooks.WebhookSender;
 import io.huibo.webhooks.WebhookUrls;
+import io.huibo.health.HealthCheck;
+import io.huibo.health.ServiceHealth;
 import io.huibo.cluster.NodeOwnership;
 import io.huibo.dispatch.RetryPolicy;
 import io.huibo.domain.Callback;
 import io.huibo.domain.Leg;
+import io.huibo.metrics.Instruments;
+import io.huibo.metrics.Metrics;
+import io.huibo.metrics.MetricsVertx;
+import io.huibo.metrics.Sampler;
 import io.huibo.pbx.ami.AmiNode;
 import io.huibo.pbx.PbxCluster;
 import io.huibo.queue.CallbackQueue;
@@ -47,12 +52,12 @@ import io.huibo.service.CallbackOperations;
 import io.huibo.service.CallbackService;
 import io.huibo.service.DialinService;
 import io.huibo.service.QueueResync;
-import io.huibo.service.ServiceHealth;
 import io.huibo.sim.SimCommand;
 import io.huibo.store.ApiKeyStore;
 import io.huibo.store.CallbackStore;
 import io.huibo.store.CallbackQueries;
 import io.huibo.store.Database;
+import io.huibo.store.GroupCommits;
 import io.huibo.store.DialinStore;
 import io.huibo.store.RouteTryStore;
 import io.huibo.store.RoutingStore;
@@ -90,6 +95,8 @@ public final class Main implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
     /** How often each instance checks whether Redis lost its data (and indexes MariaDB again). */
     private static final Duration RESYNC_CHECK = Duration.ofSeconds(5);
+    /** How often the queue depth is read from Redis for the metrics (whatever the scrape rate). */
+    private static final Duration METRICS_SAMPLE = Duration.ofSeconds(2);
 
     public static void main(String[] args) {
         // picocli answers a bad flag or argument with exit code 2, as Huibo's CLI promises
@@ -123,7 +130,11 @@ public final class Main implements Runnable {
             db.close();
             throw e;
         }
-        Vertx vertx = Vertx.vertx();
+        // one registry per instance; Vert.x's HTTP server meters go to it too
+        Metrics metrics = Metrics.prometheus();
+        GroupCommits.observe(metrics::groupCommit);
+        Instruments.pool(db.dataSource(), metrics);
+        Vertx vertx = MetricsVertx.create(metrics);
         CallbackStore store = new CallbackStore(db);
         ApiKeyStore keys = new ApiKeyStore(db);
         Running running = new Running(vertx, db, redis, store);
@@ -131,14 +142,14 @@ public final class Main implements Runnable {
             CallbackQueue queue = new CallbackQueue(redis);
             await(keys.ensure("bootstrap", cfg.http().apiToken()));
             PbxCluster cluster = new PbxCluster(cfg.nodes().stream()
-                    .map(n -> new AmiNode(vertx, n, cfg.dispatch().actionTimeout())).toList());
+                    .map(n -> new AmiNode(vertx, n, cfg.dispatch().actionTimeout(), metrics)).toList());
             running.cluster = cluster;
             // nodes are started by their owner only (several instances share them)
             String instance = cfg.instanceId() + "-" + UUID.randomUUID().toString().substring(0, 8);
             String agiAddress = cfg.agi().advertiseHost() + ":" + cfg.agi().port();
             NodeOwnership ownership = new NodeOwnership(
                     new NodeLeases(redis), cluster,
-                    n -> new AmiNode(vertx, n, cfg.dispatch().actionTimeout()), instance, agiAddress,
+                    n -> new AmiNode(vertx, n, cfg.dispatch().actionTimeout(), metrics), instance, agiAddress,
                     cfg.cluster().nodeLeaseTtl(), System::nanoTime,
                     // a reload on any instance makes every instance read its own node list again
                     vertx, reloadNodes);
@@ -147,7 +158,7 @@ public final class Main implements Runnable {
             Dispatcher dispatcher = new Dispatcher(queue, store, cluster, RetryPolicy.from(cfg.dispatch()),
                     cfg.dispatch(), instance, agiAddress, clock, ownership,
                     // leg B was handed a route: the call may have connected, whatever the node says
-                    (cb, n) -> handouts.get(cb, n, Leg.B).isPresent());
+                    (cb, n) -> handouts.get(cb, n, Leg.B).isPresent(), metrics);
             running.dispatcher = await(vertx.deployVerticle(dispatcher));
 
             CallbackLookup lookup = id -> {
@@ -170,16 +181,22 @@ public final class Main implements Runnable {
             running.closeLater(outbox);
             CallbackService callbacks = new CallbackService(store, queue, clock, tries, outbox);
             DialinService dialin = new DialinService(vertx, dialinStore, callbacks, clock);
-            AgiScripts scripts = AgiScripts.forHuibo(routes, lookup, store::setDestination, tries::record, handouts,
+            AgiScripts scripts = AgiScripts.forHuibo(routes, lookup, store::setDestination,
+                    Instruments.counted(tries::record, metrics), handouts,
                     dialin, (int) Math.max(1, cfg.dispatch().originateTimeout().toSeconds()), cfg.callerId().presentation(), clock);
             ReportScript reports = scripts.get(ReportScript.NAME, ReportScript.class);
+            // before the report below: it forgets which try of leg B answered
+            dispatcher.onAttemptEnded(Instruments.attemptEnded(metrics, handouts));
             dispatcher.onAttemptEnded(r -> {
                 reports.attemptEnded(r.callbackId(), r.attempt(), r.answeredAt() != null, r.outcome().isSuccess());
                 routes.release(r.callbackId(), r.attempt());
             });
             FastAgiServer agi = new FastAgiServer(vertx, cfg.agi().host(), cfg.agi().port(),
-                    AgiAllowlist.of(cfg.agi().allow(), cfg.nodes()), cfg.agi().idleTimeout(), scripts);
+                    AgiAllowlist.of(cfg.agi().allow(), cfg.nodes()), cfg.agi().idleTimeout(),
+                    Instruments.timed(scripts, metrics));
             await(agi.start());
+            Instruments.agiServer(agi, metrics);
+            await(vertx.deployVerticle(new Sampler(metrics, redis, cluster::statuses, METRICS_SAMPLE)));
             running.agi = agi;
             // a node added by a reload must reach its routes: the default allowlist holds the nodes' hosts
             ownership.onReload(nodes -> vertx.executeBlocking(() -> AgiAllowlist.of(cfg.agi().allow(), nodes), false)
@@ -206,6 +223,7 @@ public final class Main implements Runnable {
                     new NodesApi(vertx, cluster, ownership, reloadNodes),
                     new CallbackOpsApi(operations),
                     new EventsApi(events, cfg.events().maxQueued())),
+                    List.of(router -> router.get("/metrics").handler(MetricsVertx.endpoint(metrics))),
                     cfg.webhooks().enabled() ? new WebhookUrls(cfg.webhooks().allowPrivate()) : null);
             running.reloadNodes = () -> ownership.reload(vertx, reloadNodes).onComplete(ar -> {
                 if (ar.failed()) {

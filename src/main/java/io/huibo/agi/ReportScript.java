@@ -1,5 +1,6 @@
 package io.huibo.agi;
 
+import io.huibo.logging.CallMdc;
 import io.huibo.domain.CallbackIds;
 import io.huibo.domain.Leg;
 import io.huibo.routing.RouteChoice;
@@ -93,8 +94,9 @@ public final class ReportScript implements AgiScript {
         handouts.reported(id, attempt, leg, tryIndex);
         RouteChoice used = handed.filter(l -> tryIndex <= l.size()).map(l -> l.get(tryIndex - 1)).orElse(null);
         if (used == null) {
-            LOG.info("report: callback {} attempt {} leg {} try {}: no route of this instance known for it",
-                    id, attempt, leg.wire(), tryIndex);
+            CallMdc.log(id, attempt, null, null, () -> LOG.info(
+                    "report: callback {} attempt {} leg {} try {}: no route of this instance known for it",
+                    id, attempt, leg.wire(), tryIndex));
         }
         RouteTry t = new RouteTry(id, attempt, leg, tryIndex, used == null ? null : used.trunkId(),
                 used == null ? null : used.dial().value(), status, cause == null || cause < 0 ? null : cause,

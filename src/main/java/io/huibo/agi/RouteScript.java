@@ -1,5 +1,6 @@
 package io.huibo.agi;
 
+import io.huibo.logging.CallMdc;
 import io.huibo.domain.CallState;
 import io.huibo.domain.CallerPresentation;
 import io.huibo.domain.Callback;
@@ -196,8 +197,9 @@ public final class RouteScript implements AgiScript {
             return refuse(session, Decision.CALLBACK_FINISHED, req);
         }
         if (cb.attempts() != attempt) {
-            LOG.info("route: callback {} leg {} asked for attempt {} but attempt {} is current", cb.id(),
-                    leg.wire(), attempt, cb.attempts());
+            CallMdc.log(cb.id(), attempt, null, null, () -> LOG.info(
+                    "route: callback {} leg {} asked for attempt {} but attempt {} is current", cb.id(),
+                    leg.wire(), attempt, cb.attempts()));
             return refuse(session, Decision.ATTEMPT_MISMATCH, req);
         }
         PhoneNumber number = cb.numberFor(leg);
@@ -243,7 +245,8 @@ public final class RouteScript implements AgiScript {
         return chosen.transform(ar -> {
             List<RouteChoice> route = ar.succeeded() && ar.result() != null ? ar.result() : List.of();
             if (ar.failed()) {
-                LOG.warn("route: routing failed for callback {} leg {}: {}", id, leg.wire(), ar.cause().toString());
+                CallMdc.log(id, null, null, null, () -> LOG.warn("route: routing failed for callback {} leg {}: {}",
+                        id, leg.wire(), ar.cause().toString()));
             }
             if (route.isEmpty()) {
                 return refuse(session, Decision.NO_ROUTE, req);

@@ -1,5 +1,8 @@
 package io.huibo.api;
 
+import io.huibo.health.CachedHealth;
+import io.huibo.health.HealthCheck;
+import io.huibo.health.HealthProbes;
 import io.huibo.service.CallbackService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -33,6 +36,7 @@ public final class HttpApi {
     private final List<ApiRoutes> extra;
     /** The rule for a request's webhook URL; null: webhooks are off. */
     private final io.huibo.webhooks.WebhookUrls webhooks;
+    private final List<ApiRoutes> open;
 
     /**
      * @param extra further resources under {@code /v1} (routing tables, nodes, ...), mounted after
@@ -40,12 +44,16 @@ public final class HttpApi {
      */
     public HttpApi(Vertx vertx, CallbackService callbacks, TokenVerifier tokens, HealthCheck health,
                    List<ApiRoutes> extra) {
-        this(vertx, callbacks, tokens, health, extra, null);
+        this(vertx, callbacks, tokens, health, extra, List.of(), null);
     }
 
-    /** @param webhooks the rule for a request's {@code webhook} URL; null: requests may name none */
+    /**
+     * @param open     resources without authentication, like {@code /health} ({@code /metrics})
+     * @param webhooks the rule for a request's {@code webhook} URL; null: requests may name none
+     */
     public HttpApi(Vertx vertx, CallbackService callbacks, TokenVerifier tokens, HealthCheck health,
-                   List<ApiRoutes> extra, io.huibo.webhooks.WebhookUrls webhooks) {
+                   List<ApiRoutes> extra, List<ApiRoutes> open, io.huibo.webhooks.WebhookUrls webhooks) {
+        this.open = List.copyOf(open);
         this.webhooks = webhooks;
         this.vertx = vertx;
         this.callbacks = callbacks;
@@ -58,6 +66,8 @@ public final class HttpApi {
     public Router router() {
         Router router = Router.router(vertx);
         router.get("/health").handler(this::health);
+        new HealthProbes(health).mount(router);
+        open.forEach(r -> r.mount(router));
         // authentication first: nobody without a key makes Huibo read (and buffer) a body; the request
         // stays paused while the key is checked, so no byte of the body is lost meanwhile
         router.route("/v1/*").handler(this::authenticate);

@@ -1,10 +1,12 @@
 package io.huibo.dispatch;
 
+import io.huibo.logging.CallMdc;
 import io.huibo.cluster.NodeOwnership;
 import io.huibo.config.HuiboConfig;
 import io.huibo.domain.Attempt;
 import io.huibo.domain.CallState;
 import io.huibo.domain.Callback;
+import io.huibo.metrics.Metrics;
 import io.huibo.pbx.AttemptResult;
 import io.huibo.pbx.OriginateException;
 import io.huibo.pbx.OriginateRequest;
@@ -99,6 +101,7 @@ public final class Dispatcher extends VerticleBase {
     private final NodeOwnership ownership;
     private final BiPredicate<String, Integer> legBRouted;
     private final Reconciler reconciler;
+    private final Metrics metrics;
 
     /** Every callback this instance holds a lease on, with its claim's fencing token: all renewed. */
     private final Map<String, Long> fences = new HashMap<>();
@@ -144,6 +147,14 @@ public final class Dispatcher extends VerticleBase {
     public Dispatcher(CallbackQueue queue, CallbackStore store, PbxCluster cluster, RetryPolicy policy,
                       HuiboConfig.Dispatch cfg, String owner, String agiAddress, Clock clock,
                       NodeOwnership ownership, BiPredicate<String, Integer> legBRouted) {
+        this(queue, store, cluster, policy, cfg, owner, agiAddress, clock, ownership, legBRouted, Metrics.none());
+    }
+
+    /** @param metrics claims, Originates, due-to-Originate lag and pauses are counted there */
+    public Dispatcher(CallbackQueue queue, CallbackStore store, PbxCluster cluster, RetryPolicy policy,
+                      HuiboConfig.Dispatch cfg, String owner, String agiAddress, Clock clock,
+                      NodeOwnership ownership, BiPredicate<String, Integer> legBRouted, Metrics metrics) {
+        this.metrics = metrics;
         this.ownership = ownership;
         this.queue = queue;
         this.store = store;
@@ -295,6 +306,7 @@ public final class Dispatcher extends VerticleBase {
         int max = Math.min(free, cfg.claimBatch());
         claiming = true;
         queue.claim(max, cfg.leaseTtl(), owner)
+                .onSuccess(claims -> metrics.claimed(claims.size()))
                 .compose(this::handle)
                 .onComplete(ar -> {
                     claiming = false;
@@ -320,6 +332,9 @@ public final class Dispatcher extends VerticleBase {
         if (why != null && !paused && now - pauseLoggedAt >= 10_000) {
             pauseLoggedAt = now;
             log.warn("dispatch paused: {}; due callbacks wait in the queue", why);
+        }
+        if (why != null && !paused) {
+            metrics.dispatchPaused(why);
         }
         paused = why != null;
         return paused;
@@ -375,7 +390,8 @@ public final class Dispatcher extends VerticleBase {
             if (ours || inFlightCallbacks.containsKey(c.id())) {
                 // our own callback came back through the queue (our lease ran out: a stall, a Redis
                 // outage): its attempt or reconciliation goes on here with the new fencing token
-                log.info("re-claimed {} which this instance still runs; keeping it", c.id());
+                CallMdc.log(c.id(), null, null, null,
+                        () -> log.info("re-claimed {} which this instance still runs; keeping it", c.id()));
             } else if (c.hasInflight()) {
                 reconciler.reconcile(c);
             } else {
@@ -437,7 +453,8 @@ public final class Dispatcher extends VerticleBase {
                 .compose(marked -> {
                     if (marked == MarkResult.LEASE_LOST) {
                         fences.remove(cb.id());
-                        log.info("lost the lease of {} before dialing; another instance has it", cb.id());
+                        CallMdc.log(cb.id(), number, node.id(), null, () -> log.info(
+                                "lost the lease of {} before dialing; another instance has it", cb.id()));
                         return Future.succeededFuture(false);
                     }
                     if (marked == MarkResult.NODE_REFUSED) {
@@ -451,8 +468,9 @@ public final class Dispatcher extends VerticleBase {
                                 if (started.failed()) {
                                     // it may have committed all the same (the answer was lost): take it back
                                     // for sure, so that it is neither dialed nor counted
-                                    log.warn("could not record attempt {} of {} ({}); not dialed", number, cb.id(),
-                                            started.cause().toString());
+                                    CallMdc.log(cb.id(), number, node.id(), attempt.channelId(), () -> log.warn(
+                                            "could not record attempt {} of {} ({}); not dialed", number, cb.id(),
+                                            started.cause().toString()));
                                     takeBack(f, started.cause().toString(), priority);
                                     return Future.succeededFuture(false);
                                 }
@@ -485,16 +503,26 @@ public final class Dispatcher extends VerticleBase {
                 .onComplete(ar -> {
                     reserved.merge(node.id(), -1, Integer::sum);
                     if (ar.succeeded()) {
+                        if (byChannel.containsKey(attempt.channelId())) {
+                            metrics.originate(node.id(), "sent");
+                            if (cb.dueAt() != null) {
+                                metrics.dueToOriginate(Duration.between(cb.dueAt(), clock.instant()));
+                            }
+                        }
                         return;
                     }
                     Throwable t = ar.cause();
+                    metrics.originate(node.id(), t instanceof OriginateException oe0 && oe0.resultFollows()
+                            ? "unanswered" : "not_sent");
                     if (t instanceof OriginateException oe && oe.resultFollows()) {
                         // rejected, timed out or cut off: the call may still be up, and the node
                         // reports the attempt's end later; finishing it now could dial it twice
-                        log.warn("originate of {} on {}: {}; waiting for its result", attempt.channelId(),
-                                node.id(), t.getMessage());
+                        CallMdc.log(cb.id(), number, node.id(), attempt.channelId(), () -> log.warn(
+                                "originate of {} on {}: {}; waiting for its result", attempt.channelId(),
+                                node.id(), t.getMessage()));
                     } else if (byChannel.containsKey(attempt.channelId())) {
-                        log.info("originate of {} on {} not sent: {}", attempt.channelId(), node.id(), t.getMessage());
+                        CallMdc.log(cb.id(), number, node.id(), attempt.channelId(), () -> log.info(
+                                "originate of {} on {} not sent: {}", attempt.channelId(), node.id(), t.getMessage()));
                         forgetRunning(f);
                         takeBack(f, t.getMessage(), priority);
                     }
@@ -573,7 +601,8 @@ public final class Dispatcher extends VerticleBase {
             done = done.answered(v.answeredAt());
         }
         if (v != null && !v.known()) {
-            log.warn("attempt {} of {} on {}: {}", attempt.number(), cb.id(), attempt.nodeId(), v.detail());
+            CallMdc.log(cb.id(), attempt.number(), attempt.nodeId(), attempt.channelId(),
+                    () -> log.warn("attempt {} of {} on {}: {}", attempt.number(), cb.id(), attempt.nodeId(), v.detail()));
         }
         Attempt recorded = done;
         Callback at = cb.as(cb.state(), Math.max(cb.attempts(), attempt.number()), cb.updatedAt());
@@ -582,6 +611,10 @@ public final class Dispatcher extends VerticleBase {
                 : d instanceof RetryPolicy.Decision.Complete ? CallState.COMPLETED : CallState.FAILED;
         Instant retryAt = d instanceof RetryPolicy.Decision.Retry r ? r.at() : null;
         String detail = "attempt " + attempt.number() + ": " + recorded.outcome().wire();
+        CallMdc.log(cb.id(), attempt.number(), attempt.nodeId(), attempt.channelId(),
+                () -> log.info("attempt {} of {} on {} ended {}{}: {}", attempt.number(), cb.id(), attempt.nodeId(),
+                        recorded.outcome().wire(), recorded.failedLeg() == null ? "" : " (leg " + recorded.failedLeg()
+                                .name().toLowerCase() + ")", to.name().toLowerCase()));
         persistently("recording the end of " + attempt.channelId(),
                 () -> store.endAttempt(recorded, CallState.DIALING, to, retryAt, detail))
                 .compose(moved -> {
@@ -677,7 +710,8 @@ public final class Dispatcher extends VerticleBase {
             return fence == null ? Future.succeededFuture(true) : step.apply(fence);
         }).map(done -> {
             if (!done) {
-                log.info("{}: the lease was lost before the queue step; its new holder reconciles it", id);
+                CallMdc.log(id, null, null, null, () -> log.info(
+                        "{}: the lease was lost before the queue step; its new holder reconciles it", id));
             }
             return null;
         });
@@ -707,7 +741,8 @@ public final class Dispatcher extends VerticleBase {
         releasing.add(id);
         step.apply(fence).onComplete(ar -> {
             if (ar.failed()) {
-                log.warn("queue step of {} failed: {}", id, ar.cause().toString());
+                CallMdc.log(id, null, null, null, () -> log.warn("queue step of {} failed: {}", id,
+                        ar.cause().toString()));
             }
             settled(id, releasing);
         });
@@ -757,7 +792,8 @@ public final class Dispatcher extends VerticleBase {
             if (node.equals(f.attempt().nodeId())) {
                 forgetRunning(f);
                 String id = f.callback().id();
-                log.info("attempt {} of {} handed to the next owner of {}", f.attempt().number(), id, node);
+                CallMdc.log(id, f.attempt().number(), node, f.attempt().channelId(), () -> log.info(
+                        "attempt {} of {} handed to the next owner of {}", f.attempt().number(), id, node));
                 park(id);
             }
         }

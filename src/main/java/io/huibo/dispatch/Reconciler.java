@@ -1,5 +1,6 @@
 package io.huibo.dispatch;
 
+import io.huibo.logging.CallMdc;
 import io.huibo.cluster.NodeOwnership;
 import io.huibo.domain.Attempt;
 import io.huibo.domain.CallState;
@@ -104,7 +105,8 @@ final class Reconciler {
             }
             if (ar.result().isEmpty()) {
                 // recorded before any Originate is sent: without a row nothing was sent
-                log.info("attempt {} of {} was never recorded, so never sent; dialing it now", number, c.id());
+                CallMdc.log(c.id(), number, null, null, () -> log.info(
+                        "attempt {} of {} was never recorded, so never sent; dialing it now", number, c.id()));
                 forget(c.id());
                 neverSent(cb, number, c.priority());
                 return;
@@ -151,8 +153,9 @@ final class Reconciler {
                 d.end(f, Verdicts.unknown("node " + node.id() + " could not be asked for " + unreachableTimeout
                         + " (" + ar.cause().getMessage() + ")", partial.answeredAt(), partial.endedAt()));
             } else {
-                log.info("attempt {} of {}: node {} cannot be asked how it ended ({}); asking again", f.attempt()
-                        .number(), id, node.id(), ar.cause().getMessage());
+                CallMdc.log(id, f.attempt().number(), node.id(), f.attempt().channelId(), () -> log.info(
+                        "attempt {} of {}: node {} cannot be asked how it ended ({}); asking again",
+                        f.attempt().number(), id, node.id(), ar.cause().getMessage()));
                 d.later(Dispatcher.RECONCILE_RETRY_MS).onComplete(x -> recall(f, partial, ask));
             }
         });
@@ -191,8 +194,9 @@ final class Reconciler {
                         null, clock.instant()));
             } else {
                 // only the node's owner can ask it (and we must not dial): hand it over
-                log.info("attempt {} of {} runs on {}, which another instance drives: parking it there",
-                        a.number(), id, node.id());
+                CallMdc.log(id, a.number(), node.id(), a.channelId(), () -> log.info(
+                        "attempt {} of {} runs on {}, which another instance drives: parking it there",
+                        a.number(), id, node.id()));
                 forget(id);
                 d.park(id);
             }
@@ -224,7 +228,8 @@ final class Reconciler {
             forget(id);
             d.track(f);
             if (live != null) {
-                log.info("adopting live call {} on {}", a.channelId(), node.id());
+                CallMdc.log(id, a.number(), node.id(), a.channelId(),
+                        () -> log.info("adopting live call {} on {}", a.channelId(), node.id()));
                 node.adopt(a.channelId(), id, a.number(), live);
                 return;
             }
@@ -278,7 +283,8 @@ final class Reconciler {
             d.park(c.id());
             return;
         }
-        log.info("reconciling {}: {}; asking again in {} ms", c.id(), why, Dispatcher.RECONCILE_RETRY_MS);
+        CallMdc.log(c.id(), null, null, null, () -> log.info("reconciling {}: {}; asking again in {} ms", c.id(),
+                why, Dispatcher.RECONCILE_RETRY_MS));
         d.later(Dispatcher.RECONCILE_RETRY_MS).onComplete(x -> reconcile(c));
     }
 

@@ -1,5 +1,7 @@
 package io.huibo.service;
 
+import io.huibo.logging.CallMdc;
+import io.huibo.logging.LogMask;
 import io.huibo.domain.CallFlow;
 import io.huibo.domain.Callback;
 import io.huibo.domain.PhoneNumber;
@@ -123,21 +125,21 @@ public final class DialinService implements DialinHook {
                         : Future.succeededFuture(r))
                 .transform(ar -> {
                     if (ar.failed()) {
-                        LOG.warn("dial-in: registering a callback to {} failed: {}", c.number(), ar.cause().toString());
+                        LOG.warn("dial-in: registering a callback to {} failed: {}", LogMask.number(c.number()), ar.cause().toString());
                         return Future.succeededFuture(DialinResult.refused("register-failed"));
                     }
                     if (ar.result().isEmpty()) {
                         return refused("unknown-caller", c.number().value());
                     }
                     DialinStore.Registration r = ar.result().get();
-                    LOG.info("dial-in: {} -> callback {}{}", c.number(), r.callbackId(),
-                            r.existing() ? " (already pending)" : "");
+                    CallMdc.log(r.callbackId(), null, null, null, () -> LOG.info("dial-in: {} -> callback {}{}",
+                            LogMask.number(c.number()), r.callbackId(), r.existing() ? " (already pending)" : ""));
                     return Future.succeededFuture(DialinResult.queued(r.callbackId()));
                 });
     }
 
     private static Future<DialinResult> refused(String reason, String callerId) {
-        LOG.info("dial-in refused: {} (caller ID {})", reason, printable(callerId));
+        LOG.info("dial-in refused: {} (caller ID {})", reason, LogMask.number(printable(callerId)));
         return Future.succeededFuture(DialinResult.refused(reason));
     }
 

@@ -52,6 +52,16 @@ final class GroupCommit<T> implements AutoCloseable {
      */
     private final ReentrantLock turn = new ReentrantLock();
     private volatile boolean closed;
+    /**
+     * Told the size of every batch (for the metrics): one hook for the process, as the writers are
+     * built deep inside the stores; set once at start through {@link GroupCommits#observe}.
+     */
+    private static volatile java.util.function.ObjIntConsumer<String> batches = (n, size) -> { };
+
+    /** Where the sizes of all group commits go from now on (batch-size metrics). */
+    static void observeBatches(java.util.function.ObjIntConsumer<String> observer) {
+        batches = java.util.Objects.requireNonNull(observer, "observer");
+    }
 
     /**
      * @param threads more than one lets a writer take and send the next batch while another waits
@@ -164,6 +174,7 @@ final class GroupCommit<T> implements AutoCloseable {
 
     /** One transaction for {@code batch}: null if committed (and its futures completed), else the error. */
     private Exception commit(Connection c, List<T> batch) {
+        batches.accept(name, batch.size());
         Runnable done;
         try {
             done = writer.write(c, batch);

@@ -2,6 +2,7 @@ package io.huibo.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.huibo.health.HealthCheck;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;

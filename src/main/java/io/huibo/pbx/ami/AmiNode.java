@@ -1,6 +1,8 @@
 package io.huibo.pbx.ami;
 
 import io.huibo.config.NodeConfig;
+import io.huibo.logging.CallMdc;
+import io.huibo.metrics.Metrics;
 import io.huibo.pbx.AttemptResult;
 import io.huibo.pbx.LiveChannel;
 import io.huibo.pbx.NodeStatus;
@@ -143,6 +145,7 @@ public final class AmiNode implements PbxNode {
     /** The last call event's wait between asterisk-java reading it and ctx handling it, and when that was. */
     private volatile long eventLagMillis;
     private volatile long eventLagAt;
+    private final Metrics metrics;
 
     // confined to ctx
     private ManagerConnection conn;
@@ -169,6 +172,17 @@ public final class AmiNode implements PbxNode {
 
     /** {@code clock}: call tracking deadlines and the UTC day of outcome memory purges. */
     public AmiNode(Vertx vertx, NodeConfig cfg, Duration actionTimeout, Options opts, Clock clock) {
+        this(vertx, cfg, actionTimeout, opts, clock, Metrics.none());
+    }
+
+    public AmiNode(Vertx vertx, NodeConfig cfg, Duration actionTimeout, Metrics metrics) {
+        this(vertx, cfg, actionTimeout, Options.defaults(), Clock.systemUTC(), metrics);
+    }
+
+    /** {@code metrics}: reconnects, action latency and event lag are recorded there. */
+    public AmiNode(Vertx vertx, NodeConfig cfg, Duration actionTimeout, Options opts, Clock clock, Metrics metrics) {
+        this.metrics = metrics;
+        metrics.amiNode(cfg.id());
         this.vertx = vertx;
         this.clock = clock;
         this.cfg = cfg;
@@ -556,6 +570,7 @@ public final class AmiNode implements PbxNode {
     }
 
     private void scheduleReconnect(long delayMs) {
+        metrics.amiReconnect(cfg.id());
         cancelTimer(reconnectTimer);
         reconnectTimer = vertx.setTimer(Math.max(1, delayMs), id -> connect(null));
     }
@@ -625,8 +640,9 @@ public final class AmiNode implements PbxNode {
                     if (tracker.adopt(ch.uniqueid(), m.group(1), Integer.parseInt(m.group(2)),
                             ch.state() == CallEvent.STATE_UP, bridged)) {
                         active.incrementAndGet();
-                        log.info("AMI node {}: adopted live channel {} left by a previous owner", cfg.id(),
-                                ch.uniqueid());
+                        CallMdc.log(m.group(1), Integer.parseInt(m.group(2)), cfg.id(), ch.uniqueid(), () -> log.info(
+                                "AMI node {}: adopted live channel {} left by a previous owner", cfg.id(),
+                                ch.uniqueid()));
                     }
                 }
             }
@@ -643,6 +659,7 @@ public final class AmiNode implements PbxNode {
         long now = System.currentTimeMillis();
         eventLagMillis = Math.max(0, now - e.at().toEpochMilli());
         eventLagAt = now;
+        metrics.amiEventLag(cfg.id(), eventLagMillis);
         tracker.accept(e);
         try {
             callEventHandler.handle(e);
@@ -756,6 +773,10 @@ public final class AmiNode implements PbxNode {
     private Future<ManagerResponse> sendAsync(ManagerConnection c, ManagerAction action, Duration timeout,
                                               Handler<ManagerResponse> late) {
         Promise<ManagerResponse> p = Promise.promise();
+        long sentAt = System.nanoTime();
+        p.future().onComplete(ar -> metrics.amiAction(cfg.id(), action.getAction(), ar.succeeded() ? "ok"
+                : ar.cause() instanceof OriginateException oe ? oe.kind().name().toLowerCase() : "error",
+                System.nanoTime() - sentAt));
         AtomicBoolean settled = new AtomicBoolean();
         long timer = vertx.setTimer(Math.max(1, timeout.toMillis()), id -> {
             if (settled.compareAndSet(false, true)) {

@@ -1,5 +1,6 @@
 package io.huibo.pbx.ami;
 
+import io.huibo.logging.CallMdc;
 import io.huibo.pbx.AttemptResult;
 import io.huibo.pbx.LiveChannel;
 import io.huibo.pbx.OutcomeClassifier;
@@ -460,10 +461,12 @@ public final class CallTracker {
             result = new AttemptResult(e.channelId, e.callbackId, e.attempt, nodeId, c.outcome(), c.failedLeg(),
                     c.hangupCause(), e.answeredAt, e.hungUpAt != null ? e.hungUpAt : now, detail, observed);
         }
-        try {
-            handler.handle(result);
-        } catch (RuntimeException ex) {
-            log.error("attempt result handler failed for {}", e.channelId, ex);
+        try (CallMdc m = CallMdc.of(e.callbackId, e.attempt, nodeId, e.channelId)) {
+            try {
+                handler.handle(result);
+            } catch (RuntimeException ex) {
+                log.error("attempt result handler failed for {}", e.channelId, ex);
+            }
         }
     }
 

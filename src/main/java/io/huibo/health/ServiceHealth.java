@@ -1,6 +1,5 @@
-package io.huibo.service;
+package io.huibo.health;
 
-import io.huibo.api.HealthCheck;
 import io.huibo.pbx.NodeStatus;
 import io.huibo.pbx.PbxCluster;
 import io.huibo.queue.CallbackQueue;

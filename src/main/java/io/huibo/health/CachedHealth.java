@@ -1,4 +1,4 @@
-package io.huibo.api;
+package io.huibo.health;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;

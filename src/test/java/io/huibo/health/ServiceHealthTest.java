@@ -1,9 +1,7 @@
-package io.huibo.service;
+package io.huibo.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.huibo.api.CachedHealth;
-import io.huibo.api.HealthCheck;
 import io.huibo.pbx.NodeStatus;
 import io.vertx.core.Future;
 import java.sql.SQLTransientConnectionException;

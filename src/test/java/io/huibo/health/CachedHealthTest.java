@@ -1,4 +1,4 @@
-package io.huibo.api;
+package io.huibo.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
