@@ -23,19 +23,29 @@ final class ApiClient {
         return send(method, path, body, idempotencyKey, "application/json");
     }
 
+    /**
+     * A streamed answer ({@code text/event-stream}), read line by line as it arrives; no overall time
+     * limit, only the connection's.
+     */
+    HttpResponse<java.util.stream.Stream<String>> stream(String path, String lastEventId) throws InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path))
+                .header("Authorization", "Bearer " + token)
+                .header("Accept", "text/event-stream")
+                .GET();
+        if (lastEventId != null) {
+            b.header("Last-Event-ID", lastEventId);
+        }
+        try {
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofLines());
+        } catch (IOException e) {
+            throw unreachable(e);
+        }
+    }
+
     /** @throws CliException (exit code 1) when the server cannot be reached or does not answer */
     HttpResponse<String> send(String method, String path, String body, String idempotencyKey, String contentType)
             throws InterruptedException {
-        URI uri;
-        try {
-            uri = URI.create(base + path);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(2, "not a URL: " + base);
-        }
-        if (uri.getScheme() == null || !uri.getScheme().matches("https?") || uri.getHost() == null) {
-            throw new CliException(2, "not an http(s) URL: " + base);
-        }
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri)
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path))
                 .timeout(Duration.ofSeconds(15))
                 .header("Authorization", "Bearer " + token)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
@@ -49,8 +59,25 @@ final class ApiClient {
         try {
             return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-            throw new CliException(1, "cannot reach " + base + ": " + why);
+            throw unreachable(e);
         }
+    }
+
+    CliException unreachable(IOException e) {
+        String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        return new CliException(1, "cannot reach " + base + ": " + why);
+    }
+
+    private URI uri(String path) {
+        URI uri;
+        try {
+            uri = URI.create(base + path);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(2, "not a URL: " + base);
+        }
+        if (uri.getScheme() == null || !uri.getScheme().matches("https?") || uri.getHost() == null) {
+            throw new CliException(2, "not an http(s) URL: " + base);
+        }
+        return uri;
     }
 }

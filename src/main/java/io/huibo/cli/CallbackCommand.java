@@ -10,10 +10,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code huibo callback submit|show|cancel|list|requeue}: operator access to callbacks; exit codes as {@link Output}. */
-@Command(name = "callback", mixinStandardHelpOptions = true, description = "Submit, show, list, cancel or requeue callbacks.",
+/** {@code huibo callback submit|show|cancel|list|requeue|tail|import}: operator access to callbacks; exit codes as {@link Output}. */
+@Command(name = "callback", mixinStandardHelpOptions = true, description = "Submit, show, list, cancel, requeue, follow or import callbacks.",
         subcommands = {CallbackCommand.Submit.class, CallbackCommand.Show.class, CallbackCommand.Cancel.class,
-                CallbackListCommand.class, CallbackRequeueCommand.class})
+                CallbackListCommand.class, CallbackRequeueCommand.class, CallbackTailCommand.class,
+                CallbackImportCommand.class})
 public final class CallbackCommand implements Runnable {
 
     @Override

@@ -237,4 +237,69 @@ class CliIT {
         assertThat(missing.code()).isEqualTo(Output.INVALID);
         assertThat(missing.err()).contains("no such file");
     }
+
+    @Test
+    void tailFollowsACallbackToItsEnd() throws Exception {
+        Run submitted = huibo("callback", "submit", "--number", "+8613800138011", "--destination", "+8613900139011", "--json");
+        String id = submitted.json().getString("id");
+
+        Run tail = huibo("callback", "tail", id, "--until-ended", "--json");
+        assertThat(tail.code()).as(tail.err()).isZero();
+        List<JsonObject> events = tail.out().lines().map(JsonObject::new).toList();
+        assertThat(events).allSatisfy(e -> assertThat(e.getString("callbackId")).isEqualTo(id));
+        assertThat(events.get(0).getString("to")).isEqualTo("queued");
+        assertThat(events.get(0).getString("from")).isNull();
+        assertThat(events).anySatisfy(e -> assertThat(e.getString("outcome")).isEqualTo("connected"));
+        assertThat(events.get(events.size() - 1).getString("to")).isEqualTo("completed");
+        assertThat(events.stream().map(e -> e.getLong("id")).toList()).isSorted().doesNotHaveDuplicates();
+
+        Run human = huibo("callback", "tail", id, "--until-ended");
+        assertThat(human.out()).contains(id + "  created, queued").contains("attempt 1: connected on sim1")
+                .contains("-> completed");
+
+        assertThat(huibo("callback", "tail", "--until-ended").code()).isEqualTo(Output.INVALID);
+        assertThat(huibo("callback", "tail", "bad/id").code()).isEqualTo(Output.INVALID);
+    }
+
+    @Test
+    void importSendsBatchesAndReportsEveryRow() throws Exception {
+        StringBuilder csv = new StringBuilder("number,destination,at,metadata.batch\n");
+        String later = Instant.now().plusSeconds(3600).toString();
+        for (int i = 0; i < 25; i++) {
+            String number = i == 7 ? "+86-bad" : "+86138002" + String.format("%05d", i);
+            csv.append(number).append(",+8613900139000,").append(later).append(",\"imp,1\"\n");
+        }
+        Path file = home.resolve("callbacks.csv");
+        Files.writeString(file, csv);
+
+        Run imported = huibo("callback", "import", file.toString(), "--batch", "10", "--json");
+        assertThat(imported.code()).as(imported.err()).isEqualTo(Output.INVALID);
+        JsonObject r = imported.json();
+        assertThat(r.getInteger("accepted")).isEqualTo(24);
+        assertThat(r.getInteger("rejected")).isEqualTo(1);
+        JsonArray results = r.getJsonArray("results");
+        assertThat(results).hasSize(25);
+        for (int i = 0; i < 25; i++) {
+            JsonObject row = results.getJsonObject(i);
+            assertThat(row.getInteger("index")).isEqualTo(i);
+            if (i == 7) {
+                assertThat(row.getJsonObject("problem").getString("field")).isEqualTo("number");
+            } else {
+                assertThat(row.getString("id")).isNotNull();
+            }
+        }
+        assertThat(imported.err()).contains("[##############################] 25/25 rows, 1 not stored");
+        // the quoted comma survived the split into batches
+        Run list = huibo("callback", "list", "--meta", "batch=imp,1", "--all", "--json");
+        assertThat(list.json().getJsonArray("items")).hasSize(24);
+
+        Path json = home.resolve("callbacks.json");
+        Files.writeString(json, new JsonArray().add(new JsonObject().put("number", "+8613800299999")
+                .put("destination", "+8613900139000").put("at", later)).encode());
+        Run one = huibo("callback", "import", json.toString());
+        assertThat(one.code()).as(one.err()).isZero();
+        assertThat(one.out()).startsWith("accepted 1, rejected 0, failed 0 (of 1 rows)");
+
+        assertThat(huibo("callback", "import", home.resolve("none.csv").toString()).code()).isEqualTo(Output.INVALID);
+    }
 }
