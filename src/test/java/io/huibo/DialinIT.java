@@ -77,6 +77,29 @@ class DialinIT {
                         + "' AND destination = '+8613900000031' AND state = 'completed'")).isEqualTo(1));
     }
 
+    /** As on a real Asterisk (RealAsteriskIT): answered to read the PIN, which Huibo reads as HUIBO_PIN, then hung up. */
+    @Test
+    void aCallerWithAPinIsAnsweredKeysItInAndIsCalledBack() throws Exception {
+        String caller = "+8613700000041";
+        HttpResponse<String> r = put(caller, new JsonObject().put("destination", "+8613900000041").put("pin", "2468"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+
+        HttpResponse<String> wrong = stack.simDialin(sim, new JsonObject().put("caller", caller).put("access", "5000")
+                .put("pin", "1357").encode());
+        assertThat(new JsonObject(wrong.body()).getString("huiboResult")).as(wrong.body()).isEqualTo("refused");
+        assertThat(stack.count("SELECT COUNT(*) FROM callbacks WHERE number = '" + caller + "'")).isZero();
+
+        HttpResponse<String> call = stack.simDialin(sim, new JsonObject().put("caller", caller).put("access", "5000")
+                .put("pin", "2468").encode());
+        assertThat(call.statusCode()).as(call.body()).isEqualTo(200);
+        JsonObject res = new JsonObject(call.body());
+        assertThat(res.getString("huiboResult")).as(call.body()).isEqualTo("queued");
+        assertThat(res.getBoolean("answered")).isTrue();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                assertThat(stack.count("SELECT COUNT(*) FROM callbacks WHERE number = '" + caller
+                        + "' AND destination = '+8613900000041' AND state = 'completed'")).isEqualTo(1));
+    }
+
     @Test
     void anUnknownCallerIsRefused() throws Exception {
         HttpResponse<String> call = stack.simDialin(sim, new JsonObject().put("caller", "+8613700000099").put("access", "5000").encode());

@@ -5,6 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,11 +17,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
@@ -29,6 +37,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  */
 @EnabledIfSystemProperty(named = "huibo.asterisk.node", matches = ".+")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RealAsteriskIT {
 
     static final String BUSINESS = "+4930900900";
@@ -79,6 +88,7 @@ class RealAsteriskIT {
     }
 
     @Test
+    @Order(1) // on the configured routes (routing.legA / legB); the failover test imports route tables
     void everyOutcomeOnBothLegsAndTheCallerEachLegSees() throws Exception {
         for (int i = 0; i < CASES.size(); i++) {
             Case c = CASES.get(i);
@@ -115,6 +125,223 @@ class RealAsteriskIT {
         assertThat(wrong).as("outcomes").isEmpty();
         checkCallerIds();
     }
+
+    /** Carriers of the failover routes: see the endpoints scripts/asterisk-check adds to the node. */
+    static final String TRUNKS = """
+            id,dial,max_concurrent,max_cps,enabled
+            main,PJSIP/{number}@trunk,0,0,true
+            congested,PJSIP/{number}@trunk-congested,0,0,true
+            down,PJSIP/{number}@trunk-down,0,0,true
+            """;
+    /**
+     * Everything over main; agents 49303.. first over down, customers 49304.. first over congested, agents
+     * 49305.. over the two failing ones only, customers 49307.. and agents 49308.. over down only.
+     */
+    static final String ROUTES = """
+            table,leg,prefix,trunk,weight,tz,days,start,end
+            default,,,main,1,,,,
+            default,b,49303,down,1,,,,
+            default,b,49303,main,1,,,,
+            default,a,49304,congested,1,,,,
+            default,a,49304,main,1,,,,
+            default,b,49305,congested,1,,,,
+            default,b,49305,down,1,,,,
+            default,a,49307,down,1,,,,
+            default,b,49308,down,1,,,,
+            """;
+    /** Cost decides the failover order within a prefix: the failing carriers are the cheap ones. */
+    static final String RATES = """
+            trunk,prefix,cost_per_minute
+            congested,,0.001
+            down,,0.002
+            main,,0.01
+            """;
+    static final String TABLES = """
+            table,strategies
+            default,"prefix,cost"
+            """;
+
+    /** A failover case: the tries MariaDB must hold for every attempt, as "leg try trunk DIALSTATUS". */
+    record Failover(String name, String customer, String agent, int maxAttempts, String state, String outcome,
+                    String failedLeg, List<String> tries) {
+    }
+
+    static final List<Failover> FAILOVERS = List.of(
+            new Failover("leg B: unreachable trunk, then main", "+4930190001", "+4930300002", 1,
+                    "completed", "connected", null, List.of("a1 main ANSWER", "b1 down CHANUNAVAIL", "b2 main ANSWER")),
+            new Failover("leg A: congested carrier (503), then main", "+4930400001", "+4930290002", 1,
+                    "completed", "connected", null,
+                    List.of("a1 congested CONGESTION", "a2 main ANSWER", "b1 main ANSWER")),
+            new Failover("leg B: every trunk fails", "+4930190011", "+4930500002", 2, "failed", "congestion", "b",
+                    List.of("a1 main ANSWER", "b1 congested CONGESTION", "b2 down CHANUNAVAIL")),
+            new Failover("leg A: only an unreachable trunk", "+4930700001", "+4930290012", 1, "failed", "congestion",
+                    "a", List.of("a1 down CHANUNAVAIL")),
+            new Failover("leg B: only an unreachable trunk", "+4930190021", "+4930800002", 1, "failed", "congestion",
+                    "b", List.of("a1 main ANSWER", "b1 down CHANUNAVAIL")));
+
+    @Test
+    @Order(2)
+    void failoverToTheNextTrunkAndEveryTrunkFailing() throws Exception {
+        for (String[] kv : new String[][] {{"trunks", TRUNKS}, {"routes", ROUTES}, {"rates", RATES}, {"tables", TABLES}}) {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(stack.api(huibo) + "/v1/routing/" + kv[0] + ".csv"))
+                    .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + Stack.TOKEN)
+                    .header("Content-Type", "text/csv").PUT(HttpRequest.BodyPublishers.ofString(kv[1])).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as("%s: %s", kv[0], r.body()).isEqualTo(200);
+        }
+        // every instance reloads the tables within routing.reloadInterval
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(new JsonObject(
+                stack.get(stack.api(huibo) + "/v1/routing/status", Stack.TOKEN).body()).getBoolean("staticRoutes")).isFalse());
+        Map<String, Failover> ids = new LinkedHashMap<>();
+        for (Failover f : FAILOVERS) {
+            ids.put(stack.submit(huibo, new JsonObject().put("number", f.customer()).put("destination", f.agent())
+                    .put("maxAttempts", f.maxAttempts())), f);
+        }
+        Map<String, JsonObject> done = finish(ids.keySet(), Duration.ofMinutes(3));
+        List<String> wrong = new ArrayList<>();
+        for (var e : ids.entrySet()) {
+            Failover f = e.getValue();
+            JsonObject cb = done.get(e.getKey());
+            JsonArray attempts = cb.getJsonArray("attempts");
+            JsonObject last = attempts.getJsonObject(attempts.size() - 1);
+            String got = cb.getString("state") + " " + last.getString("outcome") + " " + last.getString("failedLeg")
+                    + " attempts=" + attempts.size();
+            String want = f.state() + " " + f.outcome() + " " + f.failedLeg() + " attempts=" + f.maxAttempts();
+            System.out.printf("[asterisk] %-44s %-40s %s%n", f.name(), got, last.getString("detail"));
+            if (!got.equals(want)) {
+                wrong.add(f.name() + ": " + got + ", expected " + want + " (" + last.getString("detail") + ")");
+            }
+            for (int n = 1; n <= attempts.size(); n++) {
+                List<String> tries = triesInDatabase(e.getKey(), n);
+                System.out.printf("[asterisk] %-44s attempt %d tries in MariaDB: %s%n", f.name(), n, tries);
+                if (!tries.equals(f.tries())) {
+                    wrong.add(f.name() + ", attempt " + n + ": tries " + tries + ", expected " + f.tries());
+                }
+            }
+        }
+        assertThat(wrong).as("failover").isEmpty();
+    }
+
+    /** route_tries as RouteTryStore wrote them: "leg try trunk DIALSTATUS" in order. */
+    private List<String> triesInDatabase(String callbackId, int attempt) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (var c = stack.db(); var ps = c.prepareStatement("SELECT leg, `try`, trunk_id, dial_status FROM route_tries"
+                + " WHERE callback_id = ? AND attempt = ? ORDER BY leg, `try`")) {
+            ps.setString(1, callbackId);
+            ps.setInt(2, attempt);
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1).toLowerCase(java.util.Locale.ROOT) + rs.getInt(2) + " " + rs.getString(3) + " " + rs.getString(4));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A dial-in caller: the SIPp caller's number, the destination it registered, and its PIN (or none). */
+    record Dialin(String name, String caller, String destination, String pin) {
+    }
+
+    @Test
+    @Order(3)
+    void dialInRegistersACallbackThatCallsTheCallerBack() throws Exception {
+        List<Dialin> cases = List.of(
+                new Dialin("dial-in without PIN", "+4930600001", "+4930600002", null),
+                new Dialin("dial-in with PIN", "+4930600011", "+4930600012", "2468"));
+        Path fullLog = Path.of(System.getProperty("huibo.asterisk.fullLog"));
+        List<String> wrong = new ArrayList<>();
+        Map<String, Dialin> ids = new LinkedHashMap<>();
+        for (int i = 0; i < cases.size(); i++) {
+            Dialin d = cases.get(i);
+            JsonObject caller = new JsonObject().put("destination", d.destination());
+            if (d.pin() != null) {
+                caller.put("pin", d.pin());
+            }
+            HttpResponse<String> put = stack.send(huibo, "PUT", "/v1/dialin/callers/" + d.caller(), caller.encode());
+            assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+            long logFrom = Files.size(fullLog);
+            Path messages = Path.of(System.getProperty("huibo.asterisk.work"), "dialin-" + (i + 1) + ".log");
+            int rc = dialIn(d.caller(), messages);
+            String log = Files.readString(messages);
+            byte[] all = Files.readAllBytes(fullLog);
+            String node = new String(all, (int) logFrom, all.length - (int) logFrom, java.nio.charset.StandardCharsets.UTF_8);
+            // what the caller got: 486 unanswered (never billed), or 200 (answered, so billed) and the node's BYE
+            String got = (log.contains("SIP/2.0 486") ? "refused 486" : answered(log) ? "answered" : "neither 486 nor 200")
+                    + (log.contains("BYE sip:") ? ", hung up by the node" : "")
+                    + (node.contains("huibo/we-will-call-you-back") ? ", heard we-will-call-you-back" : "");
+            String want = d.pin() == null ? "refused 486" : "answered, hung up by the node, heard we-will-call-you-back";
+            System.out.printf("[asterisk] %-44s sipp exit %d, caller: %s%n", d.name(), rc, got);
+            if (rc != 0 || !got.equals(want)) {
+                wrong.add(d.name() + ": sipp exit " + rc + ", " + got + ", expected " + want);
+            }
+            String id = await().atMost(Duration.ofSeconds(20)).until(() -> callbackOf(d.caller()), v -> v != null);
+            ids.put(id, d);
+        }
+        Map<String, JsonObject> done = finish(ids.keySet(), Duration.ofMinutes(2));
+        for (var e : ids.entrySet()) {
+            Dialin d = e.getValue();
+            JsonObject cb = done.get(e.getKey());
+            JsonArray attempts = cb.getJsonArray("attempts");
+            JsonObject last = attempts.getJsonObject(attempts.size() - 1);
+            String got = cb.getString("state") + " " + last.getString("outcome") + " " + cb.getString("number") + " -> "
+                    + cb.getString("destination");
+            String want = "completed connected " + d.caller() + " -> " + d.destination();
+            System.out.printf("[asterisk] %-44s callback %s %s%n", d.name(), e.getKey(), got);
+            if (!got.equals(want)) {
+                wrong.add(d.name() + ": callback " + got + ", expected " + want + " (" + last.getString("detail") + ")");
+            }
+        }
+        assertThat(wrong).as("dial-in").isEmpty();
+    }
+
+    /** The caller's side of the log: a 200 OK that answers its INVITE (not one it sent for a BYE). */
+    private static boolean answered(String log) {
+        for (String msg : log.split("\\n-{10,}")) {
+            if (msg.contains("SIP/2.0 200 OK") && msg.contains("CSeq: 1 INVITE")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Runs the SIPp caller (scripts/asterisk/dialin.xml) once against the node's access number 5000. */
+    private static int dialIn(String caller, Path messages) throws Exception {
+        String[] sip = System.getProperty("huibo.asterisk.sip", "127.0.0.1:5070").split(":");
+        Process p = new ProcessBuilder("sipp", sip[0] + ":" + sip[1], "-nostdin", "-sf", "scripts/asterisk/dialin.xml",
+                "-s", "5000", "-key", "caller", caller, "-i", "127.0.0.1",
+                "-p", System.getProperty("huibo.asterisk.dialinPort", "5093"), "-mi", "127.0.0.1", "-m", "1",
+                "-timeout", "60s", "-timeout_error", "-trace_msg", "-message_file", messages.toString())
+                .redirectErrorStream(true).redirectOutput(messages.resolveSibling(messages.getFileName() + ".out").toFile())
+                .start();
+        if (!p.waitFor(90, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return -1;
+        }
+        return p.exitValue();
+    }
+
+    private String callbackOf(String number) throws Exception {
+        try (var c = stack.db(); var ps = c.prepareStatement("SELECT id FROM callbacks WHERE number = ?")) {
+            ps.setString(1, number);
+            try (var rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    private Map<String, JsonObject> finish(Iterable<String> ids, Duration within) {
+        Map<String, JsonObject> done = new LinkedHashMap<>();
+        await().atMost(within).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            for (String id : ids) {
+                JsonObject cb = stack.callback(huibo, id);
+                assertThat(cb.getString("state")).as(id).isIn("completed", "failed");
+                done.put(id, cb);
+            }
+        });
+        return done;
+    }
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /**
      * From SIPp's log: the caller every first INVITE to a number shows, and every identity update a

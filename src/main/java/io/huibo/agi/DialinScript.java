@@ -13,8 +13,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@code dialin} script of the [huibo-dialin] context: {@code dialin?access=<exten>} when a
- * caller dials an access number, then {@code &step=pin,<pin>} and
- * {@code &step=destination,<digits>,<pin>} as the dialplan collects digits. The caller is the
+ * caller dials an access number, then {@code &step=pin} and {@code &step=destination,<digits>} as
+ * the dialplan collects digits. The PIN is read from the channel ({@code GET VARIABLE HUIBO_PIN}), not
+ * passed as an argument: Asterisk logs every application with its arguments at verbose level 3, so
+ * an argument would write the PIN into the node's log (seen on Asterisk 20). An argument is still
+ * accepted, from dialplans older than that ({@code step=pin,<pin>}, {@code step=destination,<digits>,<pin>}).
+ * The caller is the
  * channel's caller ID ({@code agi_callerid}); the decisions are {@link DialinHook}'s, this class only
  * speaks the protocol: {@code HUIBO_RESULT} = queued | pin | collect | refused, and on a refusal
  * {@code HUIBO_ERROR} with the reason (not read by the dialplan; seen in VarSet events and logs).
@@ -27,6 +31,8 @@ public final class DialinScript implements AgiScript {
     public static final String VAR_RESULT = "HUIBO_RESULT";
     public static final String VAR_ERROR = RouteScript.VAR_ERROR;
     public static final List<String> VARIABLES = List.of(VAR_RESULT, VAR_ERROR);
+    /** Set by the dialplan's Read(), read here. */
+    public static final String VAR_PIN = "HUIBO_PIN";
 
     private final DialinHook hook;
     private final Map<DialinResult.Kind, LongAdder> counts = new EnumMap<>(DialinResult.Kind.class);
@@ -57,9 +63,9 @@ public final class DialinScript implements AgiScript {
             if (step == null || step.isEmpty()) {
                 decided = hook.call(caller);
             } else if (step.equals("pin")) {
-                decided = hook.pin(caller, req.arg(1));
+                decided = pin(session, req.arg(1)).compose(pin -> hook.pin(caller, pin));
             } else if (step.equals("destination")) {
-                decided = hook.destination(caller, req.arg(1), req.arg(2));
+                decided = pin(session, req.arg(2)).compose(pin -> hook.destination(caller, req.arg(1), pin));
             } else {
                 decided = Future.succeededFuture(DialinResult.refused("bad-step"));
             }
@@ -82,5 +88,13 @@ public final class DialinScript implements AgiScript {
             }
             return set;
         });
+    }
+
+    /** The PIN an older dialplan passed as an argument, else the channel's HUIBO_PIN (null when unset). */
+    private static Future<String> pin(AgiSession session, String arg) {
+        if (arg != null && !arg.isEmpty()) {
+            return Future.succeededFuture(arg);
+        }
+        return session.getVariable(VAR_PIN).map(v -> v.filter(p -> !p.isEmpty()).orElse(null));
     }
 }

@@ -27,6 +27,12 @@ public final class OutcomeClassifier {
     public static final int CAUSE_NO_ANSWER = 19;
     /** Q.850 38; the dialplan's Hangup(38) when Huibo refused or could not be reached for a route. */
     public static final int CAUSE_NO_ROUTE = 38;
+    /**
+     * Q.850 3, "no route to destination": what chan_pjsip leaves when Dial() cannot even create the
+     * callee's channel (the endpoint's contact is unavailable or missing; DIALSTATUS CHANUNAVAIL). No
+     * DialBegin or DialEnd is sent then, so for leg B only the originated channel's Hangup tells it.
+     */
+    public static final int CAUSE_NO_CHANNEL = 3;
 
     private OutcomeClassifier() {
     }
@@ -86,6 +92,12 @@ public final class OutcomeClassifier {
         // 1 to confirm: for the person called, that is an unanswered call, and it is retried as one. A
         // leg A that hangs up while asked to confirm did not confirm either; only the dialplan's own
         // Hangup(38) says the route for B was refused instead.
+        if (f.hangupCause() != null && f.hangupCause() == CAUSE_NO_CHANNEL) {
+            // the last route of leg B was unavailable (measured on Asterisk 20 with a qualified, unreachable
+            // trunk): a route failure, as a CHANUNAVAIL DialEnd is, so the same outcome and retry
+            return new Classification(Outcome.CONGESTION, Leg.B, f.hangupCause(),
+                    detail + " (no channel to leg B could be created)");
+        }
         boolean routeRefused = f.hangupCause() != null && f.hangupCause() == CAUSE_NO_ROUTE;
         if ((f.hangupCause() != null && f.hangupCause() == CAUSE_NO_ANSWER) || (f.confirmAsked() && !routeRefused)) {
             return new Classification(Outcome.NO_ANSWER, Leg.A, f.hangupCause(), detail + " (leg A did not confirm)");

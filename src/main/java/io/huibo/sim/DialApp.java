@@ -65,8 +65,9 @@ final class DialApp implements App {
         }
         Callee who = run.call.callee(run, dest);
         if (who.outcome() == Scenario.Outcome.CHANUNAVAIL) {
-            // no callee channel at all: the request fails, HANGUPCAUSE says "subscriber absent"
-            run.ch.hangupCause = 20;
+            // no callee channel at all (no DialBegin/DialEnd): the request fails with the cause chan_pjsip
+            // gives it, 3 "no route to destination" (Asterisk 20, an endpoint whose contact is unavailable)
+            run.ch.hangupCause = 3;
             Promise<Flow> p = run.block(() -> { });
             long t = run.call.timer(UNAVAILABLE, () -> {
                 run.setVar("DIALSTATUS", "CHANUNAVAIL");

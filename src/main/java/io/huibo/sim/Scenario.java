@@ -32,7 +32,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  *   prompt: 100ms      # how long each Playback / Read prompt plays (default 100ms)
  *   readTimeout: 1s    # replaces the timeouts of the dialplan's Read() (5 s, 10 s) when nothing is keyed
  * trunks:              # by the part of a dial string after '@'; unknown trunks behave normally
- *   "carrier-bad": congestion   # congestion (CONGESTION, cause 34) | chanunavail (CHANUNAVAIL, cause 20)
+ *   "carrier-bad": congestion   # congestion (CONGESTION, cause 34) | chanunavail (CHANUNAVAIL, cause 3)
  *                               # | busy | noanswer | normal
  * numbers:
  *   "+4930123456":

@@ -58,8 +58,31 @@ class DialinScriptTest {
                 .containsExactly("SET VARIABLE HUIBO_RESULT \"pin\"");
         next = DialinResult.ask(DialinResult.Kind.COLLECT);
         assertThat(RouteScriptTest.run(script, dialin("access=5000&step=destination", "1001", "0301234", "")).commands)
-                .containsExactly("SET VARIABLE HUIBO_RESULT \"collect\"");
-        assertThat(calls).containsExactly("call +4930111111", "pin +4930111111 1234", "destination 1001 0301234 ");
+                .containsExactly("GET VARIABLE HUIBO_PIN", "SET VARIABLE HUIBO_RESULT \"collect\"");
+        assertThat(calls).containsExactly("call +4930111111", "pin +4930111111 1234", "destination 1001 0301234 null");
+    }
+
+    /** The shipped dialplan passes no PIN argument (Asterisk would log it): it is read from the channel. */
+    @Test
+    void thePinIsReadFromTheChannelNotFromAnArgument() {
+        next = DialinResult.ask(DialinResult.Kind.COLLECT);
+        FakeSession s = new FakeSession(dialin("access=5000&step=pin", "+4930111111"));
+        s.replies = c -> AgiReply.parse(c.equals("GET VARIABLE HUIBO_PIN") ? "200 result=1 (2468)" : "200 result=1");
+        assertThat(script.run(s).succeeded()).isTrue();
+        assertThat(s.commands).containsExactly("GET VARIABLE HUIBO_PIN", "SET VARIABLE HUIBO_RESULT \"collect\"");
+
+        next = DialinResult.queued("X");
+        FakeSession d = new FakeSession(dialin("access=5000&step=destination", "+4930111111", "0301234"));
+        d.replies = s.replies;
+        assertThat(script.run(d).succeeded()).isTrue();
+        assertThat(d.commands).containsExactly("GET VARIABLE HUIBO_PIN", "SET VARIABLE HUIBO_RESULT \"queued\"");
+
+        // no PIN read (HUIBO_PIN unset: 200 result=0): the hook gets none and decides
+        FakeSession none = new FakeSession(dialin("access=5000&step=pin", "+4930111111"));
+        none.replies = c -> AgiReply.parse(c.startsWith("GET") ? "200 result=0" : "200 result=1");
+        assertThat(script.run(none).succeeded()).isTrue();
+        assertThat(calls).containsExactly("pin +4930111111 2468", "destination +4930111111 0301234 2468",
+                "pin +4930111111 null");
     }
 
     @Test
@@ -86,7 +109,8 @@ class DialinScriptTest {
             }
         });
         for (String q : List.of("access=1", "access=1&step=pin", "access=1&step=destination")) {
-            assertThat(RouteScriptTest.run(failing, dialin(q, "1001")).commands).as(q).containsExactly(
+            // a step reads HUIBO_PIN first
+            assertThat(RouteScriptTest.run(failing, dialin(q, "1001")).commands).as(q).endsWith(
                     "SET VARIABLE HUIBO_RESULT \"refused\"", "SET VARIABLE HUIBO_ERROR \"hook-failed\"");
         }
         assertThat(failing.count(DialinResult.Kind.REFUSED)).isEqualTo(3);

@@ -82,6 +82,19 @@ class OutcomeClassifierTest {
         assertThat(c.detail()).contains("never dialed");
     }
 
+    /** Asterisk 20, leg B's only trunk qualified and unreachable: no DialBegin/DialEnd, the ;1 half hangs up with 3. */
+    @Test
+    void legBWhoseChannelCouldNotBeCreatedIsCongestionOfB() {
+        Classification c = OutcomeClassifier.classify(answered(null, null, 3));
+        assertThat(c.outcome()).isEqualTo(Outcome.CONGESTION);
+        assertThat(c.failedLeg()).isEqualTo(Leg.B);
+        assertThat(c.hangupCause()).isEqualTo(3);
+        // also after leg A confirmed: it pressed 1, then no route of B could be dialed
+        Classification confirmed = OutcomeClassifier.classify(new Facts(4, true, "ANSWER", null, false, null, null, 3, true));
+        assertThat(confirmed.outcome()).isEqualTo(Outcome.CONGESTION);
+        assertThat(confirmed.failedLeg()).isEqualTo(Leg.B);
+    }
+
     @Test
     void legAThatDidNotConfirmIsNoAnswerOnA() {
         // the dialplan's Hangup(19) after "press 1 to be connected" got no 1

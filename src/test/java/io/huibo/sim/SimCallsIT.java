@@ -289,10 +289,10 @@ class SimCallsIT {
         assertThat(dialStatuses("hb-nofo-1;2")).containsExactly("BUSY");
         assertThat(endedCall("hb-nofo-1").getInteger("triesA")).isEqualTo(1);
         assertThat(endedCall("hb-nofo-2").getInteger("triesA")).isEqualTo(2);
-        // CHANUNAVAIL: no callee channel at all, reported with cause 20.
+        // CHANUNAVAIL: no callee channel at all, reported with cause 3 as chan_pjsip does.
         assertThat(agi.find("report?leg=a", "1001@carrier-bad~1002@carrier-down-2002"))
             .extracting(e -> e.get("agi_arg_3") + ":" + e.get("agi_arg_4") + ":" + e.get("agi_arg_5"))
-            .containsExactlyInAnyOrder("1:CONGESTION:34", "2:CHANUNAVAIL:20");
+            .containsExactlyInAnyOrder("1:CONGESTION:34", "2:CHANUNAVAIL:3");
     }
 
     @Test
@@ -422,8 +422,10 @@ class SimCallsIT {
         List<java.util.Map<String, String>> mine = agi.sessions.stream().filter(e -> id.equals(e.get("agi_uniqueid"))).toList();
         assertThat(mine).extracting(e -> e.get("agi_network_script"))
             .containsExactly("dialin?access=5001", "dialin?access=5001&step=pin", "dialin?access=5001&step=destination");
-        assertThat(mine.get(1)).containsEntry("agi_arg_1", "1234");
-        assertThat(mine.get(2)).containsEntry("agi_arg_1", "8613900139000").containsEntry("agi_arg_2", "1234");
+        // the PIN reaches the AGI server only as HUIBO_PIN (GET VARIABLE), never as an argument: Asterisk logs
+        // every application's arguments, so an argument would put it in the node's log
+        assertThat(mine).allSatisfy(e -> assertThat(e).doesNotContainValue("1234"));
+        assertThat(mine.get(2)).containsEntry("agi_arg_1", "8613900139000");
 
         // Wrong PIN: answered (to read it), then rejected.
         JsonObject bad = new JsonObject(post("/dialin", "{\"caller\":\"2001\",\"access\":\"5001\",\"pin\":\"9999\"}").body());

@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * HUIBO_RING_TIMEOUT 1. A leg B of {@code collect} sets HUIBO_COLLECT=1; the {@code collected=1} request then
  * dials the digits in agi_arg_3. A callback id prefixed {@code cid:} also gets HUIBO_CID / HUIBO_CIDNAME
  * ({@code +861001}, {@code Huibo A1} for leg A's first route, {@code +862001}, {@code Huibo B1} for leg B's). {@code report}: HUIBO_NEXT=1 for CONGESTION and CHANUNAVAIL (route failures).
- * {@code dialin}: reads CALLERID(num) like Huibo; caller 1001 queued, 2001 pin (1234 good), 3001 collect,
+ * {@code dialin}: reads CALLERID(num) and, for a step, HUIBO_PIN like Huibo; caller 1001 queued, 2001 pin (1234 good), 3001 collect,
  * anything else refused; a destination is queued when it is 5 to 20 digits.
  * Every session's agi_* environment is kept in {@link #sessions}.
  */
@@ -52,6 +52,7 @@ final class TestAgi implements AutoCloseable {
         ArrayDeque<String> commands = new ArrayDeque<>();
         boolean[] envDone = {false};
         String[] callerNum = {null};
+        String[] pin = {null};
         RecordParser p = RecordParser.newDelimited("\n", line -> {
             String l = line.toString();
             if (!envDone[0]) {
@@ -65,7 +66,15 @@ final class TestAgi implements AutoCloseable {
                 commands.addAll(commandsFor(env));
             } else if (l.startsWith("200 result=1 (") && callerNum[0] == null) {
                 callerNum[0] = l.substring("200 result=1 (".length(), l.length() - 1);
-                commands.addAll(dialin(env, callerNum[0]));
+                if (env.getOrDefault("agi_network_script", "").contains("step=")) {
+                    commands.add("GET VARIABLE HUIBO_PIN"); // like Huibo: the PIN is no AGI argument
+                } else {
+                    commands.addAll(dialin(env, callerNum[0], null));
+                }
+            } else if (callerNum[0] != null && pin[0] == null && l.startsWith("200 result=")
+                    && env.getOrDefault("agi_network_script", "").contains("step=")) {
+                pin[0] = l.startsWith("200 result=1 (") ? l.substring("200 result=1 (".length(), l.length() - 1) : "";
+                commands.addAll(dialin(env, callerNum[0], pin[0]));
             } else if (!l.startsWith("200 ")) {
                 return; // HANGUP after our close
             }
@@ -118,11 +127,11 @@ final class TestAgi implements AutoCloseable {
         return out;
     }
 
-    private static List<String> dialin(Map<String, String> env, String caller) {
+    private static List<String> dialin(Map<String, String> env, String caller, String pin) {
         String script = env.getOrDefault("agi_network_script", "");
         String result;
         if (script.contains("step=pin")) {
-            result = "1234".equals(env.get("agi_arg_1")) ? "collect" : "refused";
+            result = "1234".equals(pin) ? "collect" : "refused";
         } else if (script.contains("step=destination")) {
             result = env.getOrDefault("agi_arg_1", "").matches("[0-9]{5,20}") ? "queued" : "refused";
         } else {
