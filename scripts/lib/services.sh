@@ -70,11 +70,14 @@ SQL
 
 ensure_services() { ensure_redis && ensure_mariadb; }
 
-# Tools the test suite runs as processes: wrk (BenchSmokeIT drives the HTTP benchmark with it) and
-# faketime (the fault suite runs an instance whose wall clock is ahead of the others').
+# Tools the test suite runs as processes: wrk (BenchSmokeIT drives the HTTP benchmark with it),
+# faketime (the fault suite runs an instance whose wall clock is ahead of the others') and SIPp.
 ensure_test_tools() {
   command -v wrk >/dev/null || _svc_apt_install wrk || return 1
   command -v faketime >/dev/null || _svc_apt_install faketime || return 1
+  # RealAsteriskIT drives SIPp phones; it runs only against a real node (-Dhuibo.asterisk.node), but a
+  # machine that can run the suite can run it
+  ensure_sipp || return 1
 }
 
 # Tools of the scripts outside scripts/test. SIPp (the sipp command) comes in Debian's sip-tester package.

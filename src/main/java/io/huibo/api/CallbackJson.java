@@ -18,6 +18,25 @@ final class CallbackJson {
         return new JsonObject().put("id", cb.id()).put("state", cb.state().wire()).put("dueAt", iso(cb.dueAt()));
     }
 
+    /** A callback without its attempts: the shape of lists and of requeue and reschedule answers. */
+    static JsonObject summary(Callback cb) {
+        return new JsonObject()
+                .put("id", cb.id())
+                .put("state", cb.state().wire())
+                .put("number", cb.number().value())
+                .put("destination", cb.destination() == null ? null : cb.destination().value())
+                .put("flow", cb.flow().wire())
+                .put("confirm", cb.confirm())
+                .put("callerId", cb.callerId())
+                .put("priority", cb.priority())
+                .put("maxAttempts", cb.maxAttempts())
+                .put("attemptCount", cb.attempts())
+                .put("metadata", new JsonObject(new java.util.LinkedHashMap<>(cb.metadata())))
+                .put("dueAt", iso(cb.dueAt()))
+                .put("createdAt", iso(cb.createdAt()))
+                .put("updatedAt", iso(cb.updatedAt()));
+    }
+
     static JsonObject full(CallbackView view) {
         Callback cb = view.callback();
         JsonArray attempts = new JsonArray();
@@ -35,21 +54,7 @@ final class CallbackJson {
                     .put("detail", a.detail())
                     .put("tries", tries(view, a.number())));
         }
-        return new JsonObject()
-                .put("id", cb.id())
-                .put("state", cb.state().wire())
-                .put("number", cb.number().value())
-                .put("destination", cb.destination() == null ? null : cb.destination().value())
-                .put("flow", cb.flow().wire())
-                .put("confirm", cb.confirm())
-                .put("callerId", cb.callerId())
-                .put("priority", cb.priority())
-                .put("maxAttempts", cb.maxAttempts())
-                .put("attemptCount", cb.attempts())
-                .put("metadata", new JsonObject(new java.util.LinkedHashMap<>(cb.metadata())))
-                .put("dueAt", iso(cb.dueAt()))
-                .put("createdAt", iso(cb.createdAt()))
-                .put("updatedAt", iso(cb.updatedAt()))
+        return summary(cb)
                 .put("attempts", attempts)
                 .put("webhooks", webhooks(view));
     }

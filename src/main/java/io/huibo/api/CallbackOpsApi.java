@@ -17,7 +17,6 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -59,7 +58,7 @@ public final class CallbackOpsApi implements ApiRoutes {
                 return;
             }
             JsonArray items = new JsonArray();
-            ar.result().items().forEach(cb -> items.add(summary(cb)));
+            ar.result().items().forEach(cb -> items.add(CallbackJson.summary(cb)));
             String next = ar.result().nextBefore();
             ok(ctx, 200, new JsonObject().put("items", items)
                     .put("nextCursor", next == null ? null : CallbackListParams.encodeCursor(next)));
@@ -122,7 +121,7 @@ public final class CallbackOpsApi implements ApiRoutes {
     private void requeue(RoutingContext ctx) {
         String id = ctx.pathParam("id");
         JsonObject body = optionalObject(ctx, Set.of("maxAttempts", "at"));
-        int budget = integer(body, "maxAttempts", Callback.MIN_ATTEMPTS, Callback.MAX_ATTEMPTS,
+        int budget = CallbackRequestParser.integer(body, "maxAttempts", Callback.MIN_ATTEMPTS, Callback.MAX_ATTEMPTS,
                 Callback.DEFAULT_MAX_ATTEMPTS);
         Instant at = instant(body, "at");
         ops.requeue(id, budget, at).onComplete(ar -> {
@@ -132,7 +131,7 @@ public final class CallbackOpsApi implements ApiRoutes {
             }
             RequeueOutcome o = ar.result();
             if (o instanceof RequeueOutcome.Requeued r) {
-                ok(ctx, 200, summary(r.callback()));
+                ok(ctx, 200, CallbackJson.summary(r.callback()));
             } else if (o instanceof RequeueOutcome.Refused r) {
                 Problems.send(ctx, 409, "Conflict", r.reason(), null);
             } else {
@@ -146,7 +145,7 @@ public final class CallbackOpsApi implements ApiRoutes {
         JsonObject body = optionalObject(ctx, Set.of("at", "priority"));
         Instant at = instant(body, "at");
         Integer priority = body.containsKey("priority")
-                ? integer(body, "priority", Callback.MIN_PRIORITY, Callback.MAX_PRIORITY, 0) : null;
+                ? CallbackRequestParser.integer(body, "priority", Callback.MIN_PRIORITY, Callback.MAX_PRIORITY, 0) : null;
         if (at == null && priority == null) {
             throw new InvalidRequestException(null, "give 'at', 'priority' or both");
         }
@@ -157,7 +156,7 @@ public final class CallbackOpsApi implements ApiRoutes {
             }
             RescheduleOutcome o = ar.result();
             if (o instanceof RescheduleOutcome.Rescheduled r) {
-                ok(ctx, 200, summary(r.callback()));
+                ok(ctx, 200, CallbackJson.summary(r.callback()));
             } else if (o instanceof RescheduleOutcome.Refused r) {
                 Problems.send(ctx, 409, "Conflict", r.reason(), null);
             } else {
@@ -201,10 +200,10 @@ public final class CallbackOpsApi implements ApiRoutes {
                 if (r.invalid() != null) {
                     rejected++;
                     String field = r.invalid() instanceof InvalidRequestException e ? e.field() : null;
-                    o.put("problem", problem(400, "Invalid request", r.invalid().getMessage(), field));
+                    o.put("problem", Problems.body(400, "Invalid request", r.invalid().getMessage(), field));
                 } else if (r.error() != null) {
                     failed++;
-                    o.put("problem", problem(503, "Service unavailable", r.callback() == null
+                    o.put("problem", Problems.body(503, "Service unavailable", r.callback() == null
                             ? "this row's batch could not be stored; send the row again"
                             : "stored but not yet scheduled; POST /v1/callbacks/" + r.callback().id()
                                     + "/requeue schedules it", null));
@@ -241,33 +240,6 @@ public final class CallbackOpsApi implements ApiRoutes {
 
     // ---- shapes and helpers
 
-    static JsonObject summary(Callback cb) {
-        return new JsonObject()
-                .put("id", cb.id())
-                .put("state", cb.state().wire())
-                .put("number", cb.number().value())
-                .put("destination", cb.destination() == null ? null : cb.destination().value())
-                .put("flow", cb.flow().wire())
-                .put("confirm", cb.confirm())
-                .put("callerId", cb.callerId())
-                .put("priority", cb.priority())
-                .put("maxAttempts", cb.maxAttempts())
-                .put("attemptCount", cb.attempts())
-                .put("metadata", new JsonObject(new LinkedHashMap<>(cb.metadata())))
-                .put("dueAt", cb.dueAt().toString())
-                .put("createdAt", cb.createdAt() == null ? null : cb.createdAt().toString())
-                .put("updatedAt", cb.updatedAt() == null ? null : cb.updatedAt().toString());
-    }
-
-    private static JsonObject problem(int status, String title, String detail, String field) {
-        JsonObject p = new JsonObject().put("type", "about:blank").put("title", title).put("status", status)
-                .put("detail", detail);
-        if (field != null) {
-            p.put("field", field);
-        }
-        return p;
-    }
-
     /** An empty body is an empty object; anything else must be an object of the named fields. */
     private static JsonObject optionalObject(RoutingContext ctx, Set<String> fields) {
         Buffer b = ctx.body().buffer();
@@ -286,18 +258,6 @@ public final class CallbackOpsApi implements ApiRoutes {
             }
         }
         return o;
-    }
-
-    private static int integer(JsonObject o, String field, int min, int max, int dflt) {
-        Object v = o.getValue(field);
-        if (v == null) {
-            return dflt;
-        }
-        if (!(v instanceof Integer || v instanceof Long) || ((Number) v).longValue() < min
-                || ((Number) v).longValue() > max) {
-            throw new InvalidRequestException(field, "'" + field + "' must be an integer from " + min + " to " + max);
-        }
-        return ((Number) v).intValue();
     }
 
     private static Instant instant(JsonObject o, String field) {

@@ -138,7 +138,7 @@ public final class CallbackRequestParser {
         }
     }
 
-    private static int integer(JsonObject json, String field, int min, int max, int dflt) {
+    static int integer(JsonObject json, String field, int min, int max, int dflt) {
         Object v = json.getValue(field);
         if (v == null) {
             return dflt;

@@ -10,7 +10,8 @@ public final class Problems {
     private Problems() {
     }
 
-    public static void send(RoutingContext ctx, int status, String title, String detail, String field) {
+    /** The problem document itself, also for a row of a bulk answer. */
+    public static JsonObject body(int status, String title, String detail, String field) {
         JsonObject body = new JsonObject()
                 .put("type", "about:blank")
                 .put("title", title)
@@ -19,6 +20,11 @@ public final class Problems {
         if (field != null) {
             body.put("field", field);
         }
+        return body;
+    }
+
+    public static void send(RoutingContext ctx, int status, String title, String detail, String field) {
+        JsonObject body = body(status, title, detail, field);
         if (!ctx.response().ended()) {
             ctx.response().setStatusCode(status).putHeader("Content-Type", CONTENT_TYPE).end(body.encode());
         }

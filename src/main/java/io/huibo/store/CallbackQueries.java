@@ -285,21 +285,7 @@ public final class CallbackQueries implements AutoCloseable {
                         if (cb.idempotencyKey() != null) {
                             throw new IllegalArgumentException("bulk rows carry no idempotency key");
                         }
-                        ps.setString(i++, cb.id());
-                        ps.setString(i++, cb.number().value());
-                        ps.setString(i++, cb.destination() == null ? null : cb.destination().value());
-                        ps.setString(i++, cb.callerId());
-                        ps.setInt(i++, cb.priority());
-                        ps.setInt(i++, cb.maxAttempts());
-                        ps.setString(i++, CallbackStore.encodeMetadata(cb.metadata()));
-                        ps.setString(i++, null);
-                        ps.setString(i++, cb.state().wire());
-                        ps.setInt(i++, cb.attempts());
-                        setInstant(ps, i++, cb.dueAt());
-                        setInstant(ps, i++, cb.createdAt());
-                        setInstant(ps, i++, cb.updatedAt());
-                        ps.setString(i++, cb.flow().wire());
-                        ps.setBoolean(i++, cb.confirm());
+                        i = CallbackStore.bindRow(ps, i, cb);
                     }
                     ps.executeUpdate();
                     // a bulk row's life starts with its creation event, as a single submit's does

@@ -158,22 +158,7 @@ public final class CallbackStore implements AutoCloseable {
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
             int i = 1;
             for (PendingInsert p : batch) {
-                Callback cb = p.callback();
-                ps.setString(i++, cb.id());
-                ps.setString(i++, cb.number().value());
-                ps.setString(i++, cb.destination() == null ? null : cb.destination().value());
-                ps.setString(i++, cb.callerId());
-                ps.setInt(i++, cb.priority());
-                ps.setInt(i++, cb.maxAttempts());
-                ps.setString(i++, encodeMetadata(cb.metadata()));
-                ps.setString(i++, cb.idempotencyKey());
-                ps.setString(i++, cb.state().wire());
-                ps.setInt(i++, cb.attempts());
-                setInstant(ps, i++, cb.dueAt());
-                setInstant(ps, i++, cb.createdAt());
-                setInstant(ps, i++, cb.updatedAt());
-                ps.setString(i++, cb.flow().wire());
-                ps.setBoolean(i++, cb.confirm());
+                i = bindRow(ps, i, p.callback());
             }
             ps.executeUpdate();
         }
@@ -229,6 +214,26 @@ public final class CallbackStore implements AutoCloseable {
         WebhookOutbox.insertTargets(c, webhooks);
         EventRows.created(c, created);
         return results;
+    }
+
+    /** Binds one row of {@link #COLUMNS} from {@code i} on; the next free index. */
+    static int bindRow(PreparedStatement ps, int i, Callback cb) throws SQLException {
+        ps.setString(i++, cb.id());
+        ps.setString(i++, cb.number().value());
+        ps.setString(i++, cb.destination() == null ? null : cb.destination().value());
+        ps.setString(i++, cb.callerId());
+        ps.setInt(i++, cb.priority());
+        ps.setInt(i++, cb.maxAttempts());
+        ps.setString(i++, encodeMetadata(cb.metadata()));
+        ps.setString(i++, cb.idempotencyKey());
+        ps.setString(i++, cb.state().wire());
+        ps.setInt(i++, cb.attempts());
+        setInstant(ps, i++, cb.dueAt());
+        setInstant(ps, i++, cb.createdAt());
+        setInstant(ps, i++, cb.updatedAt());
+        ps.setString(i++, cb.flow().wire());
+        ps.setBoolean(i++, cb.confirm());
+        return i;
     }
 
     private static Callback normalize(Callback cb) {
