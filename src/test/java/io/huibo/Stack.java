@@ -104,6 +104,12 @@ public final class Stack implements AutoCloseable {
 
         /** The last warnings and errors the process logged, with their stack traces: for assertion messages. */
         public String recentProblems() {
+            try {
+                // the process may have answered before the pump read what it logged about the answer
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             List<String> kept = new ArrayList<>();
             boolean inProblem = false;
             for (String line : output) {
