@@ -275,7 +275,7 @@ class ClusterIT {
             try {
                 var r = stack.post(stack.api(via) + "/v1/callbacks", body.encode(), Stack.TOKEN,
                         Map.of("Idempotency-Key", key));
-                assertThat(r.statusCode()).as(r.body()).isIn(200, 202);
+                assertThat(r.statusCode()).as(() -> r.body() + via.recentProblems()).isIn(200, 202);
                 return new JsonObject(r.body()).getString("id");
             } catch (java.net.http.HttpTimeoutException e) {
                 if (tries >= 3) {

@@ -102,6 +102,23 @@ public final class Stack implements AutoCloseable {
             return output;
         }
 
+        /** The last warnings and errors the process logged, with their stack traces: for assertion messages. */
+        public String recentProblems() {
+            List<String> kept = new ArrayList<>();
+            boolean inProblem = false;
+            for (String line : output) {
+                boolean starts = line.contains(" ERROR ") || line.contains(" WARN ") || line.contains("\"level\":\"ERROR\"")
+                        || line.contains("\"level\":\"WARN\"");
+                boolean trace = line.startsWith("\t") || line.startsWith("Caused by") || line.startsWith("  ");
+                inProblem = starts || (inProblem && trace);
+                if (inProblem) {
+                    kept.add(line);
+                }
+            }
+            return "\n--- last problems logged by " + name + ":\n"
+                    + String.join("\n", kept.subList(Math.max(0, kept.size() - 40), kept.size()));
+        }
+
         public int port(String which) {
             return ports.get(which);
         }

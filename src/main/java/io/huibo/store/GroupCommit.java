@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -36,6 +37,8 @@ final class GroupCommit<T> implements AutoCloseable {
          */
         Runnable write(Connection c, List<T> batch) throws SQLException;
     }
+
+    private static final int TRANSIENT_RETRIES = 4;
 
     private final String name;
     private final DataSource ds;
@@ -148,7 +151,7 @@ final class GroupCommit<T> implements AutoCloseable {
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
             try {
-                Exception failed = commit(c, batch);
+                Exception failed = commitRetrying(c, batch);
                 if (failed == null) {
                     return;
                 }
@@ -159,7 +162,7 @@ final class GroupCommit<T> implements AutoCloseable {
                 LOG.warn("{}: group commit of {} writes failed ({}); retrying one by one", name, batch.size(),
                         failed.getMessage());
                 for (T item : batch) {
-                    Exception e = commit(c, List.of(item));
+                    Exception e = commitRetrying(c, List.of(item));
                     if (e != null) {
                         future.apply(item).completeExceptionally(e);
                     }
@@ -170,6 +173,38 @@ final class GroupCommit<T> implements AutoCloseable {
         } catch (SQLException e) {
             batch.forEach(p -> future.apply(p).completeExceptionally(e));
         }
+    }
+
+    /**
+     * As {@link #commit}, but a transaction that lost a deadlock or a lock wait is run again: InnoDB
+     * picks a victim when writers of several instances insert into the same unique index at once, and
+     * the victim's writes are valid, only unlucky. Failing them would answer 503 to a good request.
+     */
+    private Exception commitRetrying(Connection c, List<T> batch) {
+        Exception failed = commit(c, batch);
+        for (int retry = 1; retry <= TRANSIENT_RETRIES && isTransient(failed); retry++) {
+            LOG.info("{}: a transaction of {} writes lost a deadlock or a lock wait ({}); running it again",
+                    name, batch.size(), failed.getMessage());
+            try {
+                Thread.sleep(ThreadLocalRandom.current().nextLong(5L * retry, 20L * retry));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return failed;
+            }
+            failed = commit(c, batch);
+        }
+        return failed;
+    }
+
+    /** A deadlock (1213), a lock wait timeout (1205) or a serialization failure: safe to run again. */
+    static boolean isTransient(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && (sql.getErrorCode() == 1213 || sql.getErrorCode() == 1205
+                    || "40001".equals(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** One transaction for {@code batch}: null if committed (and its futures completed), else the error. */
