@@ -48,7 +48,7 @@ public final class AgiAllowlist {
         return of(nodeHosts == null ? List.of() : nodeHosts, true);
     }
 
-    /** {@link #fromConfig} with the hosts of the configured nodes (Main's wiring). */
+    /** {@link #fromConfig} with the hosts of the configured nodes (the wiring in boot.Instance). */
     public static AgiAllowlist of(List<String> allow, List<NodeConfig> nodes) {
         return fromConfig(allow, nodes == null ? List.of() : nodes.stream().map(NodeConfig::host).toList());
     }

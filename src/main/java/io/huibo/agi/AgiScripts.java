@@ -35,7 +35,7 @@ public final class AgiScripts {
     }
 
     /**
-     * Every script the Huibo dialplan (dialplan/huibo.conf) calls. Main uses this, and a test checks
+     * Every script the Huibo dialplan (dialplan/huibo.conf) calls. boot.Instance uses this, and a test checks
      * it against the dialplan, so the two cannot drift apart.
      */
     public static AgiScripts forHuibo(Routes routes, CallbackLookup lookup, CallbackDestinations destinations,

@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * Stores the destination a caller keyed in, only if the callback has none yet, and answers with the
- * destination the callback has afterwards (the keyed one, or the one stored first). Main wires it to
+ * destination the callback has afterwards (the keyed one, or the one stored first). boot.Instance wires it to
  * {@code CallbackStore.setDestination}. Completes on the caller's Vert.x context.
  */
 @FunctionalInterface

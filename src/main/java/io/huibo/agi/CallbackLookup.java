@@ -5,7 +5,7 @@ import io.vertx.core.Future;
 import java.util.Optional;
 
 /**
- * How the route script finds a callback. Main wires it to the in-memory cache of in-flight
+ * How the route script finds a callback. {@code dispatch.InFlightFirstLookup} is the in-memory cache of in-flight
  * callbacks with the store behind it. The future must complete on the caller's Vert.x context.
  */
 @FunctionalInterface

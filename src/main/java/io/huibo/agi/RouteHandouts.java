@@ -66,6 +66,14 @@ public final class RouteHandouts {
         return Optional.of(e.choices());
     }
 
+    /**
+     * Leg B of the attempt was handed a route: the call may have connected, whatever the node says
+     * (the dispatcher's test before it hands a call over at shutdown).
+     */
+    public boolean legBRouted(String callbackId, int attempt) {
+        return get(callbackId, attempt, Leg.B).isPresent();
+    }
+
     /** {@code report} saw try {@code tryIndex} of this leg end without connecting. */
     public void reported(String callbackId, int attempt, Leg leg, int tryIndex) {
         reported.merge(new Key(callbackId, attempt, leg), tryIndex, Math::max);

@@ -75,9 +75,21 @@ public final class RoutingService implements Routes {
 
     // ---------------------------------------------------------------- lifecycle
 
+    /** The periodic version check; -1 while not started. */
+    private volatile long pollTimer = -1;
+
     /** Loads the tables (the start waits for it), then follows their version. */
     public Future<Void> start(Vertx vertx) {
-        return reloadNow().onSuccess(v -> vertx.setPeriodic(Math.max(100, reloadInterval.toMillis()), id -> poll()));
+        return reloadNow().onSuccess(v -> pollTimer = vertx.setPeriodic(Math.max(100, reloadInterval.toMillis()), id -> poll()));
+    }
+
+    /** Stops following the tables' version; what is loaded keeps answering. */
+    public void stop(Vertx vertx) {
+        long t = pollTimer;
+        if (t >= 0) {
+            vertx.cancelTimer(t);
+            pollTimer = -1;
+        }
     }
 
     /** Loads the tables now, whatever their version (after an import on this instance). */
