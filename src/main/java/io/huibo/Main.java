@@ -223,7 +223,8 @@ public final class Main implements Runnable {
                     new NodesApi(vertx, cluster, ownership, reloadNodes),
                     new CallbackOpsApi(operations),
                     new EventsApi(events, cfg.events().maxQueued())),
-                    List.of(router -> router.get("/metrics").handler(MetricsVertx.endpoint(metrics))),
+                    List.of(router -> router.get("/metrics").handler(MetricsVertx.endpoint(metrics)),
+                            new io.huibo.api.OpenApiRoutes()),
                     cfg.webhooks().enabled() ? new WebhookUrls(cfg.webhooks().allowPrivate()) : null);
             running.reloadNodes = () -> ownership.reload(vertx, reloadNodes).onComplete(ar -> {
                 if (ar.failed()) {
