@@ -198,7 +198,7 @@ public final class Instance implements AutoCloseable {
                 new NodesApi(vertx, cluster, ownership, reloadNodes),
                 new CallbackOpsApi(operations),
                 new EventsApi(events, cfg.events().maxQueued())),
-                List.of(new MetricsRoutes(metrics)),
+                List.of(new MetricsRoutes(metrics), new io.huibo.api.OpenApiRoutes()),
                 cfg.webhooks().enabled() ? new WebhookUrls(cfg.webhooks().allowPrivate()) : null);
 
         // the dispatcher last: it is stopped first, while FastAGI, HTTP and the AMI nodes are still up

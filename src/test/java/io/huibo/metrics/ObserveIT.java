@@ -94,6 +94,21 @@ class ObserveIT {
         assertThat(new JsonObject(ready.body()).getString("status")).isEqualTo("ready");
     }
 
+    /** The running server serves its OpenAPI document both ways, without a token, the JSON the YAML's twin. */
+    @Test
+    void servesTheOpenApiDocument() throws Exception {
+        HttpResponse<String> yaml = stack.get(stack.api(huibo) + "/openapi.yaml", null);
+        assertThat(yaml.statusCode()).isEqualTo(200);
+        assertThat(yaml.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/yaml"));
+        assertThat(yaml.body()).startsWith("openapi: 3.1");
+        HttpResponse<String> json = stack.get(stack.api(huibo) + "/openapi.json", null);
+        assertThat(json.statusCode()).isEqualTo(200);
+        assertThat(json.headers().firstValue("Content-Type")).hasValue("application/json");
+        JsonObject doc = new JsonObject(json.body());
+        assertThat(doc).isEqualTo(io.huibo.api.OpenApiRoutes.toJson(yaml.body()));
+        assertThat(doc.getJsonObject("paths").fieldNames()).contains("/v1/callbacks", "/openapi.json", "/metrics");
+    }
+
     @Test
     void jsonLogLinesCarryTheCall() {
         List<JsonObject> lines = new ArrayList<>();
