@@ -8,7 +8,9 @@ import io.huibo.agi.ReportScript;
 import io.huibo.agi.RouteHandouts;
 import io.huibo.api.CallbackOpsApi;
 import io.huibo.api.DialinApi;
+import io.huibo.api.DashboardRoutes;
 import io.huibo.api.HttpApi;
+import io.huibo.api.QueueHistoryApi;
 import io.huibo.api.NodesApi;
 import io.huibo.api.RoutingApi;
 import io.huibo.cli.AdminCommand;
@@ -42,6 +44,7 @@ import io.huibo.pbx.ami.AmiNode;
 import io.huibo.pbx.PbxCluster;
 import io.huibo.queue.CallbackQueue;
 import io.huibo.queue.QueueAdmin;
+import io.huibo.queue.QueueHistory;
 import io.huibo.cluster.NodeLeases;
 import io.huibo.queue.QueueUnavailableException;
 import io.huibo.redis.RedisScripts;
@@ -97,6 +100,9 @@ public final class Main implements Runnable {
     private static final Duration RESYNC_CHECK = Duration.ofSeconds(5);
     /** How often the queue depth is read from Redis for the metrics (whatever the scrape rate). */
     private static final Duration METRICS_SAMPLE = Duration.ofSeconds(2);
+    /** The dashboard's charts: the last hour of the queue's figures, a point every 5 s. */
+    private static final Duration QUEUE_HISTORY_SAMPLE = Duration.ofSeconds(5);
+    private static final Duration QUEUE_HISTORY_WINDOW = Duration.ofHours(1);
 
     public static void main(String[] args) {
         // picocli answers a bad flag or argument with exit code 2, as Huibo's CLI promises
@@ -218,12 +224,17 @@ public final class Main implements Runnable {
             if (cfg.webhooks().enabled()) {
                 await(vertx.deployVerticle(new WebhookSender(outbox, cfg.webhooks(), cfg.events().gapWait(), clock)));
             }
+            QueueHistory queueHistory = new QueueHistory(() -> operations.queue()
+                    .map(f -> QueueHistory.Sample.of(f.schedule(), f.dialRatePerSecond())),
+                    QUEUE_HISTORY_SAMPLE, QUEUE_HISTORY_WINDOW);
+            await(vertx.deployVerticle(queueHistory));
             HttpApi api = new HttpApi(vertx, callbacks, keys::verify, health, List.of(new DialinApi(dialin),
                     new RoutingApi(routingStore, routing),
                     new NodesApi(vertx, cluster, ownership, reloadNodes),
                     new CallbackOpsApi(operations),
-                    new EventsApi(events, cfg.events().maxQueued())),
-                    List.of(router -> router.get("/metrics").handler(MetricsVertx.endpoint(metrics))),
+                    new EventsApi(events, cfg.events().maxQueued()), new QueueHistoryApi(queueHistory)),
+                    List.of(router -> router.get("/metrics").handler(MetricsVertx.endpoint(metrics)),
+                            new DashboardRoutes()),
                     cfg.webhooks().enabled() ? new WebhookUrls(cfg.webhooks().allowPrivate()) : null);
             running.reloadNodes = () -> ownership.reload(vertx, reloadNodes).onComplete(ar -> {
                 if (ar.failed()) {
