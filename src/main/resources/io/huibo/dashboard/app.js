@@ -8,6 +8,7 @@
   const KEY = 'huibo.apiKey';
   const HOUR = 3600 * 1000;
   const PAGE = 25;
+  const IN_PROGRESS = 8;
   const ENDED = new Set(['completed', 'failed', 'cancelled']);
 
   const state = {
@@ -286,22 +287,23 @@
       { label: 'waiting', color: '#2563eb', key: 'waiting', fill: true },
       { label: 'due now', color: '#d97706', key: 'dueNow' },
       { label: 'leased (dialing)', color: '#16a34a', key: 'leased' },
-    ], (v) => String(Math.round(v)));
+    ], (v) => String(Math.round(v)), 4);
     chart($('chart-rate'), [
       { label: 'attempts/s (last minute)', color: '#7c3aed', key: 'rate', fill: true },
-    ], (v) => v.toFixed(v < 10 ? 1 : 0));
+    ], (v) => v.toFixed(v < 10 ? 1 : 0), 0.4);
   }
 
-  function niceMax(v) {
-    if (v <= 0) return 1;
-    const p = Math.pow(10, Math.floor(Math.log10(v)));
-    for (const m of [1, 2, 2.5, 5, 10]) if (v <= m * p) return m * p;
-    return 10 * p;
+  // the top of the y axis: four grid steps of a round size
+  function niceMax(v, least) {
+    const raw = Math.max(v, least) / 4;
+    const p = Math.pow(10, Math.floor(Math.log10(raw)));
+    for (const m of [1, 2, 3, 4, 5, 6, 8, 10]) if (raw <= m * p + 1e-9) return 4 * m * p;
+    return 40 * p;
   }
 
   // A line chart of the last hour on a canvas: time on x (now at the right), one line per series; a gap
   // where samples are missing (the server was down or its history started late).
-  function chart(canvas, series, fmt) {
+  function chart(canvas, series, fmt, least) {
     const ratio = window.devicePixelRatio || 1;
     const w = canvas.clientWidth;
     const ht = canvas.clientHeight;
@@ -319,7 +321,7 @@
     const t0 = now - range;
     let max = 0;
     for (const p of state.points) if (p.t >= t0) for (const s of series) max = Math.max(max, p[s.key] || 0);
-    max = niceMax(max * 1.1);
+    max = niceMax(max * 1.05, least);
     const x = (t) => pad.l + ((t - t0) / range) * pw;
     const y = (v) => pad.t + ph - (v / max) * ph;
 
@@ -484,7 +486,7 @@
   async function loadInProgress() {
     let r;
     try {
-      r = await api('GET', '/v1/callbacks?state=dialing&limit=20');
+      r = await api('GET', '/v1/callbacks?state=dialing&limit=' + IN_PROGRESS);
     } catch (e) {
       return;
     }
@@ -499,7 +501,7 @@
         h('td', { dataset: { since: cb.updatedAt } }, seconds((Date.now() - Date.parse(cb.updatedAt)) / 1000))));
     }
     if (!r.items.length) body.append(h('tr', {}, h('td', { colspan: 5, class: 'empty' }, 'no call in progress')));
-    $('inprogress-count').textContent = r.nextCursor ? '(latest 20 of more)' : '(' + r.items.length + ')';
+    $('inprogress-count').textContent = r.nextCursor ? '(the latest ' + IN_PROGRESS + ')' : '(' + r.items.length + ')';
   }
 
   function scheduleInProgress() {
