@@ -78,6 +78,17 @@ ensure_test_tools() {
   # RealAsteriskIT drives SIPp phones; it runs only against a real node (-Dhuibo.asterisk.node), but a
   # machine that can run the suite can run it
   ensure_sipp || return 1
+  # DashboardIT drives the dashboard in a real browser: headless Chromium through its chromedriver
+  ensure_browser || return 1
+}
+
+# Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver): Selenium uses these,
+# never a browser or driver it would download
+ensure_browser() {
+  local missing=()
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v chromedriver >/dev/null || missing+=(chromium-driver)
+  _svc_apt_install "${missing[@]}"
 }
 
 # Tools of the scripts outside scripts/test. SIPp (the sipp command) comes in Debian's sip-tester package.

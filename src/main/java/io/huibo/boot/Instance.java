@@ -9,10 +9,12 @@ import io.huibo.agi.ReportScript;
 import io.huibo.agi.RouteHandouts;
 import io.huibo.agi.RouteRelease;
 import io.huibo.api.CallbackOpsApi;
+import io.huibo.api.DashboardRoutes;
 import io.huibo.api.DialinApi;
 import io.huibo.api.HttpApi;
 import io.huibo.api.HttpVerticle;
 import io.huibo.api.NodesApi;
+import io.huibo.api.QueueHistoryApi;
 import io.huibo.api.RoutingApi;
 import io.huibo.cluster.NodeLeases;
 import io.huibo.cluster.NodeOwnership;
@@ -35,6 +37,7 @@ import io.huibo.pbx.PbxCluster;
 import io.huibo.pbx.ami.AmiNodeFactory;
 import io.huibo.queue.CallbackQueue;
 import io.huibo.queue.QueueAdmin;
+import io.huibo.queue.QueueHistory;
 import io.huibo.redis.RedisScripts;
 import io.huibo.routing.RedisTrunkLimiter;
 import io.huibo.routing.RoutingService;
@@ -81,6 +84,9 @@ public final class Instance implements AutoCloseable {
     private static final Duration RESYNC_CHECK = Duration.ofSeconds(5);
     /** How often the queue depth is read from Redis for the metrics (whatever the scrape rate). */
     private static final Duration METRICS_SAMPLE = Duration.ofSeconds(2);
+    /** The dashboard's charts: the last hour of the queue's figures, a point every 5 s. */
+    private static final Duration QUEUE_HISTORY_SAMPLE = Duration.ofSeconds(5);
+    private static final Duration QUEUE_HISTORY_WINDOW = Duration.ofHours(1);
     /** Longest any service's start may take (the routing tables and the event log are read then). */
     private static final Duration START_LIMIT = Duration.ofSeconds(60);
     /** A server or a timer stops at once; this only keeps a stuck one from holding the shutdown. */
@@ -193,12 +199,15 @@ public final class Instance implements AutoCloseable {
         // live events and webhooks: every instance tails callback_events (see io.huibo.events)
         EventLog eventLog = closeLater(new EventLog(db));
         EventHub events = new EventHub(eventLog, cfg.events(), clock);
+        QueueHistory queueHistory = new QueueHistory(() -> operations.queue()
+                .map(f -> QueueHistory.Sample.of(f.schedule(), f.dialRatePerSecond())),
+                QUEUE_HISTORY_SAMPLE, QUEUE_HISTORY_WINDOW);
         HttpApi api = new HttpApi(vertx, callbacks, keys::verify, health, List.of(new DialinApi(dialin),
                 new RoutingApi(routingStore, routing),
                 new NodesApi(vertx, cluster, ownership, reloadNodes),
                 new CallbackOpsApi(operations),
-                new EventsApi(events, cfg.events().maxQueued())),
-                List.of(new MetricsRoutes(metrics), new io.huibo.api.OpenApiRoutes()),
+                new EventsApi(events, cfg.events().maxQueued()), new QueueHistoryApi(queueHistory)),
+                List.of(new MetricsRoutes(metrics), new io.huibo.api.OpenApiRoutes(), new DashboardRoutes()),
                 cfg.webhooks().enabled() ? new WebhookUrls(cfg.webhooks().allowPrivate()) : null);
 
         // the dispatcher last: it is stopped first, while FastAGI, HTTP and the AMI nodes are still up
@@ -211,6 +220,7 @@ public final class Instance implements AutoCloseable {
         if (cfg.webhooks().enabled()) {
             services.add(service("webhook sender", new WebhookSender(outbox, cfg.webhooks(), cfg.events().gapWait(), clock)));
         }
+        services.add(service("queue history", queueHistory));
         services.add(service("metrics sampler", new Sampler(metrics, redis, cluster::statuses, METRICS_SAMPLE)));
         services.add(service("FastAGI " + cfg.agi().host() + ":" + cfg.agi().port(), new FastAgiVerticle(agi)));
         services.add(service("HTTP " + cfg.http().host() + ":" + cfg.http().port(), new HttpVerticle(api,
