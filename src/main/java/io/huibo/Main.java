@@ -9,6 +9,8 @@ import io.huibo.agi.RouteHandouts;
 import io.huibo.api.CallbackOpsApi;
 import io.huibo.api.DialinApi;
 import io.huibo.api.HttpApi;
+import io.huibo.api.KeysApi;
+import io.huibo.auth.ApiKeys;
 import io.huibo.api.NodesApi;
 import io.huibo.api.RoutingApi;
 import io.huibo.cli.AdminCommand;
@@ -89,7 +91,7 @@ import picocli.CommandLine;
         description = "Callback server for Asterisk.",
         subcommands = {Main.Serve.class, SimCommand.class, CallbackCommand.class, DemoCommand.class, DialinCommand.class, RoutesCommand.class,
                 io.huibo.cli.QueueCommand.class,
-                NodesCommand.class, AdminCommand.class,
+                NodesCommand.class, AdminCommand.class, io.huibo.cli.KeysCommand.class,
                 io.huibo.bench.LoadgenCommand.class, io.huibo.bench.AgiBaselineCommand.class})
 public final class Main implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
@@ -136,11 +138,14 @@ public final class Main implements Runnable {
         Instruments.pool(db.dataSource(), metrics);
         Vertx vertx = MetricsVertx.create(metrics);
         CallbackStore store = new CallbackStore(db);
-        ApiKeyStore keys = new ApiKeyStore(db);
+        ApiKeyStore keyStore = new ApiKeyStore(db);
+        ApiKeys keys = new ApiKeys(keyStore, cfg.http().apiToken(), clock);
         Running running = new Running(vertx, db, redis, store);
+        running.closeLater(keyStore);
         try {
             CallbackQueue queue = new CallbackQueue(redis);
-            await(keys.ensure("bootstrap", cfg.http().apiToken()));
+            // the config token is an admin only while no key exists; nothing is written at start
+            await(keys.start(vertx));
             PbxCluster cluster = new PbxCluster(cfg.nodes().stream()
                     .map(n -> new AmiNode(vertx, n, cfg.dispatch().actionTimeout(), metrics)).toList());
             running.cluster = cluster;
@@ -218,13 +223,15 @@ public final class Main implements Runnable {
             if (cfg.webhooks().enabled()) {
                 await(vertx.deployVerticle(new WebhookSender(outbox, cfg.webhooks(), cfg.events().gapWait(), clock)));
             }
-            HttpApi api = new HttpApi(vertx, callbacks, keys::verify, health, List.of(new DialinApi(dialin),
+            WebhookUrls webhookUrls = cfg.webhooks().enabled() ? new WebhookUrls(cfg.webhooks().allowPrivate()) : null;
+            HttpApi api = new HttpApi(vertx, callbacks, keys, health, List.of(new DialinApi(dialin),
+                    new KeysApi(keys, webhookUrls),
                     new RoutingApi(routingStore, routing),
                     new NodesApi(vertx, cluster, ownership, reloadNodes),
                     new CallbackOpsApi(operations),
                     new EventsApi(events, cfg.events().maxQueued())),
                     List.of(router -> router.get("/metrics").handler(MetricsVertx.endpoint(metrics))),
-                    cfg.webhooks().enabled() ? new WebhookUrls(cfg.webhooks().allowPrivate()) : null);
+                    webhookUrls);
             running.reloadNodes = () -> ownership.reload(vertx, reloadNodes).onComplete(ar -> {
                 if (ar.failed()) {
                     log.warn("reload failed: {}", ar.cause().toString());
