@@ -80,6 +80,8 @@ public final class HttpApi {
         router.get("/v1/callbacks/:id").handler(this::get);
         router.delete("/v1/callbacks/:id").handler(this::cancel);
         extra.forEach(r -> r.mount(router));
+        // no /v1 route without an entry in the scope table: refuse to start instead
+        io.huibo.auth.RouteScopes.verify(router);
         router.route().last().handler(ctx -> Problems.send(ctx, 404, "Not found", "no such resource", null));
         router.route().failureHandler(this::failure);
         return router;
@@ -110,7 +112,23 @@ public final class HttpApi {
         }
         ctx.request().pause();
         tokens.verify(h.substring(7).trim()).onComplete(ar -> {
-            if (ar.succeeded() && Boolean.TRUE.equals(ar.result())) {
+            if (ar.succeeded() && ar.result() != null) {
+                String path = ctx.normalizedPath();
+                if (path.length() > 1 && path.endsWith("/")) {
+                    path = path.substring(0, path.length() - 1);
+                }
+                var needed = io.huibo.auth.RouteScopes.required(ctx.request().method(), path);
+                if (needed.isEmpty()) {
+                    // every route has an entry (checked at start): whatever matches none is served by none
+                    Problems.send(ctx, 404, "Not found", "no such resource", null);
+                    ctx.request().resume();
+                    return;
+                }
+                if (!ar.result().may(needed.get())) {
+                    forbidden(ctx, needed.get());
+                    return;
+                }
+                ctx.put(PRINCIPAL, ar.result());
                 ctx.next();
                 // after the body handler took the request: what arrived meanwhile reaches it
                 ctx.request().resume();
@@ -118,6 +136,17 @@ public final class HttpApi {
                 unauthorized(ctx);
             }
         });
+    }
+
+    /** The key of the request, put in the context by the authentication. */
+    public static final String PRINCIPAL = "huibo.principal";
+
+    private static void forbidden(RoutingContext ctx, io.huibo.auth.Scope needed) {
+        if (!ctx.request().isEnded()) {
+            ctx.response().putHeader("Connection", "close");
+            ctx.request().handler(null).resume();
+        }
+        Problems.send(ctx, 403, "Forbidden", "this key lacks the scope '" + needed.id() + "'", null);
     }
 
     private static void unauthorized(RoutingContext ctx) {
@@ -133,6 +162,11 @@ public final class HttpApi {
 
     private void submit(RoutingContext ctx) {
         var req = CallbackRequestParser.parse(ctx.body().buffer(), ctx.request().getHeader("Idempotency-Key"), webhooks);
+        io.huibo.auth.Principal key = ctx.get(PRINCIPAL);
+        if (req.webhook() == null && webhooks != null && key != null && key.webhook() != null) {
+            // the key's webhook serves callbacks that name none (checked again at each delivery)
+            req = req.withWebhook(key.webhook());
+        }
         callbacks.submit(req).onComplete(ar -> {
             if (ar.failed()) {
                 log.error("could not accept a callback", ar.cause());

@@ -1,9 +1,11 @@
 package io.huibo.api;
 
+import io.huibo.auth.Principal;
 import io.vertx.core.Future;
 
-/** Checks a bearer token; implemented by the hashed key store. */
+/** Checks a bearer token; implemented by {@link io.huibo.auth.ApiKeys}. */
 @FunctionalInterface
 public interface TokenVerifier {
-    Future<Boolean> verify(String token);
+    /** Who the token is; null if it is refused (unknown, revoked, or the config token once keys exist). */
+    Future<Principal> verify(String token);
 }

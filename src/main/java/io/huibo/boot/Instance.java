@@ -13,6 +13,8 @@ import io.huibo.api.DashboardRoutes;
 import io.huibo.api.DialinApi;
 import io.huibo.api.HttpApi;
 import io.huibo.api.HttpVerticle;
+import io.huibo.api.KeysApi;
+import io.huibo.auth.ApiKeys;
 import io.huibo.api.NodesApi;
 import io.huibo.api.QueueHistoryApi;
 import io.huibo.api.RoutingApi;
@@ -148,9 +150,10 @@ public final class Instance implements AutoCloseable {
     private List<Services.Service> wire(HuiboConfig cfg, Supplier<List<NodeConfig>> reloadNodes, Metrics metrics) {
         Clock clock = Clock.systemUTC();
         nodeSource = reloadNodes;
-        ApiKeyStore keys = new ApiKeyStore(db);
+        ApiKeys keys = new ApiKeys(closeLater(new ApiKeyStore(db)), cfg.http().apiToken(), clock);
         CallbackQueue queue = new CallbackQueue(redis);
-        await(keys.ensure("bootstrap", cfg.http().apiToken()), START_LIMIT);
+        // the config token is an admin only while no key exists; nothing is written at start
+        await(keys.start(vertx), START_LIMIT);
         AmiNodeFactory amiNodes = new AmiNodeFactory(vertx, cfg.dispatch().actionTimeout(), metrics);
         PbxCluster cluster = new PbxCluster(cfg.nodes().stream().map(amiNodes::apply).toList());
         // nodes are started by their owner only (several instances share them)
@@ -202,13 +205,15 @@ public final class Instance implements AutoCloseable {
         QueueHistory queueHistory = new QueueHistory(() -> operations.queue()
                 .map(f -> QueueHistory.Sample.of(f.schedule(), f.dialRatePerSecond())),
                 QUEUE_HISTORY_SAMPLE, QUEUE_HISTORY_WINDOW);
-        HttpApi api = new HttpApi(vertx, callbacks, keys::verify, health, List.of(new DialinApi(dialin),
+        WebhookUrls webhookUrls = cfg.webhooks().enabled() ? new WebhookUrls(cfg.webhooks().allowPrivate()) : null;
+        HttpApi api = new HttpApi(vertx, callbacks, keys, health, List.of(new DialinApi(dialin),
+                new KeysApi(keys, webhookUrls),
                 new RoutingApi(routingStore, routing),
                 new NodesApi(vertx, cluster, ownership, reloadNodes),
                 new CallbackOpsApi(operations),
                 new EventsApi(events, cfg.events().maxQueued()), new QueueHistoryApi(queueHistory)),
                 List.of(new MetricsRoutes(metrics), new io.huibo.api.OpenApiRoutes(), new DashboardRoutes()),
-                cfg.webhooks().enabled() ? new WebhookUrls(cfg.webhooks().allowPrivate()) : null);
+                webhookUrls);
 
         // the dispatcher last: it is stopped first, while FastAGI, HTTP and the AMI nodes are still up
         // for the calls it hands over (see Dispatcher#stop)

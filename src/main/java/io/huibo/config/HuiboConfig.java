@@ -109,7 +109,7 @@ public record HuiboConfig(
         }
     }
 
-    /** @param apiToken bootstrap API token; stored hashed in MariaDB at start */
+    /** @param apiToken the bootstrap admin while no API key exists (io.huibo.auth.ApiKeys); never stored */
     public record Http(String host, int port, String apiToken) {
         @Override
         public String toString() {

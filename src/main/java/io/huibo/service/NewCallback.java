@@ -29,4 +29,9 @@ public record NewCallback(
                        boolean confirm) {
         this(number, destination, at, priority, maxAttempts, callerId, metadata, idempotencyKey, flow, confirm, null);
     }
+
+    public NewCallback withWebhook(String url) {
+        return new NewCallback(number, destination, at, priority, maxAttempts, callerId, metadata, idempotencyKey,
+                flow, confirm, url);
+    }
 }

@@ -1,133 +1,169 @@
 package io.huibo.store;
 
+import io.huibo.auth.KeyToken;
+import io.huibo.auth.Scope;
 import io.vertx.core.Future;
 
 import javax.sql.DataSource;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.Map;
-import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 
 /**
- * API keys. Only the SHA-256 (hex) of a token is stored, never the token. {@link #verify} answers from
- * an in-memory copy of the hashes, reloaded when older than {@link #REFRESH} (so a key added or removed
- * by another instance counts within seconds), and compares in constant time.
+ * API keys in MariaDB: only the SHA-256 of a key's secret is stored. Every change is one transaction
+ * that also bumps {@code api_key_version}, which every instance polls. Rows are only inserted under a
+ * fresh random key id or updated by key id, never upserted: two instances cannot overwrite each
+ * other's keys.
  */
-public final class ApiKeyStore {
+public final class ApiKeyStore implements AutoCloseable {
 
-    static final Duration REFRESH = Duration.ofSeconds(5);
-
-    private record Cache(List<byte[]> hashes, long loadedAtNanos) {
+    /** A stored key, without its secret. */
+    public record Row(String keyId, String name, Set<Scope> scopes, String secretSha256, String webhook,
+                      Instant createdAt, Instant rotatedAt, Instant revokedAt) {
+        public boolean active() {
+            return revokedAt == null;
+        }
     }
 
     private final DataSource ds;
-    /** One thread: reloads never overlap, and it ends by itself when idle (the store has no close). */
+    /** One thread: the 200 ms version poll never piles up behind itself. */
     private final ExecutorService executor = StoreSupport.executor("huibo-apikeys", 1);
-    private volatile Cache cache;
-    /** Tokens already checked against the current cache (invalidated when it reloads). */
-    private final Map<String, Cache> recent = new ConcurrentHashMap<>();
-    private static final int RECENT_MAX = 1024;
 
     public ApiKeyStore(Database db) {
         this.ds = db.dataSource();
     }
 
-    /** Stores the token's hash under {@code name}, replacing the hash a name had before. */
-    public Future<Void> ensure(String name, String token) {
-        Objects.requireNonNull(name, "name");
-        if (token == null || token.isEmpty()) {
-            return Future.failedFuture(new IllegalArgumentException("empty API token"));
-        }
-        String hash = sha256Hex(token);
-        return StoreSupport.blocking(executor, () -> {
-            try (Connection c = ds.getConnection();
-                 PreparedStatement ps = c.prepareStatement("INSERT INTO api_keys (name, sha256, created_at) "
-                         + "VALUES (?,?,?) ON DUPLICATE KEY UPDATE sha256 = VALUES(sha256)")) {
-                ps.setString(1, name);
-                ps.setString(2, hash);
-                StoreSupport.setInstant(ps, 3, Instant.now());
-                ps.executeUpdate();
-            }
-            cache = load();
-            return null;
-        });
-    }
-
-    /** True if the token's hash is a stored key. */
-    public Future<Boolean> verify(String token) {
-        if (token == null || token.isEmpty()) {
-            return Future.succeededFuture(false);
-        }
-        Cache current = cache;
-        boolean fresh = current != null && System.nanoTime() - current.loadedAtNanos() < REFRESH.toNanos();
-        // a token that matched this very cache needs no second hash: every API call carries one
-        if (fresh && recent.get(token) == current) {
-            return Future.succeededFuture(true);
-        }
-        byte[] hash = sha256(token);
-        if (fresh) {
-            boolean ok = matches(current, hash);
-            if (ok) {
-                if (recent.size() >= RECENT_MAX) {
-                    recent.clear();
-                }
-                recent.put(token, current);
-            }
-            return Future.succeededFuture(ok);
-        }
-        return StoreSupport.blocking(executor, () -> {
-            Cache c = cache;
-            // Another verify may have reloaded while this one waited for the thread.
-            if (c == null || System.nanoTime() - c.loadedAtNanos() >= REFRESH.toNanos()) {
-                c = load();
-                cache = c;
-            }
-            return matches(c, hash);
-        });
-    }
-
-    private Cache load() throws SQLException {
-        List<byte[]> hashes = new ArrayList<>();
+    /** Blocking. */
+    public long version() throws SQLException {
         try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT sha256 FROM api_keys");
+             PreparedStatement ps = c.prepareStatement("SELECT version FROM api_key_version WHERE id = 1");
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    /** Blocking: every key, revoked ones too, oldest first. */
+    public List<Row> all() throws SQLException {
+        List<Row> out = new ArrayList<>();
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT key_id, name, scopes, secret_sha256, webhook, "
+                     + "created_at, rotated_at, revoked_at FROM api_keys ORDER BY created_at, key_id");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                hashes.add(HexFormat.of().parseHex(rs.getString(1)));
+                out.add(new Row(rs.getString("key_id"), rs.getString("name"), Scope.split(rs.getString("scopes")),
+                        rs.getString("secret_sha256"), rs.getString("webhook"),
+                        StoreSupport.getInstant(rs, "created_at"), StoreSupport.getInstant(rs, "rotated_at"),
+                        StoreSupport.getInstant(rs, "revoked_at")));
             }
         }
-        return new Cache(List.copyOf(hashes), System.nanoTime());
+        return out;
     }
 
-    /** Compares against every stored hash without stopping early, each in constant time. */
-    private static boolean matches(Cache cache, byte[] hash) {
-        boolean found = false;
-        for (byte[] known : cache.hashes()) {
-            found |= MessageDigest.isEqual(known, hash);
+    /** {@link #version()} on this store's thread (for the poller). */
+    public Future<Long> currentVersion() {
+        return StoreSupport.blocking(executor, this::version);
+    }
+
+    public Future<List<Row>> list() {
+        return StoreSupport.blocking(executor, this::all);
+    }
+
+    public Future<Row> create(KeyToken token, String name, Set<Scope> scopes, String webhook, Instant now) {
+        return StoreSupport.blocking(executor, () -> changing(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_keys (key_id, name, scopes, "
+                    + "secret_sha256, webhook, created_at) VALUES (?,?,?,?,?,?)")) {
+                ps.setString(1, token.keyId());
+                ps.setString(2, name);
+                ps.setString(3, Scope.join(scopes));
+                ps.setString(4, token.secretSha256Hex());
+                ps.setString(5, webhook);
+                StoreSupport.setInstant(ps, 6, now);
+                ps.executeUpdate();
+            }
+            return new Row(token.keyId(), name, scopes, token.secretSha256Hex(), webhook,
+                    StoreSupport.millis(now), null, null);
+        }));
+    }
+
+    /** A new secret for an active key; empty if there is no such active key. */
+    public Future<Optional<Row>> rotate(KeyToken token, Instant now) {
+        return StoreSupport.blocking(executor, () -> changing(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE api_keys SET secret_sha256 = ?, rotated_at = ? "
+                    + "WHERE key_id = ? AND revoked_at IS NULL")) {
+                ps.setString(1, token.secretSha256Hex());
+                StoreSupport.setInstant(ps, 2, now);
+                ps.setString(3, token.keyId());
+                if (ps.executeUpdate() == 0) {
+                    return Optional.<Row>empty();
+                }
+            }
+            return find(c, token.keyId());
+        }));
+    }
+
+    /** Revokes a key (a repeat changes nothing and answers the key as it is); empty if it does not exist. */
+    public Future<Optional<Row>> revoke(String keyId, Instant now) {
+        return StoreSupport.blocking(executor, () -> changing(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE api_keys SET revoked_at = ? "
+                    + "WHERE key_id = ? AND revoked_at IS NULL")) {
+                StoreSupport.setInstant(ps, 1, now);
+                ps.setString(2, keyId);
+                ps.executeUpdate();
+            }
+            return find(c, keyId);
+        }));
+    }
+
+    private interface Change<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** {@code work} and the version bump in one transaction. */
+    private <T> T changing(Change<T> work) throws SQLException {
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE api_key_version SET version = version + 1 WHERE id = 1")) {
+                    ps.executeUpdate();
+                }
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
         }
-        return found;
     }
 
-    static String sha256Hex(String token) {
-        return HexFormat.of().formatHex(sha256(token));
-    }
-
-    private static byte[] sha256(String token) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+    private static Optional<Row> find(Connection c, String keyId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT key_id, name, scopes, secret_sha256, webhook, "
+                + "created_at, rotated_at, revoked_at FROM api_keys WHERE key_id = ?")) {
+            ps.setString(1, keyId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Row(rs.getString("key_id"), rs.getString("name"),
+                        Scope.split(rs.getString("scopes")), rs.getString("secret_sha256"), rs.getString("webhook"),
+                        StoreSupport.getInstant(rs, "created_at"), StoreSupport.getInstant(rs, "rotated_at"),
+                        StoreSupport.getInstant(rs, "revoked_at")));
+            }
         }
+    }
+
+    @Override
+    public void close() {
+        executor.shutdown();
     }
 }

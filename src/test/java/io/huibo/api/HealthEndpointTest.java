@@ -65,7 +65,7 @@ class HealthEndpointTest {
     }
 
     private int start() throws Exception {
-        HttpApi api = new HttpApi(vertx, null, token -> Future.succeededFuture(false), counting, List.of());
+        HttpApi api = new HttpApi(vertx, null, token -> Future.succeededFuture(null), counting, List.of());
         var server = vertx.createHttpServer().requestHandler(api.router()).listen(0, "127.0.0.1")
                 .await(10, TimeUnit.SECONDS);
         return server.actualPort();

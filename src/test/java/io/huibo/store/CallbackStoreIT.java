@@ -493,35 +493,37 @@ class CallbackStoreIT {
 
     @Test
     void apiKeysAreStoredHashedAndVerified() throws Exception {
-        ApiKeyStore keys = new ApiKeyStore(db);
-        String token = "tok-" + UUID.randomUUID();
-        await(keys.ensure("bootstrap", token));
-        String expectedHash = HexFormat.of().formatHex(
-                MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT name, sha256, created_at FROM api_keys")) {
-            int rows = 0;
-            while (rs.next()) {
-                rows++;
-                for (int i = 1; i <= 3; i++) {
-                    assertThat(rs.getString(i)).doesNotContain(token);
+        ApiKeyStore keyStore = new ApiKeyStore(db);
+        io.huibo.auth.ApiKeys keys = new io.huibo.auth.ApiKeys(keyStore, null, java.time.Clock.systemUTC());
+        Vertx vertx = Vertx.vertx();
+        try {
+            await(keys.start(vertx));
+            var issued = await(keys.create("store-it", java.util.EnumSet.of(io.huibo.auth.Scope.CALLBACKS_READ), null));
+            String token = issued.token().token();
+            String expectedHash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(issued.token().secret().getBytes(StandardCharsets.UTF_8)));
+            try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT * FROM api_keys WHERE key_id = '" + issued.row().keyId() + "'")) {
+                assertThat(rs.next()).isTrue();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    assertThat(String.valueOf(rs.getObject(i))).doesNotContain(issued.token().secret());
                 }
-                assertThat(rs.getString("sha256")).isEqualTo(expectedHash);
+                assertThat(rs.getString("secret_sha256")).isEqualTo(expectedHash);
             }
-            assertThat(rows).isEqualTo(1);
-        }
-        assertThat(await(keys.verify(token))).isTrue();
-        assertThat(await(keys.verify(token + "x"))).isFalse();
-        assertThat(await(keys.verify(""))).isFalse();
-        assertThat(await(keys.verify(null))).isFalse();
+            assertThat(keys.authenticate(token).scopes()).containsExactly(io.huibo.auth.Scope.CALLBACKS_READ);
+            assertThat(keys.authenticate(token.substring(0, token.length() - 1) + "x")).isNull();
+            assertThat(keys.authenticate("")).isNull();
+            assertThat(keys.authenticate(null)).isNull();
 
-        // rotating the token of a name: the old one stops working, and another instance sees it too
-        ApiKeyStore otherInstance = new ApiKeyStore(db);
-        String rotated = "tok-" + UUID.randomUUID();
-        await(keys.ensure("bootstrap", rotated));
-        assertThat(await(keys.verify(rotated))).isTrue();
-        assertThat(await(keys.verify(token))).isFalse();
-        assertThat(await(otherInstance.verify(rotated))).isTrue();
+            // a rotation: the old secret is refused, the new one accepted, the key id kept
+            var rotated = await(keys.rotate(issued.row().keyId())).orElseThrow();
+            assertThat(rotated.token().keyId()).isEqualTo(issued.row().keyId());
+            assertThat(keys.authenticate(token)).isNull();
+            assertThat(keys.authenticate(rotated.token().token())).isNotNull();
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            keyStore.close();
+        }
     }
 
     @Test

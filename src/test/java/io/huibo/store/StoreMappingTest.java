@@ -23,13 +23,6 @@ class StoreMappingTest {
     }
 
     @Test
-    void apiKeysAreSha256Hex() throws Exception {
-        String token = "tok-" + System.nanoTime();
-        String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes("UTF-8")));
-        assertThat(ApiKeyStore.sha256Hex(token)).isEqualTo(expected).hasSize(64).doesNotContain(token);
-    }
-
-    @Test
     void timesAreCutToMilliseconds() {
         Instant t = Instant.parse("2026-01-02T03:04:05.678901234Z");
         assertThat(StoreSupport.millis(t)).isEqualTo(Instant.parse("2026-01-02T03:04:05.678Z"));
