@@ -3,6 +3,7 @@ package io.huibo.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.huibo.Stack;
+import io.huibo.cli.CliProcess.Run;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -24,17 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KeysCliIT {
-    private static final Path JAR = Path.of(System.getProperty("huibo.jar", "target/huibo.jar"));
     private Stack stack;
     private Stack.Proc huibo;
     @TempDir
     Path home;
 
-    record Run(int code, String out, String err) {
-        JsonObject json() {
-            return new JsonObject(out.strip());
-        }
-    }
 
     @BeforeAll
     void up() throws Exception {
@@ -50,20 +45,8 @@ class KeysCliIT {
     }
 
     private Run huibo(String token, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-jar", JAR.toAbsolutePath().toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().remove("HUIBO_CLI_CONFIG");
-        pb.environment().putAll(Map.of("HUIBO_API_URL", stack.api(huibo), "HUIBO_API_TOKEN", token, "HOME", home.toString()));
-        Path out = Files.createTempFile(home, "out", ".txt");
-        Path err = Files.createTempFile(home, "err", ".txt");
-        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("huibo " + String.join(" ", args) + " did not end");
-        }
-        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        return CliProcess.run(home, Map.of("HUIBO_API_URL", stack.api(huibo), "HUIBO_API_TOKEN", token,
+                "HOME", home.toString()), args);
     }
 
     @Test
