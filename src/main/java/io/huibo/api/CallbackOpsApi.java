@@ -33,7 +33,15 @@ public final class CallbackOpsApi implements ApiRoutes {
 
     private final CallbackOperations ops;
 
+    /** Whether webhooks are on: a key's webhook is given to bulk rows only then. */
+    private final boolean webhooksOn;
+
     public CallbackOpsApi(CallbackOperations ops) {
+        this(ops, false);
+    }
+
+    public CallbackOpsApi(CallbackOperations ops, boolean webhooksOn) {
+        this.webhooksOn = webhooksOn;
         this.ops = ops;
     }
 
@@ -182,7 +190,10 @@ public final class CallbackOpsApi implements ApiRoutes {
         if (rows == null) {
             return;
         }
-        ops.bulkSubmit(rows).onComplete(ar -> {
+        // bulk rows name no webhook of their own; the key's serves them, as it does a single submit
+        io.huibo.auth.Principal key = ctx.get(HttpApi.PRINCIPAL);
+        String webhook = webhooksOn && key != null ? key.webhook() : null;
+        ops.bulkSubmit(rows, webhook).onComplete(ar -> {
             if (ar.failed()) {
                 unavailable(ctx, "bulk submit", ar.cause());
                 return;

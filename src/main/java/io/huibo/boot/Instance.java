@@ -210,7 +210,7 @@ public final class Instance implements AutoCloseable {
                 new KeysApi(keys, webhookUrls),
                 new RoutingApi(routingStore, routing),
                 new NodesApi(vertx, cluster, ownership, reloadNodes),
-                new CallbackOpsApi(operations),
+                new CallbackOpsApi(operations, webhookUrls != null),
                 new EventsApi(events, cfg.events().maxQueued()), new QueueHistoryApi(queueHistory)),
                 List.of(new MetricsRoutes(metrics), new io.huibo.api.OpenApiRoutes(), new DashboardRoutes()),
                 webhookUrls);

@@ -225,6 +225,11 @@ public final class CallbackOperations {
      * and failed batches do not stop the others. One result per row, in order.
      */
     public Future<List<BulkResult>> bulkSubmit(List<BulkRow> rows) {
+        return bulkSubmit(rows, null);
+    }
+
+    /** As {@link #bulkSubmit(List)}, every stored callback with this webhook URL (null: none). */
+    public Future<List<BulkResult>> bulkSubmit(List<BulkRow> rows, String webhook) {
         Instant now = clock.instant();
         BulkResult[] results = new BulkResult[rows.size()];
         List<Integer> validIndex = new ArrayList<>();
@@ -247,7 +252,7 @@ public final class CallbackOperations {
             int start = from;
             int end = Math.min(valid.size(), from + BULK_BATCH);
             List<Callback> batch = valid.subList(start, end);
-            batches.add(queries.insertAll(batch).transform(stored -> {
+            batches.add(queries.insertAll(batch, webhook).transform(stored -> {
                 if (stored.failed()) {
                     log.warn("a bulk batch of {} callbacks could not be stored: {}", batch.size(),
                             stored.cause().toString());

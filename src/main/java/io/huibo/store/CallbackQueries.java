@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -269,6 +270,11 @@ public final class CallbackQueries implements AutoCloseable {
      * milliseconds, as stored; the stored values are returned in order.
      */
     public Future<List<Callback>> insertAll(List<Callback> callbacks) {
+        return insertAll(callbacks, null);
+    }
+
+    /** As {@link #insertAll(List)}, every callback with this webhook URL (null: none), in the same transaction. */
+    public Future<List<Callback>> insertAll(List<Callback> callbacks, String webhook) {
         if (callbacks.isEmpty()) {
             return Future.succeededFuture(List.of());
         }
@@ -290,6 +296,11 @@ public final class CallbackQueries implements AutoCloseable {
                     ps.executeUpdate();
                     // a bulk row's life starts with its creation event, as a single submit's does
                     EventRows.created(c, rows);
+                    if (webhook != null) {
+                        Map<String, String> targets = new LinkedHashMap<>();
+                        rows.forEach(cb -> targets.put(cb.id(), webhook));
+                        WebhookOutbox.insertTargets(c, targets);
+                    }
                     c.commit();
                     return rows;
                 } catch (SQLException | RuntimeException e) {

@@ -283,7 +283,16 @@ class ApiKeysIT {
         HttpResponse<String> r2 = call(a, "POST", "/v1/callbacks",
                 cb.replace("}", ",\"webhook\":\"" + own + "\"}"), token);
         String id2 = new JsonObject(r2.body()).getString("id");
+        HttpResponse<String> bulk = call(a, "POST", "/v1/callbacks/bulk", "[" + cb + "]", token);
+        assertThat(bulk.statusCode()).as(bulk.body()).isEqualTo(200);
+        String id3 = new JsonObject(bulk.body()).getJsonArray("results").getJsonObject(0).getString("id");
+        assertThat(id3).as(bulk.body()).isNotNull();
         try (var c = stack.db(); var ps = c.prepareStatement("SELECT url FROM callback_webhooks WHERE callback_id = ?")) {
+            ps.setString(1, id3);
+            try (var rs = ps.executeQuery()) {
+                assertThat(rs.next()).as("the key's webhook for a bulk row").isTrue();
+                assertThat(rs.getString(1)).isEqualTo(hook);
+            }
             ps.setString(1, id);
             try (var rs = ps.executeQuery()) {
                 assertThat(rs.next()).isTrue();
