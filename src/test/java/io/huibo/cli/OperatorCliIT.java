@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.huibo.Stack;
+import io.huibo.cli.CliProcess.Run;
+import org.junit.jupiter.api.io.TempDir;
+import java.util.Map;
+import java.util.HashMap;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -25,17 +29,13 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OperatorCliIT {
-    private static final Path JAR = Path.of(System.getProperty("huibo.jar", "target/huibo.jar"));
 
     private Stack stack;
     private Stack.Proc sim;
     private Stack.Proc huibo;
 
-    record Run(int exit, String out, String err) {
-        JsonObject json() {
-            return new JsonObject(out.trim());
-        }
-    }
+    @TempDir
+    Path home;
 
     @BeforeAll
     void up() throws Exception {
@@ -49,26 +49,15 @@ class OperatorCliIT {
         stack.close();
     }
 
-    private Run cliAs(String token, String api, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().put("HUIBO_API_URL", api);
+    private Run cliAs(String token, String api, String... args) throws Exception {
+        Map<String, String> env = new HashMap<>(Map.of("HUIBO_API_URL", api, "HOME", home.toString()));
         if (token != null) {
-            pb.environment().put("HUIBO_API_TOKEN", token);
-        } else {
-            pb.environment().remove("HUIBO_API_TOKEN");
+            env.put("HUIBO_API_TOKEN", token);
         }
-        Process p = pb.start();
-        // small outputs: reading one stream after the other cannot fill the other's pipe
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Run(p.exitValue(), out, err);
+        return CliProcess.run(home, env, args);
     }
 
-    private Run cli(String... args) throws IOException, InterruptedException {
+    private Run cli(String... args) throws Exception {
         return cliAs(Stack.TOKEN, stack.api(huibo), args);
     }
 
@@ -90,7 +79,7 @@ class OperatorCliIT {
         }
 
         Run all = cli("callback", "list", "--meta", "batch=" + batch, "--limit", "2", "--all", "--json");
-        assertThat(all.exit()).as(all.err()).isZero();
+        assertThat(all.code()).as(all.err()).isZero();
         JsonArray items = all.json().getJsonArray("items");
         List<String> listed = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
@@ -100,7 +89,7 @@ class OperatorCliIT {
         assertThat(all.json().getString("nextCursor")).isNull();
 
         Run page = cli("callback", "list", "--meta", "batch=" + batch, "--limit", "2", "--json");
-        assertThat(page.exit()).isZero();
+        assertThat(page.code()).isZero();
         assertThat(page.json().getJsonArray("items")).hasSize(2);
         String cursor = page.json().getString("nextCursor");
         Run rest = cli("callback", "list", "--meta", "batch=" + batch, "--limit", "2", "--cursor", cursor, "--json");
@@ -108,16 +97,16 @@ class OperatorCliIT {
 
         Run table = cli("callback", "list", "--meta", "batch=" + batch, "--state", "queued",
                 "--number", "+8613800138111");
-        assertThat(table.exit()).as(table.err()).isZero();
+        assertThat(table.code()).as(table.err()).isZero();
         assertThat(table.out()).containsPattern("(?m)^id +state +number").contains(ids.get(1), "queued").doesNotContain(ids.get(0));
 
         Run bad = cli("callback", "list", "--state", "ringing");
-        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.err()).contains("state");
         Run badJson = cli("callback", "list", "--created-from", "monday", "--json");
-        assertThat(badJson.exit()).isEqualTo(2);
+        assertThat(badJson.code()).isEqualTo(2);
         assertThat(badJson.json().getString("field")).isEqualTo("createdFrom");
-        assertThat(cli("callback", "list", "--frobnicate").exit()).as("bad usage").isEqualTo(2);
+        assertThat(cli("callback", "list", "--frobnicate").code()).as("bad usage").isEqualTo(2);
     }
 
     @Test
@@ -128,34 +117,34 @@ class OperatorCliIT {
                 .until(() -> stack.callback(huibo, id).getString("state").equals("failed"));
 
         Run r = cli("callback", "requeue", id, "--max-attempts", "1", "--at", "2099-01-01T00:00:00Z", "--json");
-        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.json().getString("state")).isEqualTo("queued");
         assertThat(r.json().getInteger("maxAttempts")).isEqualTo(2);
 
         Run again = cli("callback", "requeue", id);
-        assertThat(again.exit()).isEqualTo(4);
+        assertThat(again.code()).isEqualTo(4);
         assertThat(again.err()).contains("409");
         Run againJson = cli("callback", "requeue", id, "--json");
-        assertThat(againJson.exit()).isEqualTo(4);
+        assertThat(againJson.code()).isEqualTo(4);
         assertThat(againJson.json().getInteger("status")).isEqualTo(409);
 
-        assertThat(cli("callback", "requeue", "01ARZ3NDEKTSV4RRFFQ69G5FAV").exit()).isEqualTo(3);
-        assertThat(cli("callback", "requeue", "not/an/id").exit()).isEqualTo(2);
-        assertThat(cli("callback", "requeue", id, "--max-attempts", "11").exit()).isEqualTo(2);
+        assertThat(cli("callback", "requeue", "01ARZ3NDEKTSV4RRFFQ69G5FAV").code()).isEqualTo(3);
+        assertThat(cli("callback", "requeue", "not/an/id").code()).isEqualTo(2);
+        assertThat(cli("callback", "requeue", id, "--max-attempts", "11").code()).isEqualTo(2);
     }
 
     @Test
     void queuePrintsTheFigures() throws Exception {
         submit("+8613800138130", "2099-01-01T00:00:00Z", "q");
         Run json = cli("queue", "--json");
-        assertThat(json.exit()).as(json.err()).isZero();
+        assertThat(json.code()).as(json.err()).isZero();
         JsonObject q = json.json();
         assertThat(q.getLong("waiting")).isGreaterThanOrEqualTo(1L);
         assertThat(q.getJsonObject("byPriority").fieldNames()).hasSize(10);
         assertThat(q.containsKey("dialRatePerSecond")).isTrue();
 
         Run table = cli("queue");
-        assertThat(table.exit()).isZero();
+        assertThat(table.code()).isZero();
         assertThat(table.out()).contains("PRIORITY", "WAITING", "dial rate", "oldest due");
     }
 
@@ -164,15 +153,15 @@ class OperatorCliIT {
         for (String[] args : new String[][] {{"queue"}, {"callback", "list"}, {"callback", "requeue",
                 "01ARZ3NDEKTSV4RRFFQ69G5FAV"}, {"callback", "show", "01ARZ3NDEKTSV4RRFFQ69G5FAV"}}) {
             Run r = cliAs("wrong-token-0123456789", stack.api(huibo), args);
-            assertThat(r.exit()).as(String.join(" ", args) + ": " + r.err() + r.out()).isEqualTo(5);
+            assertThat(r.code()).as(String.join(" ", args) + ": " + r.err() + r.out()).isEqualTo(5);
         }
         String nowhere = "http://127.0.0.1:" + Stack.freePort();
         for (String[] args : new String[][] {{"queue"}, {"callback", "list"}, {"callback", "requeue",
                 "01ARZ3NDEKTSV4RRFFQ69G5FAV"}}) {
             Run r = cliAs(Stack.TOKEN, nowhere, args);
-            assertThat(r.exit()).as(String.join(" ", args)).isEqualTo(1);
+            assertThat(r.code()).as(String.join(" ", args)).isEqualTo(1);
             assertThat(r.err()).contains("cannot reach");
         }
-        assertThat(cliAs(null, stack.api(huibo), "queue").exit()).as("no token: bad usage").isEqualTo(2);
+        assertThat(cliAs(null, stack.api(huibo), "queue").code()).as("no token: bad usage").isEqualTo(2);
     }
 }
