@@ -91,9 +91,9 @@ ensure_browser() {
   _svc_apt_install "${missing[@]}"
 }
 
-# Tools of the scripts outside scripts/test. SIPp (the sipp command) comes in Debian's sip-tester package.
+# SIPp (the sipp command) comes in Debian's sip-tester package; scripts/test and scripts/asterisk-check install it.
 ensure_sipp() {
-  command -v sipp >/dev/null || _svc_apt_install sip-tester
+  command -v sipp >/dev/null || _svc_apt_install sip-tester   # Debian's package of sipp
 }
 
 # scripts/prompts: espeak-ng speaks the texts, sox makes 8 kHz WAV of them

@@ -191,9 +191,7 @@ public final class CallbackOpsApi implements ApiRoutes {
             return;
         }
         // bulk rows name no webhook of their own; the key's serves them, as it does a single submit
-        io.huibo.auth.Principal key = ctx.get(HttpApi.PRINCIPAL);
-        String webhook = webhooksOn && key != null ? key.webhook() : null;
-        ops.bulkSubmit(rows, webhook).onComplete(ar -> {
+        ops.bulkSubmit(rows, HttpApi.keyWebhook(ctx, webhooksOn)).onComplete(ar -> {
             if (ar.failed()) {
                 unavailable(ctx, "bulk submit", ar.cause());
                 return;

@@ -141,6 +141,15 @@ public final class HttpApi {
     /** The key of the request, put in the context by the authentication. */
     public static final String PRINCIPAL = "huibo.principal";
 
+    /**
+     * The webhook of the key that made this request, for the callbacks it submits that name none
+     * (checked again at each delivery); null when it has none or webhooks are off.
+     */
+    static String keyWebhook(RoutingContext ctx, boolean webhooksOn) {
+        io.huibo.auth.Principal key = ctx.get(PRINCIPAL);
+        return webhooksOn && key != null ? key.webhook() : null;
+    }
+
     private static void forbidden(RoutingContext ctx, io.huibo.auth.Scope needed) {
         if (!ctx.request().isEnded()) {
             ctx.response().putHeader("Connection", "close");
@@ -162,10 +171,9 @@ public final class HttpApi {
 
     private void submit(RoutingContext ctx) {
         var req = CallbackRequestParser.parse(ctx.body().buffer(), ctx.request().getHeader("Idempotency-Key"), webhooks);
-        io.huibo.auth.Principal key = ctx.get(PRINCIPAL);
-        if (req.webhook() == null && webhooks != null && key != null && key.webhook() != null) {
-            // the key's webhook serves callbacks that name none (checked again at each delivery)
-            req = req.withWebhook(key.webhook());
+        String keyWebhook = keyWebhook(ctx, webhooks != null);
+        if (req.webhook() == null && keyWebhook != null) {
+            req = req.withWebhook(keyWebhook);
         }
         callbacks.submit(req).onComplete(ar -> {
             if (ar.failed()) {
