@@ -22,6 +22,7 @@ import io.huibo.cluster.NodeLeases;
 import io.huibo.cluster.NodeOwnership;
 import io.huibo.config.HuiboConfig;
 import io.huibo.config.NodeConfig;
+import io.huibo.dispatch.DialGate;
 import io.huibo.dispatch.Dispatcher;
 import io.huibo.dispatch.InFlightFirstLookup;
 import io.huibo.dispatch.RetryPolicy;
@@ -167,7 +168,9 @@ public final class Instance implements AutoCloseable {
         Dispatcher dispatcher = new Dispatcher(queue, store, cluster, RetryPolicy.from(cfg.dispatch()),
                 cfg.dispatch(), instanceId, agiAddress, clock, ownership,
                 // leg B was handed a route: the call may have connected, whatever the node says
-                handouts::legBRouted, metrics);
+                handouts::legBRouted, metrics,
+                // calling policy and guards, asked in this order before each attempt
+                DialGate.all(List.of()));
 
         // routes from the database, cached and reloaded on change; while it holds none, the
         // configured templates (comma-separated for failover) answer

@@ -102,6 +102,7 @@ public final class Dispatcher extends VerticleBase {
     private final BiPredicate<String, Integer> legBRouted;
     private final Reconciler reconciler;
     private final Metrics metrics;
+    private final DialGate gate;
 
     /** Every callback this instance holds a lease on, with its claim's fencing token: all renewed. */
     private final Map<String, Long> fences = new HashMap<>();
@@ -147,14 +148,20 @@ public final class Dispatcher extends VerticleBase {
     public Dispatcher(CallbackQueue queue, CallbackStore store, PbxCluster cluster, RetryPolicy policy,
                       HuiboConfig.Dispatch cfg, String owner, String agiAddress, Clock clock,
                       NodeOwnership ownership, BiPredicate<String, Integer> legBRouted) {
-        this(queue, store, cluster, policy, cfg, owner, agiAddress, clock, ownership, legBRouted, Metrics.none());
+        this(queue, store, cluster, policy, cfg, owner, agiAddress, clock, ownership, legBRouted, Metrics.none(),
+                DialGate.open());
     }
 
-    /** @param metrics claims, Originates, due-to-Originate lag and pauses are counted there */
+    /**
+     * @param metrics claims, Originates, due-to-Originate lag and pauses are counted there
+     * @param gate    asked before each attempt whether the callback may be dialed now
+     */
     public Dispatcher(CallbackQueue queue, CallbackStore store, PbxCluster cluster, RetryPolicy policy,
                       HuiboConfig.Dispatch cfg, String owner, String agiAddress, Clock clock,
-                      NodeOwnership ownership, BiPredicate<String, Integer> legBRouted, Metrics metrics) {
+                      NodeOwnership ownership, BiPredicate<String, Integer> legBRouted, Metrics metrics,
+                      DialGate gate) {
         this.metrics = metrics;
+        this.gate = gate;
         this.ownership = ownership;
         this.queue = queue;
         this.store = store;
@@ -422,7 +429,7 @@ public final class Dispatcher extends VerticleBase {
                     // MariaDB saw an attempt start that Redis does not know of: find out what became of it
                     reconciler.reconcile(c, cb);
                 } else {
-                    startAttempt(cb, c.priority());
+                    admit(cb, c.priority());
                 }
             }
             return Future.succeededFuture(claims.size());
@@ -430,6 +437,41 @@ public final class Dispatcher extends VerticleBase {
     }
 
     // ---------------------------------------------------------------- one attempt
+
+    /** Asks the gate about a claimed QUEUED callback, then dials it, puts it back or ends it. */
+    private void admit(Callback cb, int priority) {
+        gate.check(cb, clock.instant()).onComplete(ar -> {
+            if (!fences.containsKey(cb.id())) {
+                return;
+            }
+            if (ar.failed()) {
+                // not "no": the answer could not be had; nothing was dialed
+                CallMdc.log(cb.id(), null, null, null, () -> log.warn("could not check {} before dialing ({}); "
+                        + "due again shortly", cb.id(), ar.cause().toString()));
+                putBack(cb.id(), priority, NOT_STARTED_DELAY);
+            } else if (ar.result() instanceof DialGate.Verdict.Wait w) {
+                CallMdc.log(cb.id(), null, null, null, () -> log.info("{} waits until {}: {}", cb.id(), w.until(),
+                        w.reason()));
+                putBack(cb.id(), priority, delayUntil(w.until(), clock.instant()));
+            } else if (ar.result() instanceof DialGate.Verdict.End e) {
+                CallMdc.log(cb.id(), null, null, null, () -> log.info("{} ends {} undialed: {}", cb.id(),
+                        e.state().wire(), e.reason()));
+                store.transition(cb.id(), CallState.QUEUED, e.state(), cb.attempts(), null, e.reason())
+                        .onComplete(moved -> {
+                            if (moved.failed()) {
+                                putBack(cb.id(), priority, NOT_STARTED_DELAY);
+                            } else if (moved.result()) {
+                                release(cb.id(), fence -> queue.ack(cb.id(), owner, fence));
+                            } else {
+                                // it moved on meanwhile (cancelled): the next claim reads what it is now
+                                putBack(cb.id(), priority, Duration.ZERO);
+                            }
+                        });
+            } else {
+                startAttempt(cb, priority);
+            }
+        });
+    }
 
     /** Starts the next attempt of a QUEUED callback this instance holds the lease of. */
     void startAttempt(Callback cb, int priority) {

@@ -8,17 +8,21 @@ import java.util.Set;
  * attempt is on a PBX. The transitions are explicit so a late event cannot move a finished callback.
  */
 public enum CallState {
-    QUEUED, DIALING, COMPLETED, FAILED, CANCELLED;
+    QUEUED, DIALING, COMPLETED, FAILED, CANCELLED,
+    /** Not dialable in its window (notAfter, the retry profile's expiry) any more. */
+    EXPIRED,
+    /** Its number is on the do-not-call list, or a guard refuses it for good. */
+    BLOCKED;
 
     public boolean isFinal() {
-        return this == COMPLETED || this == FAILED || this == CANCELLED;
+        return this == COMPLETED || this == FAILED || this == CANCELLED || this == EXPIRED || this == BLOCKED;
     }
 
     public Set<CallState> next() {
         return switch (this) {
-            case QUEUED -> EnumSet.of(DIALING, CANCELLED, FAILED);
-            case DIALING -> EnumSet.of(QUEUED, COMPLETED, FAILED);
-            case COMPLETED, FAILED, CANCELLED -> EnumSet.noneOf(CallState.class);
+            case QUEUED -> EnumSet.of(DIALING, CANCELLED, FAILED, EXPIRED, BLOCKED);
+            case DIALING -> EnumSet.of(QUEUED, COMPLETED, FAILED, EXPIRED);
+            case COMPLETED, FAILED, CANCELLED, EXPIRED, BLOCKED -> EnumSet.noneOf(CallState.class);
         };
     }
 

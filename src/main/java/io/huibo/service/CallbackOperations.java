@@ -40,8 +40,8 @@ public final class CallbackOperations {
     static final int CANCEL_PAGE = 500;
     /** The dial rate is averaged over this window. */
     public static final Duration RATE_WINDOW = Duration.ofMinutes(1);
-    /** The states a requeue takes a callback from (there is no "expired" state). */
-    public static final Set<CallState> REQUEUEABLE = Set.copyOf(EnumSet.of(CallState.FAILED, CallState.CANCELLED));
+    /** The states a requeue takes a callback from (a blocked one stays blocked: its number may not be called). */
+    public static final Set<CallState> REQUEUEABLE = Set.copyOf(EnumSet.of(CallState.FAILED, CallState.CANCELLED, CallState.EXPIRED));
 
     /** One page of a list; {@code nextBefore} null on the last page. */
     public record Page(List<Callback> items, String nextBefore) {

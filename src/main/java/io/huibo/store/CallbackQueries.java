@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -110,10 +111,9 @@ public final class CallbackQueries implements AutoCloseable {
         range(sql, args, "c.due_at", f.dueFrom(), f.dueTo());
         if (f.endedFrom() != null || f.endedTo() != null) {
             // a final callback is never updated again: its last update is when it ended
-            sql.append(" AND c.state IN (?,?,?)");
-            args.add(CallState.COMPLETED.wire());
-            args.add(CallState.FAILED.wire());
-            args.add(CallState.CANCELLED.wire());
+            List<CallState> ended = Arrays.stream(CallState.values()).filter(CallState::isFinal).toList();
+            sql.append(" AND c.state IN (").append("?,".repeat(ended.size() - 1)).append("?)");
+            ended.forEach(st -> args.add(st.wire()));
             range(sql, args, "c.updated_at", f.endedFrom(), f.endedTo());
         }
         for (Map.Entry<String, String> e : f.metadata().entrySet()) {
