@@ -138,6 +138,11 @@ public final class BenchSuite implements Callable<Integer> {
             writeReport(table, minutes);
             System.out.println("wrote " + out);
         }
+        return exitCode(rows, smoke);
+    }
+
+    /** 1 if a benchmark failed; else {@link #TARGET_MISSED} if a figure missed its target (not at smoke size); else 0. */
+    static int exitCode(List<Row> rows, boolean smoke) {
         if (rows.stream().anyMatch(r -> r.bench().equals("error"))) {
             return 1;
         }
@@ -695,6 +700,8 @@ public final class BenchSuite implements Callable<Integer> {
         final String name;
         final Process process;
         final List<String> output = new CopyOnWriteArrayList<>();
+        /** Reads the process's output; it ends after the last line. */
+        Thread pump;
 
         Proc(String name, Process process) {
             this.name = name;
@@ -747,6 +754,7 @@ public final class BenchSuite implements Callable<Integer> {
             ok.countDown();
         }, name + "-out");
         pump.setDaemon(true);
+        p.pump = pump;
         pump.start();
         if (ready != null && (!ok.await(90, TimeUnit.SECONDS) || !p.process.isAlive())) {
             stop(p);
@@ -814,7 +822,9 @@ public final class BenchSuite implements Callable<Integer> {
         if (p.process.isAlive()) {
             stop(p);
         }
-        Thread.sleep(100); // the output pump reads the last lines
+        // the last lines (the result) may still be on their way through the pump: on a busy machine
+        // a fixed pause lost them
+        p.pump.join(TimeUnit.SECONDS.toMillis(10));
         procs.remove(p);
         if (run.result == null) {
             throw new IllegalStateException(label + ": the load generator gave no result:\n" + tail(p));
