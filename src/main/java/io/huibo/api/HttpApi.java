@@ -243,6 +243,9 @@ public final class HttpApi {
             Problems.send(ctx, 413, "Payload too large", "the request body is over " + limit + " bytes", null);
         } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
             Problems.send(ctx, ctx.statusCode(), "Bad request", "the request could not be read", null);
+        } else if (Problems.storeDown(t)) {
+            log.warn("request {} {}: {}", ctx.request().method(), ctx.request().path(), String.valueOf(t));
+            Problems.storeDown(ctx);
         } else {
             log.error("request {} {} failed", ctx.request().method(), ctx.request().path(), t);
             Problems.send(ctx, 500, "Internal error", "the request failed; see the server log", null);

@@ -1,7 +1,14 @@
 package io.huibo.api;
 
+import io.huibo.queue.QueueUnavailableException;
+import io.huibo.store.StoreUnavailableException;
+import io.lettuce.core.RedisException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
 
 /** RFC 9457 problem details: every error the API returns has this shape. */
 public final class Problems {
@@ -28,6 +35,30 @@ public final class Problems {
         if (!ctx.response().ended()) {
             ctx.response().setStatusCode(status).putHeader("Content-Type", CONTENT_TYPE).end(body.encode());
         }
+    }
+
+    /**
+     * Whether {@code t} says that MariaDB or Redis did not answer (the client should retry the same
+     * request), rather than that the request or the server is wrong.
+     */
+    public static boolean storeDown(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof StoreUnavailableException || c instanceof QueueUnavailableException
+                    || c instanceof RedisException || c instanceof SQLTransientException
+                    || c instanceof SQLRecoverableException || c instanceof SQLNonTransientConnectionException
+                    || c instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** 503 with Retry-After: a store did not answer; nothing the request asked for may be assumed done. */
+    public static void storeDown(RoutingContext ctx) {
+        if (!ctx.response().ended()) {
+            ctx.response().putHeader("Retry-After", "1");
+        }
+        send(ctx, 503, "Service unavailable", "MariaDB or Redis did not answer; retry", null);
     }
 
     public static void invalid(RoutingContext ctx, InvalidRequestException e) {
