@@ -146,6 +146,23 @@ class RoutingApiIT {
         assertThat(get("trunks").body()).isEqualTo(before);
     }
 
+    /** A row the policy does not allow, written around the API (by hand, or before the policy changed), is not used. */
+    @Test
+    void aStoredTrunkOutsideTheAllowlistIsSkippedAtLoad() throws Exception {
+        assertThat(put("trunks", TRUNKS, Stack.TOKEN).statusCode()).isEqualTo(200);
+        try (java.sql.Connection c = stack.db(); java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO routing_trunks (id, dial_template, max_concurrent, max_cps, enabled) "
+                    + "VALUES ('sneaky', 'PJSIP/{number}@elsewhere', 0, 0, 1)");
+            st.executeUpdate("UPDATE routing_version SET version = version + 1 WHERE id = 1");
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(String.join("\n", huibo.output())).contains("not using trunk 'sneaky'",
+                        "endpoint 'elsewhere' is not in trunkPolicy.endpoints"));
+        // put back what the other tests expect
+        assertThat(put("trunks", TRUNKS, Stack.TOKEN).statusCode()).isEqualTo(200);
+        assertThat(get("trunks").body()).isEqualTo(TRUNKS);
+    }
+
     @Test
     void withoutATokenIs401() throws Exception {
         assertThat(put("routes", ROUTES, null).statusCode()).isEqualTo(401);
