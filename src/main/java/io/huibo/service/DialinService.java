@@ -27,6 +27,11 @@ import org.slf4j.LoggerFactory;
  * now ({@code collect_now}) or when called back. One caller never has two pending callbacks: a
  * second dial-in while one is queued or dialing answers with the first (see
  * {@link DialinStore#registerOnce}), so nobody is called again and again by calling again and again.
+ *
+ * <p>The guards of config {@code dialinGuards}: only the access numbers listed are answered
+ * ({@link #accessAllowed}); wrong PINs lock a caller ID out for a while, across instances
+ * ({@link PinAttempts}; when the count cannot be read the caller is refused, not let through); a stored
+ * destination is not replaced by keyed digits unless {@code allowOtherDestination}.
  */
 public final class DialinService implements DialinHook {
 
