@@ -77,6 +77,8 @@ class RealAsteriskIT {
         env.put("HUIBO_CALLER_ID_NAME", "Huibo Check");
         env.put("HUIBO_ROUTING_LEG_A", "PJSIP/{number}@trunk");
         env.put("HUIBO_ROUTING_LEG_B", "PJSIP/{number}@trunk");
+        // the endpoints of the trunks table below (trunkPolicy)
+        env.put("HUIBO_TRUNK_POLICY_ENDPOINTS", "trunk-congested,trunk-down");
         huibo = stack.huibo(env);
     }
 

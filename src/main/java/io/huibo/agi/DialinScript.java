@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
  * passed as an argument: Asterisk logs every application with its arguments at verbose level 3, so
  * an argument would write the PIN into the node's log (seen on Asterisk 20). An argument is still
  * accepted, from dialplans older than that ({@code step=pin,<pin>}, {@code step=destination,<digits>,<pin>}).
+ * Every step first asks {@link DialinHook#accessAllowed} about the extension the call is in (the
+ * access number dialed); a refusal is {@code refused} with {@code HUIBO_ERROR=access-number}.
  * The caller is the
  * channel's caller ID ({@code agi_callerid}); the decisions are {@link DialinHook}'s, this class only
  * speaks the protocol: {@code HUIBO_RESULT} = queued | pin | collect | refused, and on a refusal
@@ -60,7 +62,9 @@ public final class DialinScript implements AgiScript {
         String step = req.param("step");
         Future<DialinResult> decided;
         try {
-            if (step == null || step.isEmpty()) {
+            if (!hook.accessAllowed(access(req))) {
+                decided = Future.succeededFuture(DialinResult.refused("access-number"));
+            } else if (step == null || step.isEmpty()) {
                 decided = hook.call(caller);
             } else if (step.equals("pin")) {
                 decided = pin(session, req.arg(1)).compose(pin -> hook.pin(caller, pin));
@@ -88,6 +92,18 @@ public final class DialinScript implements AgiScript {
             }
             return set;
         });
+    }
+
+    /**
+     * The number the caller dialed: the extension [huibo-dialin] runs in (agi_extension, set by Asterisk,
+     * not by the dialplan's arguments), else the {@code access} argument of older dialplans.
+     */
+    static String access(AgiRequest req) {
+        String exten = req.get("agi_extension");
+        if (exten != null && !exten.isEmpty() && !exten.equals("s")) {
+            return exten;
+        }
+        return req.param("access");
     }
 
     /** The PIN an older dialplan passed as an argument, else the channel's HUIBO_PIN (null when unset). */

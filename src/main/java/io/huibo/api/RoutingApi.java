@@ -4,6 +4,7 @@ import io.huibo.routing.RoutingCsv;
 import io.huibo.routing.RoutingCsv.CsvException;
 import io.huibo.routing.RoutingCsv.Kind;
 import io.huibo.routing.RoutingService;
+import io.huibo.routing.Trunk;
 import io.huibo.store.RoutingStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -64,6 +65,7 @@ public final class RoutingApi implements ApiRoutes {
             switch (kind) {
                 case TRUNKS -> {
                     var r = RoutingCsv.trunks(text);
+                    allowed(r);
                     rows = r;
                     saved = store.replaceTrunks(r.rows());
                 }
@@ -110,6 +112,19 @@ public final class RoutingApi implements ApiRoutes {
                                 .put("version", version).encode());
             });
         });
+    }
+
+    /** Every trunk's template against the allowlist (config trunkPolicy), before anything is stored. */
+    private void allowed(RoutingCsv.Rows<Trunk> trunks) {
+        for (int i = 0; i < trunks.rows().size(); i++) {
+            Trunk t = trunks.rows().get(i);
+            try {
+                routing.allowlist().check(t.dial());
+            } catch (IllegalArgumentException e) {
+                throw new CsvException(trunks.lines().get(i), "dial", "dial template " + t.dial() + ": "
+                        + e.getMessage());
+            }
+        }
     }
 
     private static void refused(RoutingContext ctx, Kind kind, List<Integer> lines, RoutingStore.ReferenceException e) {

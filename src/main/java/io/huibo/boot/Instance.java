@@ -44,10 +44,12 @@ import io.huibo.queue.QueueHistory;
 import io.huibo.redis.RedisScripts;
 import io.huibo.routing.RedisTrunkLimiter;
 import io.huibo.routing.RoutingService;
+import io.huibo.routing.TrunkAllowlist;
 import io.huibo.routing.RoutingVerticle;
 import io.huibo.service.CallbackOperations;
 import io.huibo.service.CallbackService;
 import io.huibo.service.DialinService;
+import io.huibo.service.RedisPinAttempts;
 import io.huibo.service.QueueResync;
 import io.huibo.store.ApiKeyStore;
 import io.huibo.store.CallbackQueries;
@@ -176,13 +178,18 @@ public final class Instance implements AutoCloseable {
         // configured templates (comma-separated for failover) answer
         RoutingStore routingStore = new RoutingStore(db);
         RoutingService routing = new RoutingService(routingStore, cfg.routing(),
+                // where trunk templates may send calls: checked on import and on every load
+                TrunkAllowlist.from(cfg.trunkPolicy(), cfg.routing()),
                 // trunk limits hold for all instances together: slots are counted in Redis
                 new RedisTrunkLimiter(redis), clock);
         RouteTryStore tries = closeLater(new RouteTryStore(db));
         DialinStore dialinStore = closeLater(new DialinStore(db));
         WebhookOutbox outbox = closeLater(new WebhookOutbox(db));
         CallbackService callbacks = new CallbackService(store, queue, clock, tries, outbox);
-        DialinService dialin = new DialinService(vertx, dialinStore, callbacks, clock);
+        // access numbers, fixed destinations, and wrong-PIN lockouts shared by the instances in Redis
+        DialinService dialin = new DialinService(vertx, dialinStore, callbacks, clock, cfg.dialinGuards(),
+                new RedisPinAttempts(redis, cfg.dialinGuards()));
+        Instruments.dialin(dialin, metrics);
         AgiScripts scripts = AgiScripts.forHuibo(routing, new InFlightFirstLookup(dispatcher, store), store::setDestination,
                 Instruments.counted(tries::record, metrics), handouts,
                 dialin, (int) Math.max(1, cfg.dispatch().originateTimeout().toSeconds()), cfg.callerId().presentation(), clock);

@@ -81,6 +81,14 @@ public final class ConfigLoader {
         DEFAULTS.put("webhooks.backoffBase", "5s");
         DEFAULTS.put("webhooks.backoffMax", "1h");
         DEFAULTS.put("webhooks.maxAttempts", 30);
+        DEFAULTS.put("trunkPolicy.technologies", "PJSIP,Local");
+        DEFAULTS.put("trunkPolicy.endpoints", "");
+        DEFAULTS.put("trunkPolicy.contexts", "");
+        DEFAULTS.put("dialinGuards.accessNumbers", "");
+        DEFAULTS.put("dialinGuards.maxWrongPins", 3);
+        DEFAULTS.put("dialinGuards.pinWindow", "15m");
+        DEFAULTS.put("dialinGuards.lockout", "30m");
+        DEFAULTS.put("dialinGuards.allowOtherDestination", false);
     }
 
     private static final Pattern NODE_SPEC =
@@ -192,7 +200,53 @@ public final class ConfigLoader {
                 new HuiboConfig.Events(atLeast(duration(v, "events.pollInterval"), 10, "events.pollInterval"),
                         atLeast(duration(v, "events.heartbeat"), 100, "events.heartbeat"),
                         duration(v, "events.gapWait"), positive(v, "events.maxQueued")),
-                webhooks(v));
+                webhooks(v), trunkPolicy(v), dialinGuards(v));
+    }
+
+    /** Keys whose value may be a YAML list, or a string separated by commas or spaces. */
+    private static final List<String> LIST_KEYS = List.of("agi.allow", "trunkPolicy.technologies",
+            "trunkPolicy.endpoints", "trunkPolicy.contexts", "dialinGuards.accessNumbers");
+    /** Endpoint, host and context names, with {@code *} as a wildcard; nothing a dial string could misuse. */
+    private static final Pattern POLICY_NAME = Pattern.compile("[A-Za-z0-9_.*+-]{1,80}");
+    private static final Pattern TECHNOLOGY = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,31}");
+    private static final Pattern ACCESS_NUMBER = Pattern.compile("\\+?[0-9]{1,20}");
+
+    private static List<String> list(Map<String, Object> v, String key, Pattern shape, String what) {
+        List<String> out = new ArrayList<>();
+        for (String a : str(v, key).split("[,\\s]+")) {
+            if (a.isBlank()) {
+                continue;
+            }
+            if (!shape.matcher(a.trim()).matches()) {
+                throw new ConfigException(key + ": '" + a.trim() + "' is not " + what);
+            }
+            out.add(a.trim());
+        }
+        return List.copyOf(out);
+    }
+
+    private static HuiboConfig.TrunkPolicy trunkPolicy(Map<String, Object> v) {
+        return new HuiboConfig.TrunkPolicy(
+                list(v, "trunkPolicy.technologies", TECHNOLOGY, "a channel technology (like PJSIP)"),
+                list(v, "trunkPolicy.endpoints", POLICY_NAME, "an endpoint or host name (letters, digits, . _ - + *)"),
+                list(v, "trunkPolicy.contexts", POLICY_NAME, "a context name (letters, digits, . _ - + *)"));
+    }
+
+    private static HuiboConfig.DialinGuards dialinGuards(Map<String, Object> v) {
+        return new HuiboConfig.DialinGuards(
+                list(v, "dialinGuards.accessNumbers", ACCESS_NUMBER, "a number (digits, optional leading +)"),
+                positive(v, "dialinGuards.maxWrongPins"),
+                atLeast(duration(v, "dialinGuards.pinWindow"), 1000, "dialinGuards.pinWindow"),
+                atLeast(duration(v, "dialinGuards.lockout"), 1000, "dialinGuards.lockout"),
+                bool(v, "dialinGuards.allowOtherDestination"));
+    }
+
+    private static boolean bool(Map<String, Object> v, String key) {
+        String a = str(v, key).trim().toLowerCase(Locale.ROOT);
+        if (!a.equals("true") && !a.equals("false")) {
+            throw new ConfigException(key + " must be true or false: " + v.get(key));
+        }
+        return a.equals("true");
     }
 
     private static HuiboConfig.Webhooks webhooks(Map<String, Object> v) {
@@ -354,7 +408,7 @@ public final class ConfigLoader {
             String key = prefix.isEmpty() ? String.valueOf(k) : prefix + "." + k;
             if (val instanceof Map<?, ?> m && !key.equals("nodes")) {
                 flatten(key, castMap(m), out);
-            } else if (val instanceof List<?> l && key.equals("agi.allow")) {
+            } else if (val instanceof List<?> l && LIST_KEYS.contains(key)) {
                 out.put(key, String.join(",", l.stream().map(String::valueOf).toList()));
             } else {
                 out.put(key, val);

@@ -19,7 +19,16 @@ public record HuiboConfig(
         Cluster cluster,
         CallerId callerId,
         Events events,
-        Webhooks webhooks) {
+        Webhooks webhooks,
+        TrunkPolicy trunkPolicy,
+        DialinGuards dialinGuards) {
+
+    /** Without the trunk allowlist and dial-in guards: their defaults. */
+    public HuiboConfig(String instanceId, Http http, Agi agi, Redis redis, Db db, Dispatch dispatch, Routing routing,
+                       List<NodeConfig> nodes, Cluster cluster, CallerId callerId, Events events, Webhooks webhooks) {
+        this(instanceId, http, agi, redis, db, dispatch, routing, nodes, cluster, callerId, events, webhooks,
+                TrunkPolicy.defaults(), DialinGuards.defaults());
+    }
 
     /** Without live-event and webhook settings: the defaults (webhooks off). */
     public HuiboConfig(String instanceId, Http http, Agi agi, Redis redis, Db db, Dispatch dispatch, Routing routing,
@@ -171,6 +180,50 @@ public record HuiboConfig(
         /** Static routes only: table "default" for both legs, reloaded every 2 s, up to 3 choices. */
         public Routing(String legA, String legB) {
             this(legA, legB, "default", "default", Duration.ofSeconds(2), 3);
+        }
+    }
+
+    /**
+     * What a trunk's dial template may point at (io.huibo.routing.TrunkPolicy), so that a key with the
+     * {@code routing} scope cannot send calls to an arbitrary SIP host or dialplan context. The static
+     * routes of {@code routing.legA}/{@code routing.legB} are the operator's own: whatever they name is
+     * allowed besides these lists.
+     *
+     * @param technologies channel technologies (case-insensitive), e.g. PJSIP, Local
+     * @param endpoints    endpoint, peer or host names a template may name; {@code *} matches any run of
+     *                     characters (e.g. {@code carrier-*}, {@code *.sip.example.net})
+     * @param contexts     dialplan contexts a {@code Local/...@context} template may name ({@code *} as above)
+     */
+    public record TrunkPolicy(List<String> technologies, List<String> endpoints, List<String> contexts) {
+        public TrunkPolicy {
+            technologies = List.copyOf(technologies);
+            endpoints = List.copyOf(endpoints);
+            contexts = List.copyOf(contexts);
+        }
+
+        public static TrunkPolicy defaults() {
+            return new TrunkPolicy(List.of("PJSIP", "Local"), List.of(), List.of());
+        }
+    }
+
+    /**
+     * Who may ask for a callback by calling in (io.huibo.service.DialinService).
+     *
+     * @param accessNumbers         the numbers (the extension the caller dialed) that lead to the dial-in
+     *                              hook; empty: any
+     * @param maxWrongPins          wrong PINs of one caller ID within {@code pinWindow} before it is locked out
+     * @param pinWindow             how long a wrong PIN counts
+     * @param lockout               how long a locked-out caller is refused, even with the right PIN
+     * @param allowOtherDestination a caller with a stored destination may key in another one
+     */
+    public record DialinGuards(List<String> accessNumbers, int maxWrongPins, Duration pinWindow, Duration lockout,
+                               boolean allowOtherDestination) {
+        public DialinGuards {
+            accessNumbers = List.copyOf(accessNumbers);
+        }
+
+        public static DialinGuards defaults() {
+            return new DialinGuards(List.of(), 3, Duration.ofMinutes(15), Duration.ofMinutes(30), false);
         }
     }
 }

@@ -72,6 +72,15 @@ public final class Instruments {
                 FastAgiServer::protocolErrors);
     }
 
+    /** The dial-in guards' refusals (see DialinService). */
+    public static void dialin(io.huibo.service.DialinService dialin, Metrics metrics) {
+        MeterRegistry r = metrics.registry();
+        counter(r, "huibo_dialin_lockouts", "dial-in callers locked out after too many wrong PINs", dialin,
+                io.huibo.service.DialinService::lockouts);
+        counter(r, "huibo_dialin_refused_access", "dial-ins to a number that is not an access number", dialin,
+                io.huibo.service.DialinService::refusedAccess);
+    }
+
     private static <T> void counter(MeterRegistry r, String name, String help, T obj, ToDoubleFunction<T> f) {
         FunctionCounter.builder(name, obj, f).description(help).register(r);
     }

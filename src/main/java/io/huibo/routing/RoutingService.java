@@ -44,6 +44,7 @@ public final class RoutingService implements Routes {
     private final String tableB;
     private final int maxChoices;
     private final Duration reloadInterval;
+    private final TrunkAllowlist allowlist;
 
     private volatile RoutingSnapshot snapshot = new RoutingSnapshot(
             new RoutingData(-1, List.of(), List.of(), List.of(), List.of()));
@@ -51,8 +52,18 @@ public final class RoutingService implements Routes {
     private volatile boolean polling;
     private volatile String lastPollError;
 
-    /** @throws ConfigException for a bad static template or table name, naming the key */
+    /** Without a trunk allowlist ({@link TrunkAllowlist#ANY}): unit tests of routing only. */
     public RoutingService(RoutingSource source, HuiboConfig.Routing cfg, TrunkLimiter limiter, Clock clock) {
+        this(source, cfg, TrunkAllowlist.ANY, limiter, clock);
+    }
+
+    /**
+     * @param allowlist trunks whose dial template it refuses are skipped at every load
+     * @throws ConfigException for a bad static template or table name, naming the key
+     */
+    public RoutingService(RoutingSource source, HuiboConfig.Routing cfg, TrunkAllowlist allowlist, TrunkLimiter limiter,
+                          Clock clock) {
+        this.allowlist = Objects.requireNonNull(allowlist, "allowlist");
         this.source = Objects.requireNonNull(source, "source");
         this.limiter = Objects.requireNonNull(limiter, "limiter");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -135,9 +146,33 @@ public final class RoutingService implements Routes {
         if (data.version() < current.version()) {
             return;
         }
+        data = allowed(data);
         snapshot = new RoutingSnapshot(data);
         LOG.info("routing tables version {}: {} trunks, {} routes, {} rates{}", data.version(), data.trunks().size(),
                 data.routes().size(), data.rates().size(), data.routes().isEmpty() ? " (static routes from config)" : "");
+    }
+
+    /**
+     * The data without the trunks the allowlist refuses: rows stored before the policy changed (or
+     * written by hand) are not used. Routes naming them then find no trunk, like a removed one.
+     */
+    private RoutingData allowed(RoutingData data) {
+        List<Trunk> kept = new ArrayList<>(data.trunks().size());
+        for (Trunk t : data.trunks()) {
+            try {
+                allowlist.check(t.dial());
+                kept.add(t);
+            } catch (IllegalArgumentException e) {
+                LOG.warn("routing: not using trunk '{}' ({}): {}", t.id(), t.dial(), e.getMessage());
+            }
+        }
+        return kept.size() == data.trunks().size() ? data
+                : new RoutingData(data.version(), kept, data.routes(), data.rates(), data.tables());
+    }
+
+    /** What trunk dial templates may point at; imports are checked against it. */
+    public TrunkAllowlist allowlist() {
+        return allowlist;
     }
 
     /** The version of the tables in use; -1 before the first load. */

@@ -9,6 +9,12 @@ import io.vertx.core.Future;
  */
 public interface DialinHook {
 
+    /**
+     * Whether the number the caller dialed (the channel's extension in [huibo-dialin]) is an access
+     * number; asked before every step, since any step can come first.
+     */
+    boolean accessAllowed(String dialed);
+
     /** The caller dialed the access number. */
     Future<DialinResult> call(String callerId);
 

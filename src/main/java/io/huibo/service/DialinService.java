@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
+import io.huibo.config.HuiboConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +27,11 @@ import org.slf4j.LoggerFactory;
  * now ({@code collect_now}) or when called back. One caller never has two pending callbacks: a
  * second dial-in while one is queued or dialing answers with the first (see
  * {@link DialinStore#registerOnce}), so nobody is called again and again by calling again and again.
+ *
+ * <p>The guards of config {@code dialinGuards}: only the access numbers listed are answered
+ * ({@link #accessAllowed}); wrong PINs lock a caller ID out for a while, across instances
+ * ({@link PinAttempts}; when the count cannot be read the caller is refused, not let through); a stored
+ * destination is not replaced by keyed digits unless {@code allowOtherDestination}.
  */
 public final class DialinService implements DialinHook {
 
@@ -34,15 +42,55 @@ public final class DialinService implements DialinHook {
     private final DialinStore store;
     private final CallbackService callbacks;
     private final Clock clock;
+    private final HuiboConfig.DialinGuards guards;
+    private final Set<String> accessNumbers;
+    private final PinAttempts attempts;
+    private final LongAdder lockouts = new LongAdder();
+    private final LongAdder refusedAccess = new LongAdder();
 
+    /** With the default guards and wrong PINs counted in this process only (tests). */
     public DialinService(Vertx vertx, DialinStore store, CallbackService callbacks, Clock clock) {
+        this(vertx, store, callbacks, clock, HuiboConfig.DialinGuards.defaults(),
+                new InMemoryPinAttempts(HuiboConfig.DialinGuards.defaults(), clock));
+    }
+
+    /**
+     * @param guards   access numbers and whether a stored destination may be replaced by keyed digits
+     * @param attempts wrong PINs and lockouts, shared by the instances ({@link RedisPinAttempts})
+     */
+    public DialinService(Vertx vertx, DialinStore store, CallbackService callbacks, Clock clock,
+                         HuiboConfig.DialinGuards guards, PinAttempts attempts) {
         this.vertx = Objects.requireNonNull(vertx, "vertx");
         this.store = Objects.requireNonNull(store, "store");
         this.callbacks = Objects.requireNonNull(callbacks, "callbacks");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.guards = Objects.requireNonNull(guards, "guards");
+        this.accessNumbers = Set.copyOf(guards.accessNumbers());
+        this.attempts = Objects.requireNonNull(attempts, "attempts");
+    }
+
+    /** Callers locked out after too many wrong PINs, since start. */
+    public long lockouts() {
+        return lockouts.sum();
+    }
+
+    /** Dial-ins refused because the number dialed is not an access number, since start. */
+    public long refusedAccess() {
+        return refusedAccess.sum();
     }
 
     // ---- the hook
+
+    @Override
+    public boolean accessAllowed(String dialed) {
+        if (accessNumbers.isEmpty() || (dialed != null && accessNumbers.contains(dialed))) {
+            return true;
+        }
+        refusedAccess.increment();
+        LOG.info("dial-in refused: {} is not an access number (dialinGuards.accessNumbers)",
+                LogMask.number(printable(dialed)));
+        return false;
+    }
 
     @Override
     public Future<DialinResult> call(String callerId) {
@@ -51,7 +99,10 @@ public final class DialinService implements DialinHook {
                 return refused("unknown-caller", callerId);
             }
             if (c.get().pinHash() != null) {
-                return Future.succeededFuture(DialinResult.ask(DialinResult.Kind.PIN));
+                // a locked-out caller is not even asked
+                return attempts.lockedFor(c.get().number()).compose(locked -> locked.isZero()
+                        ? Future.succeededFuture(DialinResult.ask(DialinResult.Kind.PIN))
+                        : refused("locked-out", callerId));
             }
             return proceed(c.get(), null);
         });
@@ -63,7 +114,11 @@ public final class DialinService implements DialinHook {
             if (c.isEmpty()) {
                 return refused("unknown-caller", callerId);
             }
-            return pinOk(c.get(), pin).compose(ok -> ok ? proceed(c.get(), null) : refused("wrong-pin", callerId));
+            return pinOk(c.get(), pin).compose(ok -> switch (ok) {
+                case OK -> proceed(c.get(), null);
+                case LOCKED -> refused("locked-out", callerId);
+                default -> refused("wrong-pin", callerId);
+            });
         });
     }
 
@@ -74,10 +129,18 @@ public final class DialinService implements DialinHook {
             if (c.isEmpty()) {
                 return refused("unknown-caller", callerId);
             }
-            // the PIN again: step=destination must not be a way around it
+            // the PIN again: step=destination must not be a way around it (nor around a lockout)
             return pinOk(c.get(), pin).compose(ok -> {
-                if (!ok) {
+                if (ok == Pin.LOCKED) {
+                    return refused("locked-out", callerId);
+                }
+                if (ok == Pin.WRONG) {
                     return refused("wrong-pin", callerId);
+                }
+                // the dialplan never asks a caller with a stored destination for one, but anything on the
+                // FastAGI allowlist can send step=destination: the stored one holds unless allowed
+                if (c.get().destination() != null && !guards.allowOtherDestination()) {
+                    return refused("fixed-destination", callerId);
                 }
                 if (dest == null) {
                     return refused("bad-destination", callerId);
@@ -95,14 +158,34 @@ public final class DialinService implements DialinHook {
         return store.find(PhoneNumber.of(callerId)).map(c -> c.filter(DialinStore.Caller::enabled));
     }
 
-    private Future<Boolean> pinOk(DialinStore.Caller c, String pin) {
+    private enum Pin { OK, WRONG, LOCKED }
+
+    /**
+     * The PIN checked, unless the caller is locked out: then even the right one is refused (and not
+     * checked, so a locked-out caller learns nothing). A wrong one counts towards the lockout.
+     */
+    private Future<Pin> pinOk(DialinStore.Caller c, String pin) {
         if (c.pinHash() == null) {
-            return Future.succeededFuture(true);
+            return Future.succeededFuture(Pin.OK);
         }
-        if (!DialinPins.isValid(pin)) {
-            return Future.succeededFuture(false);
-        }
-        return vertx.executeBlocking(() -> DialinPins.matches(pin, c.pinHash()), false);
+        return attempts.lockedFor(c.number()).compose(locked -> {
+            if (!locked.isZero()) {
+                return Future.succeededFuture(Pin.LOCKED);
+            }
+            Future<Boolean> matches = DialinPins.isValid(pin)
+                    ? vertx.executeBlocking(() -> DialinPins.matches(pin, c.pinHash()), false)
+                    : Future.succeededFuture(false);
+            return matches.compose(ok -> ok
+                    ? attempts.succeeded(c.number()).map(Pin.OK)
+                    : attempts.failed(c.number()).map(f -> {
+                        if (f.lockedNow()) {
+                            lockouts.increment();
+                            LOG.warn("dial-in: caller {} locked out for {} after {} wrong PINs within {}",
+                                    LogMask.number(c.number()), f.lockedFor(), f.failures(), guards.pinWindow());
+                        }
+                        return Pin.WRONG;
+                    }));
+        });
     }
 
     private Future<DialinResult> proceed(DialinStore.Caller c, PhoneNumber keyed) {

@@ -14,8 +14,15 @@ import org.junit.jupiter.api.Test;
 class DialinScriptTest {
 
     private final List<String> calls = new ArrayList<>();
+    private final List<String> accessed = new ArrayList<>();
     private DialinResult next = DialinResult.queued("X");
     private final DialinHook hook = new DialinHook() {
+        @Override
+        public boolean accessAllowed(String dialed) {
+            accessed.add(dialed);
+            return !"6666".equals(dialed);
+        }
+
         @Override
         public Future<DialinResult> call(String callerId) {
             calls.add("call " + callerId);
@@ -94,6 +101,11 @@ class DialinScriptTest {
                 "SET VARIABLE HUIBO_RESULT \"refused\"", "SET VARIABLE HUIBO_ERROR \"bad-step\"");
         DialinScript failing = new DialinScript(new DialinHook() {
             @Override
+            public boolean accessAllowed(String dialed) {
+                return true;
+            }
+
+            @Override
             public Future<DialinResult> call(String c) {
                 return Future.failedFuture(new RuntimeException("db down"));
             }
@@ -114,5 +126,26 @@ class DialinScriptTest {
                     "SET VARIABLE HUIBO_RESULT \"refused\"", "SET VARIABLE HUIBO_ERROR \"hook-failed\"");
         }
         assertThat(failing.count(DialinResult.Kind.REFUSED)).isEqualTo(3);
+    }
+
+    /** The access number is the extension Asterisk runs [huibo-dialin] in; the argument only for older dialplans. */
+    @Test
+    void everyStepIsRefusedOnANumberThatIsNotAnAccessNumber() {
+        for (String q : List.of("access=5000", "access=5000&step=pin", "access=5000&step=destination")) {
+            Map<String, String> env = new HashMap<>();
+            env.put("agi_network_script", "dialin?" + q);
+            env.put("agi_callerid", "+4930111111");
+            env.put("agi_extension", "6666");
+            assertThat(RouteScriptTest.run(script, FastAgiServer.toRequest(env)).commands).as(q).containsExactly(
+                    "SET VARIABLE HUIBO_RESULT \"refused\"", "SET VARIABLE HUIBO_ERROR \"access-number\"");
+        }
+        assertThat(calls).as("no step reached the hook").isEmpty();
+        assertThat(accessed).containsExactly("6666", "6666", "6666");
+
+        // without agi_extension (or with "s") the argument names it
+        assertThat(RouteScriptTest.run(script, dialin("access=6666", "+4930111111")).commands)
+                .contains("SET VARIABLE HUIBO_ERROR \"access-number\"");
+        assertThat(accessed).endsWith("6666");
+        assertThat(calls).isEmpty();
     }
 }

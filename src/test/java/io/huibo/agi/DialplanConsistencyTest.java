@@ -61,6 +61,11 @@ class DialplanConsistencyTest {
     static DialinHook answering(DialinResult dialinAnswer) {
         return new DialinHook() {
             @Override
+            public boolean accessAllowed(String dialed) {
+                return true;
+            }
+
+            @Override
             public Future<DialinResult> call(String c) {
                 return Future.succeededFuture(dialinAnswer);
             }

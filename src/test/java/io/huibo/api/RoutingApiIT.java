@@ -53,6 +53,9 @@ class RoutingApiIT {
         stack = new Stack();
         Map<String, String> env = stack.huiboEnv(null, 1);
         env.put("HUIBO_NODES", "down1=huibo:x@127.0.0.1:" + Stack.freePort() + "/5");
+        // the trunks of this test; everything else is refused (trunkPolicy)
+        env.put("HUIBO_TRUNK_POLICY_TECHNOLOGIES", "PJSIP,SIP");
+        env.put("HUIBO_TRUNK_POLICY_ENDPOINTS", "carrier1,carrier2");
         huibo = stack.huibo(env);
     }
 
@@ -112,6 +115,52 @@ class RoutingApiIT {
         assertThat(unknown.statusCode()).isEqualTo(400);
         assertThat(new JsonObject(unknown.body()).getString("detail")).startsWith("line 3, column trunk:");
         assertThat(new JsonObject(unknown.body()).getString("field")).isEqualTo("trunk");
+    }
+
+    /** A key with the routing scope cannot point a trunk at a host, endpoint or technology not allowlisted. */
+    @Test
+    void aTrunkOutsideTheAllowlistIsA400NamingThePartAndNothingChanges() throws Exception {
+        assertThat(put("trunks", TRUNKS, Stack.TOKEN).statusCode()).isEqualTo(200);
+        String before = get("trunks").body();
+        assertThat(before).isEqualTo(TRUNKS);
+        String[][] refused = {
+                {"evil,PJSIP/carrier1/sip:{number}@203.0.113.66:5060,0,0,true", "host '203.0.113.66'"},
+                {"evil,SIP/{number}@203.0.113.66,0,0,true", "endpoint '203.0.113.66'"},
+                {"evil,PJSIP/{number}@elsewhere,0,0,true", "endpoint 'elsewhere'"},
+                {"evil,IAX2/carrier1/{number},0,0,true", "technology 'IAX2'"},
+                {"evil,Local/{number}@from-internal,0,0,true", "technology 'Local'"},
+        };
+        for (String[] row : refused) {
+            HttpResponse<String> r = put("trunks", TRUNKS + row[0] + "\n", Stack.TOKEN);
+            assertThat(r.statusCode()).as(row[0] + ": " + r.body()).isEqualTo(400);
+            assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith(Problems.CONTENT_TYPE);
+            JsonObject p = new JsonObject(r.body());
+            assertThat(p.getString("field")).isEqualTo("dial");
+            assertThat(p.getString("detail")).as(row[0]).startsWith("line 4, column dial:").contains(row[1]);
+            assertThat(get("trunks").body()).as("nothing stored").isEqualTo(before);
+        }
+        // the command line goes through the same check
+        Path bad = Files.createTempDirectory("huibo-routes-it").resolve("trunks.csv");
+        Files.writeString(bad, TRUNKS + refused[0][0] + "\n");
+        assertThat(cli("routes", "import", "--kind", "trunks", bad.toString())).isEqualTo(2);
+        assertThat(get("trunks").body()).isEqualTo(before);
+    }
+
+    /** A row the policy does not allow, written around the API (by hand, or before the policy changed), is not used. */
+    @Test
+    void aStoredTrunkOutsideTheAllowlistIsSkippedAtLoad() throws Exception {
+        assertThat(put("trunks", TRUNKS, Stack.TOKEN).statusCode()).isEqualTo(200);
+        try (java.sql.Connection c = stack.db(); java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO routing_trunks (id, dial_template, max_concurrent, max_cps, enabled) "
+                    + "VALUES ('sneaky', 'PJSIP/{number}@elsewhere', 0, 0, 1)");
+            st.executeUpdate("UPDATE routing_version SET version = version + 1 WHERE id = 1");
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(String.join("\n", huibo.output())).contains("not using trunk 'sneaky'",
+                        "endpoint 'elsewhere' is not in trunkPolicy.endpoints"));
+        // put back what the other tests expect
+        assertThat(put("trunks", TRUNKS, Stack.TOKEN).statusCode()).isEqualTo(200);
+        assertThat(get("trunks").body()).isEqualTo(TRUNKS);
     }
 
     @Test

@@ -125,4 +125,51 @@ class ConfigLoaderTest {
         assertThat(ConfigLoader.envName("dispatch.retryNoAnswer")).isEqualTo("HUIBO_DISPATCH_RETRY_NO_ANSWER");
         assertThat(ConfigLoader.parseDuration("x", "2m")).isEqualTo(Duration.ofMinutes(2));
     }
+
+    @Test
+    void trunkPolicyAndDialinGuardsHaveDefaultsAndTakeListsFromTheFileOrTheEnvironment() throws Exception {
+        HuiboConfig d = ConfigLoader.load(write("nodes: [{id: n1, host: h, user: u, secret: s}]\n"),
+                Map.of("HUIBO_API_TOKEN", TOKEN));
+        assertThat(d.trunkPolicy()).isEqualTo(HuiboConfig.TrunkPolicy.defaults());
+        assertThat(d.trunkPolicy().technologies()).containsExactly("PJSIP", "Local");
+        assertThat(d.dialinGuards()).isEqualTo(HuiboConfig.DialinGuards.defaults());
+        assertThat(d.dialinGuards().accessNumbers()).isEmpty();
+        assertThat(d.dialinGuards().allowOtherDestination()).isFalse();
+
+        Path f = write("""
+                nodes: [{id: n1, host: h, user: u, secret: s}]
+                trunkPolicy:
+                  technologies: [PJSIP]
+                  endpoints: [carrier1, "*.sip.example.net"]
+                  contexts: outbound
+                dialinGuards:
+                  accessNumbers: ["5000", "+4930555"]
+                  maxWrongPins: 5
+                  pinWindow: 10m
+                  lockout: 1h
+                  allowOtherDestination: true
+                """);
+        HuiboConfig c = ConfigLoader.load(f, Map.of("HUIBO_API_TOKEN", TOKEN));
+        assertThat(c.trunkPolicy()).isEqualTo(new HuiboConfig.TrunkPolicy(java.util.List.of("PJSIP"),
+                java.util.List.of("carrier1", "*.sip.example.net"), java.util.List.of("outbound")));
+        assertThat(c.dialinGuards()).isEqualTo(new HuiboConfig.DialinGuards(java.util.List.of("5000", "+4930555"), 5,
+                Duration.ofMinutes(10), Duration.ofHours(1), true));
+
+        HuiboConfig e = ConfigLoader.load(f, Map.of("HUIBO_API_TOKEN", TOKEN,
+                "HUIBO_TRUNK_POLICY_ENDPOINTS", "a, b", "HUIBO_DIALIN_GUARDS_ACCESS_NUMBERS", "6000",
+                "HUIBO_DIALIN_GUARDS_MAX_WRONG_PINS", "2"));
+        assertThat(e.trunkPolicy().endpoints()).containsExactly("a", "b");
+        assertThat(e.dialinGuards().accessNumbers()).containsExactly("6000");
+        assertThat(e.dialinGuards().maxWrongPins()).isEqualTo(2);
+
+        assertThatThrownBy(() -> ConfigLoader.load(f, Map.of("HUIBO_API_TOKEN", TOKEN,
+                "HUIBO_TRUNK_POLICY_ENDPOINTS", "evil&PJSIP/x")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("trunkPolicy.endpoints");
+        assertThatThrownBy(() -> ConfigLoader.load(f, Map.of("HUIBO_API_TOKEN", TOKEN,
+                "HUIBO_DIALIN_GUARDS_ACCESS_NUMBERS", "50x0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("dialinGuards.accessNumbers");
+        assertThatThrownBy(() -> ConfigLoader.load(f, Map.of("HUIBO_API_TOKEN", TOKEN,
+                "HUIBO_DIALIN_GUARDS_MAX_WRONG_PINS", "0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("dialinGuards.maxWrongPins");
+    }
 }

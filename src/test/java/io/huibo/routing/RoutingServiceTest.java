@@ -351,4 +351,23 @@ class RoutingServiceTest {
             return now;
         }
     }
+
+    /** A row stored before the policy changed (or by hand) is not used; the routes naming it find no trunk. */
+    @Test
+    void aTrunkTheAllowlistRefusesIsSkippedAtLoad() {
+        source.set(TRUNKS, """
+                default,,86,cn,1,,,,
+                default,,,any,1,,,,
+                """, null, "default,prefix\n");
+        HuiboConfig.Routing cfg = new HuiboConfig.Routing("PJSIP/{number}@fallback-a", "PJSIP/{number}@fallback-b",
+                "default", "default", Duration.ofSeconds(2), 3);
+        TrunkAllowlist only = TrunkAllowlist.from(new HuiboConfig.TrunkPolicy(List.of("PJSIP"), List.of("any"),
+                List.of()), cfg);
+        RoutingService s = new RoutingService(source, cfg, only, limiter, clock);
+        s.reloadNow().result();
+        assertThat(s.allowlist()).isSameAs(only);
+        assertThat(trunks(choose(s, "c1", Leg.B, CN_MOBILE, NOON))).containsExactly("any");
+        assertThat(trunks(choose(service(3), "c2", Leg.B, CN_MOBILE, NOON)))
+                .as("without the allowlist cn is the route").containsExactly("cn");
+    }
 }
