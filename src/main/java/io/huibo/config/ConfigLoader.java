@@ -81,6 +81,7 @@ public final class ConfigLoader {
         DEFAULTS.put("webhooks.backoffBase", "5s");
         DEFAULTS.put("webhooks.backoffMax", "1h");
         DEFAULTS.put("webhooks.maxAttempts", 30);
+        DEFAULTS.put("contacts.dedup", true);
     }
 
     private static final Pattern NODE_SPEC =
@@ -192,7 +193,17 @@ public final class ConfigLoader {
                 new HuiboConfig.Events(atLeast(duration(v, "events.pollInterval"), 10, "events.pollInterval"),
                         atLeast(duration(v, "events.heartbeat"), 100, "events.heartbeat"),
                         duration(v, "events.gapWait"), positive(v, "events.maxQueued")),
-                webhooks(v));
+                webhooks(v),
+                new HuiboConfig.Contacts(bool(v, "contacts.dedup")));
+    }
+
+    private static boolean bool(Map<String, Object> v, String key) {
+        Object raw = v.get(key);
+        String s = String.valueOf(raw).trim().toLowerCase(Locale.ROOT);
+        if (!s.equals("true") && !s.equals("false")) {
+            throw new ConfigException(key + " must be true or false: " + raw);
+        }
+        return s.equals("true");
     }
 
     private static HuiboConfig.Webhooks webhooks(Map<String, Object> v) {

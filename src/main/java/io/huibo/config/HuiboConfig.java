@@ -19,7 +19,27 @@ public record HuiboConfig(
         Cluster cluster,
         CallerId callerId,
         Events events,
-        Webhooks webhooks) {
+        Webhooks webhooks,
+        Contacts contacts) {
+
+    /** Without contact settings: the defaults (deduplication on). */
+    public HuiboConfig(String instanceId, Http http, Agi agi, Redis redis, Db db, Dispatch dispatch, Routing routing,
+                       List<NodeConfig> nodes, Cluster cluster, CallerId callerId, Events events, Webhooks webhooks) {
+        this(instanceId, http, agi, redis, db, dispatch, routing, nodes, cluster, callerId, events, webhooks,
+                Contacts.defaults());
+    }
+
+    /**
+     * Whom Huibo calls.
+     *
+     * @param dedup one active (queued or dialing) callback per number and destination: a second request
+     *              gets the first (200, header Huibo-Duplicate-Of) instead of a new one
+     */
+    public record Contacts(boolean dedup) {
+        public static Contacts defaults() {
+            return new Contacts(true);
+        }
+    }
 
     /** Without live-event and webhook settings: the defaults (webhooks off). */
     public HuiboConfig(String instanceId, Http http, Agi agi, Redis redis, Db db, Dispatch dispatch, Routing routing,
