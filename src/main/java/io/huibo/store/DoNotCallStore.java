@@ -1,7 +1,9 @@
 package io.huibo.store;
 
 import io.huibo.domain.PhoneNumber;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -16,7 +18,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
 
 import static io.huibo.store.StoreSupport.getInstant;
@@ -45,26 +51,88 @@ public final class DoNotCallStore implements AutoCloseable {
     public record ImportCounts(int added, int updated) {
     }
 
+    private record Lookup(String number, CompletableFuture<Optional<Entry>> result) {
+    }
+
+    private static final int IN_CHUNK = 500;
+
     private final DataSource ds;
     private final ExecutorService executor;
+    private final ConcurrentLinkedQueue<Lookup> lookups = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean lookupsScheduled = new AtomicBoolean();
 
     public DoNotCallStore(Database db) {
         this.ds = db.dataSource();
-        // the dial-time check runs for every attempt: a few threads, so a slow list read does not queue them all
-        this.executor = StoreSupport.executor("huibo-dnc", 4);
+        // one thread reads the batched lookups, the other serves the operator's calls meanwhile
+        this.executor = StoreSupport.executor("huibo-dnc", 2);
     }
 
+    /**
+     * The number's entry as stored now (read after this call); empty if it is not listed. Asked for
+     * every request and every attempt, so lookups waiting at the same time share one query (as
+     * {@link CallbackStore#find} does): one reader drains them, a round trip and a pool checkout serve
+     * a whole batch.
+     */
     public Future<Optional<Entry>> find(PhoneNumber number) {
-        return blocking(() -> {
-            try (Connection c = ds.getConnection();
-                 PreparedStatement ps = c.prepareStatement("SELECT number, reason, added_at, added_by FROM do_not_call "
-                         + "WHERE number = ?")) {
-                ps.setString(1, number.value());
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(read(rs)) : Optional.<Entry>empty();
+        Context ctx = Vertx.currentContext();
+        CompletableFuture<Optional<Entry>> result = new CompletableFuture<>();
+        lookups.add(new Lookup(number.value(), result));
+        if (lookupsScheduled.compareAndSet(false, true)) {
+            try {
+                executor.execute(this::readLookups);
+            } catch (RejectedExecutionException e) {
+                lookupsScheduled.set(false);
+                Lookup l;
+                while ((l = lookups.poll()) != null) {
+                    l.result().completeExceptionally(new IllegalStateException("store is closed"));
                 }
             }
-        });
+        }
+        return StoreSupport.back(result, ctx);
+    }
+
+    private void readLookups() {
+        List<Lookup> batch = new ArrayList<>();
+        while (true) {
+            Lookup l;
+            while (batch.size() < IN_CHUNK && (l = lookups.poll()) != null) {
+                batch.add(l);
+            }
+            if (batch.isEmpty()) {
+                lookupsScheduled.set(false);
+                // a lookup added after the poll and before the flag was cleared saw it set: take it
+                if (lookups.isEmpty() || !lookupsScheduled.compareAndSet(false, true)) {
+                    return;
+                }
+                continue;
+            }
+            try {
+                Map<String, Entry> found = read(batch.stream().map(Lookup::number).toList());
+                batch.forEach(b -> b.result().complete(Optional.ofNullable(found.get(b.number()))));
+            } catch (SQLException | RuntimeException e) {
+                batch.forEach(b -> b.result().completeExceptionally(e));
+            }
+            batch.clear();
+        }
+    }
+
+    private Map<String, Entry> read(List<String> numbers) throws SQLException {
+        Map<String, Entry> out = new HashMap<>();
+        try (Connection c = ds.getConnection()) {
+            for (List<String> chunk : CallbackStore.chunks(new LinkedHashSet<>(numbers))) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT number, reason, added_at, added_by "
+                        + "FROM do_not_call WHERE number IN (" + CallbackStore.marks(chunk.size()) + ")")) {
+                    CallbackStore.bindStrings(ps, chunk);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            Entry e = read(rs);
+                            out.put(e.number().value(), e);
+                        }
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     /** The listed ones among {@code numbers}, by number (one query per 500). */
@@ -72,26 +140,8 @@ public final class DoNotCallStore implements AutoCloseable {
         if (numbers.isEmpty()) {
             return Future.succeededFuture(Map.of());
         }
-        LinkedHashSet<String> values = new LinkedHashSet<>();
-        numbers.forEach(n -> values.add(n.value()));
-        return blocking(() -> {
-            Map<String, Entry> out = new HashMap<>();
-            try (Connection c = ds.getConnection()) {
-                for (List<String> chunk : CallbackStore.chunks(values)) {
-                    try (PreparedStatement ps = c.prepareStatement("SELECT number, reason, added_at, added_by "
-                            + "FROM do_not_call WHERE number IN (" + CallbackStore.marks(chunk.size()) + ")")) {
-                        CallbackStore.bindStrings(ps, chunk);
-                        try (ResultSet rs = ps.executeQuery()) {
-                            while (rs.next()) {
-                                Entry e = read(rs);
-                                out.put(e.number().value(), e);
-                            }
-                        }
-                    }
-                }
-            }
-            return out;
-        });
+        List<String> values = numbers.stream().map(PhoneNumber::value).toList();
+        return blocking(() -> read(values));
     }
 
     /** Adds the number, or replaces its reason (keeping when and by whom it was first added); true if new. */
