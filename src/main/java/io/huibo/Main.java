@@ -33,7 +33,7 @@ import picocli.CommandLine;
         description = "Callback server for Asterisk.",
         subcommands = {Main.Serve.class, SimCommand.class, CallbackCommand.class, DemoCommand.class, DialinCommand.class, RoutesCommand.class,
                 io.huibo.cli.QueueCommand.class,
-                NodesCommand.class, AdminCommand.class, io.huibo.cli.KeysCommand.class})
+                NodesCommand.class, AdminCommand.class, io.huibo.cli.KeysCommand.class, io.huibo.cli.DncCommand.class})
 public final class Main implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
 

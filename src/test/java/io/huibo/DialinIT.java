@@ -101,6 +101,23 @@ class DialinIT {
     }
 
     @Test
+    void aCallerOnTheDoNotCallListIsRefusedAndNothingIsStored() throws Exception {
+        String caller = "+8613700000051";
+        assertThat(put(caller, new JsonObject().put("destination", "+8613900000051")).statusCode()).isEqualTo(200);
+        HttpResponse<String> listed = stack.send(huibo, "PUT", "/v1/dnc/" + caller.replace("+", "%2B"),
+                new JsonObject().put("reason", "asked not to be called").encode());
+        assertThat(listed.statusCode()).as(listed.body()).isEqualTo(201);
+
+        HttpResponse<String> call = stack.simDialin(sim, new JsonObject().put("caller", caller).put("access", "5000").encode());
+
+        assertThat(call.statusCode()).as(call.body()).isEqualTo(200);
+        JsonObject res = new JsonObject(call.body());
+        assertThat(res.getString("huiboResult")).as(call.body()).isEqualTo("refused");
+        assertThat(res.getBoolean("answered")).isFalse();
+        assertThat(stack.count("SELECT COUNT(*) FROM callbacks WHERE number = '" + caller + "'")).isZero();
+    }
+
+    @Test
     void anUnknownCallerIsRefused() throws Exception {
         HttpResponse<String> call = stack.simDialin(sim, new JsonObject().put("caller", "+8613700000099").put("access", "5000").encode());
         assertThat(call.statusCode()).as(call.body()).isEqualTo(200);

@@ -200,13 +200,17 @@ public final class CallbackOpsApi implements ApiRoutes {
             int accepted = 0;
             int rejected = 0;
             int failed = 0;
+            int duplicates = 0;
             for (BulkResult r : ar.result()) {
                 JsonObject o = new JsonObject().put("index", r.index());
                 if (r.callback() != null) {
                     o.put("id", r.callback().id()).put("state", r.callback().state().wire())
                             .put("dueAt", r.callback().dueAt().toString());
                 }
-                if (r.invalid() != null) {
+                if (r.invalid() instanceof io.huibo.contacts.DoNotCallException dnc) {
+                    rejected++;
+                    o.put("problem", Problems.body(422, "Do not call", dnc.getMessage(), "number"));
+                } else if (r.invalid() != null) {
                     rejected++;
                     String field = r.invalid() instanceof InvalidRequestException e ? e.field() : null;
                     o.put("problem", Problems.body(400, "Invalid request", r.invalid().getMessage(), field));
@@ -219,10 +223,15 @@ public final class CallbackOpsApi implements ApiRoutes {
                 } else {
                     accepted++;
                 }
+                if (r.duplicate()) {
+                    // deduplication: the row's id is the active callback of its number and destination
+                    duplicates++;
+                    o.put("duplicate", true);
+                }
                 results.add(o);
             }
             ok(ctx, 200, new JsonObject().put("accepted", accepted).put("rejected", rejected).put("failed", failed)
-                    .put("results", results));
+                    .put("duplicates", duplicates).put("results", results));
         });
     }
 

@@ -27,6 +27,8 @@ public final class HttpApi {
     private static final long CSV_BODY_LIMIT = 32L * 1024 * 1024;
     /** A load balancer's probe interval is seconds; a fresher answer is not worth a MariaDB ping. */
     static final Duration HEALTH_TTL = Duration.ofSeconds(1);
+    /** On a submit answered with an active callback of the same number and destination: its id. */
+    public static final String DUPLICATE_OF = "Huibo-Duplicate-Of";
 
     private final Vertx vertx;
     private final CallbackService callbacks;
@@ -75,7 +77,9 @@ public final class HttpApi {
         router.route("/v1/routing/*").handler(BodyHandler.create(false).setBodyLimit(CSV_BODY_LIMIT));
         // bulk submits too (CallbackOpsApi)
         router.route("/v1/callbacks/bulk").handler(BodyHandler.create(false).setBodyLimit(CSV_BODY_LIMIT));
-        router.routeWithRegex("^/v1/(?!routing/|callbacks/bulk$).*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
+        // and do-not-call imports (DoNotCallApi)
+        router.route("/v1/dnc/import").handler(BodyHandler.create(false).setBodyLimit(CSV_BODY_LIMIT));
+        router.routeWithRegex("^/v1/(?!routing/|callbacks/bulk$|dnc/import$).*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
         router.post("/v1/callbacks").handler(this::submit);
         router.get("/v1/callbacks/:id").handler(this::get);
         router.delete("/v1/callbacks/:id").handler(this::cancel);
@@ -176,6 +180,11 @@ public final class HttpApi {
             req = req.withWebhook(keyWebhook);
         }
         callbacks.submit(req).onComplete(ar -> {
+            io.huibo.contacts.DoNotCallException dnc = io.huibo.contacts.DoNotCallException.in(ar.cause());
+            if (dnc != null) {
+                Problems.send(ctx, 422, "Do not call", dnc.getMessage(), "number");
+                return;
+            }
             if (ar.failed()) {
                 log.error("could not accept a callback", ar.cause());
                 Problems.send(ctx, 503, "Service unavailable",
@@ -183,6 +192,10 @@ public final class HttpApi {
                 return;
             }
             var cb = ar.result().callback();
+            if (ar.result().duplicate()) {
+                // deduplication: the active callback of this number and destination, not a new one
+                ctx.response().putHeader(DUPLICATE_OF, cb.id());
+            }
             ctx.response().setStatusCode(ar.result().repeat() ? 200 : 202)
                     .putHeader("Content-Type", "application/json")
                     .putHeader("Location", "/v1/callbacks/" + cb.id())
@@ -239,7 +252,8 @@ public final class HttpApi {
             Problems.invalid(ctx, e);
         } else if (ctx.statusCode() == 413) {
             String path = ctx.request().path();
-            long limit = path.startsWith("/v1/routing/") || path.equals("/v1/callbacks/bulk") ? CSV_BODY_LIMIT : BODY_LIMIT;
+            long limit = path.startsWith("/v1/routing/") || path.equals("/v1/callbacks/bulk")
+                    || path.equals("/v1/dnc/import") ? CSV_BODY_LIMIT : BODY_LIMIT;
             Problems.send(ctx, 413, "Payload too large", "the request body is over " + limit + " bytes", null);
         } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
             Problems.send(ctx, ctx.statusCode(), "Bad request", "the request could not be read", null);

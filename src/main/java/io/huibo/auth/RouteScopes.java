@@ -75,7 +75,11 @@ public final class RouteScopes {
             e(HttpMethod.POST, "/v1/keys", Scope.ADMIN),
             e(HttpMethod.GET, "/v1/keys", Scope.ADMIN),
             e(HttpMethod.POST, "/v1/keys/:id/rotate", Scope.ADMIN),
-            e(HttpMethod.DELETE, "/v1/keys/:id", Scope.ADMIN));
+            e(HttpMethod.DELETE, "/v1/keys/:id", Scope.ADMIN),
+            e(HttpMethod.GET, "/v1/dnc", Scope.OPERATE),
+            e(HttpMethod.POST, "/v1/dnc/import", Scope.OPERATE),
+            e(HttpMethod.PUT, "/v1/dnc/:number", Scope.OPERATE),
+            e(HttpMethod.DELETE, "/v1/dnc/:number", Scope.OPERATE));
 
     private RouteScopes() {
     }

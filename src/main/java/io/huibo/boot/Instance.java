@@ -23,6 +23,9 @@ import io.huibo.cluster.NodeOwnership;
 import io.huibo.config.HuiboConfig;
 import io.huibo.config.NodeConfig;
 import io.huibo.dispatch.DialGate;
+import io.huibo.contacts.DoNotCallGate;
+import io.huibo.api.DoNotCallApi;
+import io.huibo.store.DoNotCallStore;
 import io.huibo.dispatch.Dispatcher;
 import io.huibo.dispatch.InFlightFirstLookup;
 import io.huibo.dispatch.RetryPolicy;
@@ -137,7 +140,7 @@ public final class Instance implements AutoCloseable {
         GroupCommits.observe(metrics::groupCommit);
         Instruments.pool(db.dataSource(), metrics);
         Vertx vertx = MetricsVertx.create(metrics);
-        Instance instance = new Instance(vertx, db, redis, new CallbackStore(db));
+        Instance instance = new Instance(vertx, db, redis, new CallbackStore(db, cfg.contacts().dedup()));
         try {
             instance.services = new Services(vertx, instance.wire(cfg, reloadNodes, metrics));
             // each service's start is bounded by its own limit
@@ -155,6 +158,8 @@ public final class Instance implements AutoCloseable {
         nodeSource = reloadNodes;
         ApiKeys keys = new ApiKeys(closeLater(new ApiKeyStore(db)), cfg.http().apiToken(), clock);
         CallbackQueue queue = new CallbackQueue(redis);
+        // checked when a request arrives and again before every attempt (DoNotCallGate)
+        DoNotCallStore doNotCall = closeLater(new DoNotCallStore(db));
         // the config token is an admin only while no key exists; nothing is written at start
         await(keys.start(vertx), START_LIMIT);
         AmiNodeFactory amiNodes = new AmiNodeFactory(vertx, cfg.dispatch().actionTimeout(), metrics);
@@ -172,7 +177,7 @@ public final class Instance implements AutoCloseable {
                 // leg B was handed a route: the call may have connected, whatever the node says
                 handouts::legBRouted, metrics,
                 // calling policy and guards, asked in this order before each attempt
-                DialGate.all(List.of()));
+                DialGate.all(List.of(new DoNotCallGate(doNotCall))));
 
         // routes from the database, cached and reloaded on change; while it holds none, the
         // configured templates (comma-separated for failover) answer
@@ -185,7 +190,7 @@ public final class Instance implements AutoCloseable {
         RouteTryStore tries = closeLater(new RouteTryStore(db));
         DialinStore dialinStore = closeLater(new DialinStore(db));
         WebhookOutbox outbox = closeLater(new WebhookOutbox(db));
-        CallbackService callbacks = new CallbackService(store, queue, clock, tries, outbox);
+        CallbackService callbacks = new CallbackService(store, queue, clock, tries, outbox, doNotCall);
         // access numbers, fixed destinations, and wrong-PIN lockouts shared by the instances in Redis
         DialinService dialin = new DialinService(vertx, dialinStore, callbacks, clock, cfg.dialinGuards(),
                 new RedisPinAttempts(redis, cfg.dialinGuards()));
@@ -206,9 +211,9 @@ public final class Instance implements AutoCloseable {
                 + " sessions open (the dialplan waits on Huibo)", agi::backlogged);
 
         HealthCheck health = new ServiceHealth(queue, store, cluster);
-        CallbackQueries queries = closeLater(new CallbackQueries(db));
+        CallbackQueries queries = closeLater(new CallbackQueries(db, cfg.contacts().dedup()));
         CallbackOperations operations = new CallbackOperations(store, queries, queue, new QueueAdmin(redis, queue),
-                callbacks, clock);
+                callbacks, clock, doNotCall);
         // live events and webhooks: every instance tails callback_events (see io.huibo.events)
         EventLog eventLog = closeLater(new EventLog(db));
         EventHub events = new EventHub(eventLog, cfg.events(), clock);
@@ -218,6 +223,7 @@ public final class Instance implements AutoCloseable {
         WebhookUrls webhookUrls = cfg.webhooks().enabled() ? new WebhookUrls(cfg.webhooks().allowPrivate()) : null;
         HttpApi api = new HttpApi(vertx, callbacks, keys, health, List.of(new DialinApi(dialin),
                 new KeysApi(keys, webhookUrls),
+                new DoNotCallApi(doNotCall, clock),
                 new RoutingApi(routingStore, routing),
                 new NodesApi(vertx, cluster, ownership, reloadNodes),
                 new CallbackOpsApi(operations, webhookUrls != null),

@@ -89,6 +89,7 @@ public final class ConfigLoader {
         DEFAULTS.put("dialinGuards.pinWindow", "15m");
         DEFAULTS.put("dialinGuards.lockout", "30m");
         DEFAULTS.put("dialinGuards.allowOtherDestination", false);
+        DEFAULTS.put("contacts.dedup", true);
     }
 
     private static final Pattern NODE_SPEC =
@@ -200,7 +201,8 @@ public final class ConfigLoader {
                 new HuiboConfig.Events(atLeast(duration(v, "events.pollInterval"), 10, "events.pollInterval"),
                         atLeast(duration(v, "events.heartbeat"), 100, "events.heartbeat"),
                         duration(v, "events.gapWait"), positive(v, "events.maxQueued")),
-                webhooks(v), trunkPolicy(v), dialinGuards(v));
+                webhooks(v), trunkPolicy(v), dialinGuards(v),
+                new HuiboConfig.Contacts(bool(v, "contacts.dedup")));
     }
 
     /** Keys whose value may be a YAML list, or a string separated by commas or spaces. */

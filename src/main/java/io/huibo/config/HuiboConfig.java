@@ -21,13 +21,26 @@ public record HuiboConfig(
         Events events,
         Webhooks webhooks,
         TrunkPolicy trunkPolicy,
-        DialinGuards dialinGuards) {
+        DialinGuards dialinGuards,
+        Contacts contacts) {
 
-    /** Without the trunk allowlist and dial-in guards: their defaults. */
+    /** Without the trunk allowlist, dial-in guards and contact settings: their defaults. */
     public HuiboConfig(String instanceId, Http http, Agi agi, Redis redis, Db db, Dispatch dispatch, Routing routing,
                        List<NodeConfig> nodes, Cluster cluster, CallerId callerId, Events events, Webhooks webhooks) {
         this(instanceId, http, agi, redis, db, dispatch, routing, nodes, cluster, callerId, events, webhooks,
-                TrunkPolicy.defaults(), DialinGuards.defaults());
+                TrunkPolicy.defaults(), DialinGuards.defaults(), Contacts.defaults());
+    }
+
+    /**
+     * Whom Huibo calls.
+     *
+     * @param dedup one active (queued or dialing) callback per number and destination: a second request
+     *              gets the first (200, header Huibo-Duplicate-Of) instead of a new one
+     */
+    public record Contacts(boolean dedup) {
+        public static Contacts defaults() {
+            return new Contacts(true);
+        }
     }
 
     /** Without live-event and webhook settings: the defaults (webhooks off). */

@@ -8,6 +8,8 @@ import io.huibo.queue.QueueAdmin;
 import io.huibo.store.CallbackFilter;
 import io.huibo.store.CallbackQueries;
 import io.huibo.store.CallbackStore;
+import io.huibo.store.DoNotCallStore;
+import io.huibo.contacts.DoNotCallException;
 import io.huibo.store.StateChange;
 import io.vertx.core.Future;
 import java.time.Clock;
@@ -79,7 +81,11 @@ public final class CallbackOperations {
      * invalid ({@code invalid}), or not stored or not scheduled for a server-side reason ({@code error};
      * {@code callback} set when it was stored but its indexing in Redis failed).
      */
-    public record BulkResult(int index, Callback callback, RuntimeException invalid, Throwable error) {
+    public record BulkResult(int index, Callback callback, RuntimeException invalid, Throwable error,
+                             boolean duplicate) {
+        public BulkResult(int index, Callback callback, RuntimeException invalid, Throwable error) {
+            this(index, callback, invalid, error, false);
+        }
     }
 
     /** @param notCancelled matched while queued, but being dialed (or gone) by the time of the cancel */
@@ -95,6 +101,7 @@ public final class CallbackOperations {
 
     private final CallbackStore store;
     private final CallbackQueries queries;
+    private final DoNotCallStore doNotCall;
     private final CallbackQueue queue;
     private final QueueAdmin admin;
     private final CallbackService callbacks;
@@ -102,6 +109,13 @@ public final class CallbackOperations {
 
     public CallbackOperations(CallbackStore store, CallbackQueries queries, CallbackQueue queue, QueueAdmin admin,
                               CallbackService callbacks, Clock clock) {
+        this(store, queries, queue, admin, callbacks, clock, null);
+    }
+
+    /** @param doNotCall bulk rows for a number on it are refused (422 each); null: no list */
+    public CallbackOperations(CallbackStore store, CallbackQueries queries, CallbackQueue queue, QueueAdmin admin,
+                              CallbackService callbacks, Clock clock, DoNotCallStore doNotCall) {
+        this.doNotCall = doNotCall;
         this.store = store;
         this.queries = queries;
         this.queue = queue;
@@ -149,6 +163,8 @@ public final class CallbackOperations {
         return queries.requeue(id, REQUEUEABLE, budget, due, now,
                 "requeued over the API with " + budget + " more attempts").<RequeueOutcome>compose(r -> switch (r.status()) {
             case NOT_FOUND -> Future.succeededFuture(new RequeueOutcome.NotFound());
+            case DUPLICATE -> Future.succeededFuture(new RequeueOutcome.Refused(r.callback(),
+                    "another callback for its number and destination is queued or dialing"));
             case NO_BUDGET -> Future.succeededFuture(new RequeueOutcome.Refused(r.callback(),
                     "it has made " + r.callback().attempts() + " attempts; at most " + Callback.MAX_TOTAL_ATTEMPTS
                             + " are possible in all"));
@@ -230,6 +246,26 @@ public final class CallbackOperations {
 
     /** As {@link #bulkSubmit(List)}, every stored callback with this webhook URL (null: none). */
     public Future<List<BulkResult>> bulkSubmit(List<BulkRow> rows, String webhook) {
+        if (doNotCall == null) {
+            return bulkStore(rows, webhook);
+        }
+        // one lookup for the whole body; a listed number's row is refused like an invalid one
+        List<io.huibo.domain.PhoneNumber> numbers = rows.stream().filter(r -> r.request() != null)
+                .map(r -> r.request().number()).toList();
+        return doNotCall.findAll(numbers).compose(listed -> {
+            if (listed.isEmpty()) {
+                return bulkStore(rows, webhook);
+            }
+            List<BulkRow> checked = new ArrayList<>(rows.size());
+            for (BulkRow r : rows) {
+                DoNotCallStore.Entry e = r.request() == null ? null : listed.get(r.request().number().value());
+                checked.add(e == null ? r : BulkRow.invalid(new DoNotCallException(e.number(), e.reason())));
+            }
+            return bulkStore(checked, webhook);
+        });
+    }
+
+    private Future<List<BulkResult>> bulkStore(List<BulkRow> rows, String webhook) {
         Instant now = clock.instant();
         BulkResult[] results = new BulkResult[rows.size()];
         List<Integer> validIndex = new ArrayList<>();
@@ -263,14 +299,18 @@ public final class CallbackOperations {
                 }
                 List<Future<Boolean>> enq = new ArrayList<>();
                 for (Callback cb : stored.result()) {
-                    enq.add(queue.enqueue(cb.id(), cb.priority(), cb.dueAt()));
+                    // a duplicate's callback may be dialing: only a queued one is (re)indexed, a no-op
+                    // when Redis holds it, as for a repeated single submit
+                    enq.add(cb.state() == CallState.QUEUED ? queue.enqueue(cb.id(), cb.priority(), cb.dueAt())
+                            : Future.succeededFuture(false));
                 }
                 return Future.join(enq).transform(x -> {
                     for (int k = start; k < end; k++) {
                         Future<Boolean> f = enq.get(k - start);
                         Callback cb = stored.result().get(k - start);
                         int index = validIndex.get(k);
-                        results[index] = new BulkResult(index, cb, null, f.failed() ? f.cause() : null);
+                        boolean duplicate = !cb.id().equals(batch.get(k - start).id());
+                        results[index] = new BulkResult(index, cb, null, f.failed() ? f.cause() : null, duplicate);
                     }
                     return Future.succeededFuture();
                 });

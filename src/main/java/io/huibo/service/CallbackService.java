@@ -1,10 +1,12 @@
 package io.huibo.service;
 
+import io.huibo.contacts.DoNotCallException;
 import io.huibo.domain.CallState;
 import io.huibo.domain.Callback;
 import io.huibo.domain.CallbackIds;
 import io.huibo.queue.CallbackQueue;
 import io.huibo.store.CallbackStore;
+import io.huibo.store.DoNotCallStore;
 import io.huibo.store.RouteTryStore;
 import io.huibo.store.WebhookOutbox;
 import io.vertx.core.Future;
@@ -28,6 +30,8 @@ public final class CallbackService {
     private final Clock clock;
     private final RouteTryStore tries;
     private final WebhookOutbox webhooks;
+    /** The do-not-call list checked before a callback is stored; null: none. */
+    private final DoNotCallStore doNotCall;
 
     public CallbackService(CallbackStore store, CallbackQueue queue, Clock clock) {
         this(store, queue, clock, null);
@@ -41,6 +45,13 @@ public final class CallbackService {
     /** @param webhooks where the webhook deliveries are read for {@link #get}; null shows none */
     public CallbackService(CallbackStore store, CallbackQueue queue, Clock clock, RouteTryStore tries,
                            WebhookOutbox webhooks) {
+        this(store, queue, clock, tries, webhooks, null);
+    }
+
+    /** @param doNotCall a request for a number on it fails with {@link DoNotCallException}; null: no list */
+    public CallbackService(CallbackStore store, CallbackQueue queue, Clock clock, RouteTryStore tries,
+                           WebhookOutbox webhooks, DoNotCallStore doNotCall) {
+        this.doNotCall = doNotCall;
         this.store = store;
         this.queue = queue;
         this.clock = clock;
@@ -48,7 +59,21 @@ public final class CallbackService {
         this.webhooks = webhooks;
     }
 
+    /**
+     * Stores and schedules a callback. Fails with {@link DoNotCallException} (nothing stored) when its
+     * number is on the do-not-call list. A repeat of an idempotency key, or (deduplication) a second
+     * request for a number and destination that a queued or dialing callback has, gets that callback.
+     */
     public Future<Submission> submit(NewCallback req) {
+        if (doNotCall == null) {
+            return store(req);
+        }
+        return doNotCall.find(req.number()).compose(listed -> listed.isPresent()
+                ? Future.failedFuture(new DoNotCallException(req.number(), listed.get().reason()))
+                : store(req));
+    }
+
+    private Future<Submission> store(NewCallback req) {
         Instant now = clock.instant();
         Instant due = req.at() == null || req.at().isBefore(now) ? now : req.at();
         Callback cb = new Callback(CallbackIds.next(), req.number(), req.destination(),
@@ -56,8 +81,10 @@ public final class CallbackService {
                 req.metadata(), req.idempotencyKey(), CallState.QUEUED, 0, due, now, now, req.flow(), req.confirm());
         return store.insert(cb, req.webhook()).compose(stored -> {
             boolean repeat = !stored.id().equals(cb.id());
+            boolean duplicate = repeat && (cb.idempotencyKey() == null
+                    || !cb.idempotencyKey().equals(stored.idempotencyKey()));
             if (repeat && stored.state() != CallState.QUEUED) {
-                return Future.succeededFuture(new Submission(stored, true));
+                return Future.succeededFuture(new Submission(stored, true, duplicate));
             }
             // A repeat of a queued callback is indexed again: the request it repeats may have been
             // answered 503 after MariaDB committed and Redis failed, and then nothing else would
@@ -67,7 +94,7 @@ public final class CallbackService {
                         if (repeat && added) {
                             log.info("callback {} was not in the schedule; its repeat indexed it", stored.id());
                         }
-                        return new Submission(stored, repeat);
+                        return new Submission(stored, repeat, duplicate);
                     });
         });
     }

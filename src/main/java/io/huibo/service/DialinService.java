@@ -207,6 +207,9 @@ public final class DialinService implements DialinHook {
                         ? callbacks.reindex(r.get().callbackId()).map(added -> r)
                         : Future.succeededFuture(r))
                 .transform(ar -> {
+                    if (io.huibo.contacts.DoNotCallException.in(ar.cause()) != null) {
+                        return refused("do-not-call", c.number().value());
+                    }
                     if (ar.failed()) {
                         LOG.warn("dial-in: registering a callback to {} failed: {}", LogMask.number(c.number()), ar.cause().toString());
                         return Future.succeededFuture(DialinResult.refused("register-failed"));

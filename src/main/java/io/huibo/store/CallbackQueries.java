@@ -36,13 +36,15 @@ public final class CallbackQueries implements AutoCloseable {
     private static final String COLUMNS = "c.id, c.number, c.destination, c.caller_id, c.priority, c.max_attempts, "
             + "c.metadata, c.idempotency_key, c.state, c.attempts, c.due_at, c.created_at, c.updated_at, c.flow, "
             + "c.confirm";
-    private static final String INSERT_COLUMNS = COLUMNS.replace("c.", "");
-    private static final String ROW = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    private static final String INSERT_COLUMNS = COLUMNS.replace("c.", "") + ", dedup";
+    private static final String ROW = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     private static final String EVENT = "INSERT INTO callback_events (callback_id, at, from_state, to_state, detail) "
             + "VALUES (?,?,?,?,?)";
 
     /** What a requeue found. */
-    public enum RequeueStatus { REQUEUED, NOT_FOUND, WRONG_STATE, NO_BUDGET }
+    public enum RequeueStatus { REQUEUED, NOT_FOUND, WRONG_STATE, NO_BUDGET,
+        /** Another callback with its number and destination is queued or dialing (deduplication). */
+        DUPLICATE }
 
     /** @param callback as it is after the requeue, or as found when refused; null when not found */
     public record Requeue(RequeueStatus status, Callback callback) {
@@ -50,8 +52,16 @@ public final class CallbackQueries implements AutoCloseable {
 
     private final DataSource ds;
     private final ExecutorService executor;
+    /** Whether bulk rows take part in deduplication (contacts.dedup), as {@link CallbackStore}'s do. */
+    private final boolean dedup;
 
+    /** With deduplication on. */
     public CallbackQueries(Database db) {
+        this(db, true);
+    }
+
+    public CallbackQueries(Database db, boolean dedup) {
+        this.dedup = dedup;
         this.ds = db.dataSource();
         this.executor = StoreSupport.executor("huibo-queries", 2);
     }
@@ -188,6 +198,13 @@ public final class CallbackQueries implements AutoCloseable {
                         setInstant(ps, 4, now);
                         ps.setString(5, id);
                         ps.executeUpdate();
+                    } catch (SQLException e) {
+                        if (e.getErrorCode() != 1062) {
+                            throw e;
+                        }
+                        // active again, it would be a second active callback of its number and destination
+                        c.rollback();
+                        return new Requeue(RequeueStatus.DUPLICATE, cb);
                     }
                     event(c, id, now, cb.state(), CallState.QUEUED, detail);
                     c.commit();
@@ -267,7 +284,10 @@ public final class CallbackQueries implements AutoCloseable {
 
     /**
      * Stores new callbacks (without idempotency keys) in one transaction: all or none. Times are cut to
-     * milliseconds, as stored; the stored values are returned in order.
+     * milliseconds, as stored; the stored values are returned in order. With deduplication on, a row
+     * whose number and destination a queued or dialing callback has (stored before or by an earlier row
+     * of this call) is not stored: its place in the answer holds that callback (another id), and the
+     * other rows are stored all the same.
      */
     public Future<List<Callback>> insertAll(List<Callback> callbacks) {
         return insertAll(callbacks, null);
@@ -284,25 +304,49 @@ public final class CallbackQueries implements AutoCloseable {
         return blocking(() -> {
             try (Connection c = ds.getConnection()) {
                 c.setAutoCommit(false);
+                // A duplicate pair skips its row instead of failing the statement (and every other row);
+                // ids are new and bulk rows have no idempotency key, so active_pair is the only key that
+                // can be taken. Not INSERT IGNORE: that would turn real errors into warnings too.
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO callbacks (" + INSERT_COLUMNS
-                        + ") VALUES " + StoreSupport.rows(ROW, rows.size()))) {
+                        + ") VALUES " + StoreSupport.rows(ROW, rows.size()) + " ON DUPLICATE KEY UPDATE id = id")) {
                     int i = 1;
                     for (Callback cb : rows) {
                         if (cb.idempotencyKey() != null) {
                             throw new IllegalArgumentException("bulk rows carry no idempotency key");
                         }
                         i = CallbackStore.bindRow(ps, i, cb);
+                        ps.setBoolean(i++, dedup);
                     }
                     ps.executeUpdate();
+                    List<Callback> result = rows;
+                    List<Callback> created = rows;
+                    if (dedup) {
+                        Map<String, Callback> active = CallbackStore.activeByPair(c,
+                                rows.stream().map(CallbackStore::pair).toList());
+                        result = new ArrayList<>(rows.size());
+                        List<Callback> stored = new ArrayList<>(rows.size());
+                        for (Callback cb : rows) {
+                            Callback owner = active.get(CallbackStore.pair(cb));
+                            if (owner == null) {
+                                throw new SQLException("callback vanished during insert: " + cb.id());
+                            }
+                            Callback row = owner.id().equals(cb.id()) ? cb : owner;
+                            result.add(row);
+                            if (row == cb) {
+                                stored.add(cb);
+                            }
+                        }
+                        created = stored;
+                    }
                     // a bulk row's life starts with its creation event, as a single submit's does
-                    EventRows.created(c, rows);
+                    EventRows.created(c, created);
                     if (webhook != null) {
                         Map<String, String> targets = new LinkedHashMap<>();
-                        rows.forEach(cb -> targets.put(cb.id(), webhook));
+                        created.forEach(cb -> targets.put(cb.id(), webhook));
                         WebhookOutbox.insertTargets(c, targets);
                     }
                     c.commit();
-                    return rows;
+                    return result;
                 } catch (SQLException | RuntimeException e) {
                     GroupCommit.rollbackQuietly(c);
                     throw e;

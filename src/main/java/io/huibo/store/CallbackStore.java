@@ -59,6 +59,8 @@ public final class CallbackStore implements AutoCloseable {
     private static final String COLUMNS = "id, number, destination, caller_id, priority, max_attempts, metadata, "
             + "idempotency_key, state, attempts, due_at, created_at, updated_at, flow, confirm";
     private static final String ROW = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    /** An inserted row: {@link #COLUMNS} and whether it takes part in deduplication. */
+    private static final String INSERT_ROW = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     private static final String ATTEMPT_COLUMNS = StepBatch.ATTEMPT_COLUMNS;
 
     /** Identity, not value, equality: a record's hashCode would hash the whole callback per lookup. */
@@ -95,8 +97,20 @@ public final class CallbackStore implements AutoCloseable {
     private final GroupCommit<StepBatch.Step> steps;
     private final AtomicLong stepCommits = new AtomicLong();
     private volatile boolean closed;
+    /** Whether new rows take part in deduplication (contacts.dedup); see {@link #insert(Callback)}. */
+    private final boolean dedup;
 
+    /** With deduplication on. */
     public CallbackStore(Database db) {
+        this(db, true);
+    }
+
+    /**
+     * @param dedup whether a new callback whose number and destination an active (queued or dialing)
+     *              callback has is answered with that one instead of being stored
+     */
+    public CallbackStore(Database db, boolean dedup) {
+        this.dedup = dedup;
         this.ds = db.dataSource();
         // One pool connection stays free for each writer.
         this.executor = StoreSupport.executor("huibo-store", Math.max(1, db.poolSize() - INSERT_WRITERS - 1));
@@ -110,8 +124,10 @@ public final class CallbackStore implements AutoCloseable {
 
     /**
      * Stores a new callback. If its idempotency key is already taken (in the database, or by an earlier
-     * insert of the same batch), completes with the existing callback instead. Times are returned cut to
-     * milliseconds, as stored.
+     * insert of the same batch), completes with the existing callback instead. With deduplication on,
+     * so it does when a queued or dialing callback has the same number and destination (MariaDB's unique
+     * index on active_pair decides, so it holds for every instance): the caller tells the two apart by
+     * the idempotency key of what it gets. Times are returned cut to milliseconds, as stored.
      */
     public Future<Callback> insert(Callback cb) {
         return insert(cb, null);
@@ -146,12 +162,15 @@ public final class CallbackStore implements AutoCloseable {
         };
     }
 
-    /** One INSERT for the batch; rows whose idempotency key exists are skipped, then looked up. */
+    /**
+     * One INSERT for the batch; rows whose idempotency key exists, or (dedup) whose number and destination
+     * an active callback has, are skipped, then their owners looked up.
+     */
     private Map<PendingInsert, Callback> insertRows(Connection c, List<PendingInsert> batch) throws SQLException {
-        StringBuilder sql = new StringBuilder(120 + batch.size() * (ROW.length() + 1))
-                .append("INSERT INTO callbacks (").append(COLUMNS).append(") VALUES ");
+        StringBuilder sql = new StringBuilder(120 + batch.size() * (INSERT_ROW.length() + 1))
+                .append("INSERT INTO callbacks (").append(COLUMNS).append(", dedup) VALUES ");
         for (int i = 0; i < batch.size(); i++) {
-            sql.append(i == 0 ? "" : ",").append(ROW);
+            sql.append(i == 0 ? "" : ",").append(INSERT_ROW);
         }
         // Not INSERT IGNORE: that would also turn real errors (too long, bad value) into silent warnings.
         sql.append(" ON DUPLICATE KEY UPDATE id = id");
@@ -159,6 +178,7 @@ public final class CallbackStore implements AutoCloseable {
             int i = 1;
             for (PendingInsert p : batch) {
                 i = bindRow(ps, i, p.callback());
+                ps.setBoolean(i++, dedup);
             }
             ps.executeUpdate();
         }
@@ -170,6 +190,8 @@ public final class CallbackStore implements AutoCloseable {
                 keys.add(p.callback().idempotencyKey());
             }
         }
+        // rows not known yet to be stored or to repeat another: a duplicate pair may have skipped them
+        List<PendingInsert> unsettled = new ArrayList<>();
         if (!keys.isEmpty()) {
             // Whoever holds a key now (in this transaction) is the callback for that key: either the row
             // just written, or an earlier one, which the duplicate gets instead of an error.
@@ -189,11 +211,28 @@ public final class CallbackStore implements AutoCloseable {
             for (PendingInsert p : batch) {
                 String key = p.callback().idempotencyKey();
                 if (key == null) {
+                    unsettled.add(p);
                     continue;
                 }
                 Callback owner = owners.get(key);
                 if (owner == null) {
-                    throw new SQLException("idempotency key vanished during insert: " + key);
+                    if (!dedup) {
+                        throw new SQLException("idempotency key vanished during insert: " + key);
+                    }
+                    unsettled.add(p);
+                } else if (!owner.id().equals(p.callback().id())) {
+                    results.put(p, owner);
+                }
+            }
+        } else {
+            unsettled.addAll(batch);
+        }
+        if (dedup && !unsettled.isEmpty()) {
+            Map<String, Callback> active = activeByPair(c, unsettled.stream().map(p -> pair(p.callback())).toList());
+            for (PendingInsert p : unsettled) {
+                Callback owner = active.get(pair(p.callback()));
+                if (owner == null) {
+                    throw new SQLException("callback vanished during insert: " + p.callback().id());
                 }
                 if (!owner.id().equals(p.callback().id())) {
                     results.put(p, owner);
@@ -214,6 +253,28 @@ public final class CallbackStore implements AutoCloseable {
         WebhookOutbox.insertTargets(c, webhooks);
         EventRows.created(c, created);
         return results;
+    }
+
+    /** The value of active_pair (V9) while {@code cb} is queued or dialing. */
+    static String pair(Callback cb) {
+        return cb.number().value() + "|" + (cb.destination() == null ? "" : cb.destination().value());
+    }
+
+    /** The active callbacks holding these pairs (read in {@code c}'s transaction), by pair. */
+    static Map<String, Callback> activeByPair(Connection c, List<String> pairs) throws SQLException {
+        Map<String, Callback> owners = new HashMap<>();
+        for (List<String> chunk : chunks(new LinkedHashSet<>(pairs))) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + ", active_pair"
+                    + " FROM callbacks WHERE active_pair IN (" + marks(chunk.size()) + ")")) {
+                bindStrings(ps, chunk);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        owners.put(rs.getString("active_pair"), readCallback(rs));
+                    }
+                }
+            }
+        }
+        return owners;
     }
 
     /** Binds one row of {@link #COLUMNS} from {@code i} on; the next free index. */
@@ -658,7 +719,7 @@ public final class CallbackStore implements AutoCloseable {
         return out;
     }
 
-    private static List<List<String>> chunks(Collection<String> values) {
+    static List<List<String>> chunks(Collection<String> values) {
         List<String> all = List.copyOf(values);
         List<List<String>> out = new ArrayList<>();
         for (int i = 0; i < all.size(); i += IN_CHUNK) {
@@ -667,11 +728,11 @@ public final class CallbackStore implements AutoCloseable {
         return out;
     }
 
-    private static String marks(int n) {
+    static String marks(int n) {
         return "?,".repeat(n - 1) + "?";
     }
 
-    private static void bindStrings(PreparedStatement ps, List<String> values) throws SQLException {
+    static void bindStrings(PreparedStatement ps, List<String> values) throws SQLException {
         for (int i = 0; i < values.size(); i++) {
             ps.setString(i + 1, values.get(i));
         }

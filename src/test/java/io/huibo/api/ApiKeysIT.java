@@ -280,10 +280,12 @@ class ApiKeysIT {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
         String id = new JsonObject(r.body()).getString("id");
         String own = "http://127.0.0.1:" + hookPort + "/own";
+        // each callback a number of its own: one active callback per number and destination (deduplication)
         HttpResponse<String> r2 = call(a, "POST", "/v1/callbacks",
-                cb.replace("}", ",\"webhook\":\"" + own + "\"}"), token);
+                cb.replace("+8613800138000", "+8613800138002").replace("}", ",\"webhook\":\"" + own + "\"}"), token);
         String id2 = new JsonObject(r2.body()).getString("id");
-        HttpResponse<String> bulk = call(a, "POST", "/v1/callbacks/bulk", "[" + cb + "]", token);
+        HttpResponse<String> bulk = call(a, "POST", "/v1/callbacks/bulk",
+                "[" + cb.replace("+8613800138000", "+8613800138003") + "]", token);
         assertThat(bulk.statusCode()).as(bulk.body()).isEqualTo(200);
         String id3 = new JsonObject(bulk.body()).getJsonArray("results").getJsonObject(0).getString("id");
         assertThat(id3).as(bulk.body()).isNotNull();

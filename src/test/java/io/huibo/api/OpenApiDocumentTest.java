@@ -62,6 +62,7 @@ class OpenApiDocumentTest {
 
     private static Vertx vertx;
     private static DialinStore dialinStore;
+    private static io.huibo.store.DoNotCallStore doNotCall;
     private static JsonObject doc;
     private static final SchemaRegistry SCHEMAS = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
 
@@ -73,6 +74,9 @@ class OpenApiDocumentTest {
 
     @AfterAll
     static void close() {
+        if (doNotCall != null) {
+            doNotCall.close();
+        }
         if (dialinStore != null) {
             dialinStore.close();
         }
@@ -251,6 +255,7 @@ class OpenApiDocumentTest {
                 new CallbackOpsApi(null),
                 new EventsApi(null, 1024),
                 new KeysApi(null, null),
+                new DoNotCallApi(doNotCall = new io.huibo.store.DoNotCallStore(db), clock),
                 new QueueHistoryApi(new io.huibo.queue.QueueHistory(() -> Future.failedFuture("not called"),
                         java.time.Duration.ofSeconds(5), java.time.Duration.ofHours(1))));
         List<ApiRoutes> open = List.of(r -> r.get("/metrics").handler(ctx -> { }), new OpenApiRoutes(),

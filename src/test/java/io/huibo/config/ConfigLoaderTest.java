@@ -85,6 +85,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void deduplicationIsOnUnlessTurnedOff() throws Exception {
+        Map<String, String> env = Map.of("HUIBO_API_TOKEN", TOKEN, "HUIBO_NODES", "n1=u:p@h:1/1");
+        assertThat(ConfigLoader.load(null, env).contacts()).isEqualTo(HuiboConfig.Contacts.defaults());
+        assertThat(ConfigLoader.load(null, env).contacts().dedup()).isTrue();
+        assertThat(ConfigLoader.load(Path.of("huibo.example.yaml"), Map.of("HUIBO_API_TOKEN", TOKEN,
+                "HUIBO_NODE_PBX1_SECRET", "s3cret")).contacts().dedup()).isTrue();
+        assertThat(ConfigLoader.load(write("contacts:\n  dedup: false\n"), env).contacts().dedup()).isFalse();
+        Map<String, String> off = new java.util.HashMap<>(env);
+        off.put("HUIBO_CONTACTS_DEDUP", "false");
+        assertThat(ConfigLoader.load(null, off).contacts().dedup()).isFalse();
+        off.put("HUIBO_CONTACTS_DEDUP", "sometimes");
+        assertOneLine(() -> ConfigLoader.load(null, off), "contacts.dedup");
+    }
+
+    @Test
     void nodesFromTheEnvironment() {
         HuiboConfig cfg = ConfigLoader.load(null, Map.of("HUIBO_API_TOKEN", TOKEN,
                 "HUIBO_NODES", "n1=huibo:pw1@127.0.0.1:5038/10,n2=huibo:pw2@10.1.1.2:5039/20"));

@@ -381,9 +381,13 @@ class DispatcherIT {
         return Attempt.channelIdFor(id, attempt);
     }
 
+    private static final java.util.concurrent.atomic.AtomicInteger SUBMITTED = new java.util.concurrent.atomic.AtomicInteger();
+
     private String submit(Instance via) throws Exception {
         Instant now = Instant.now();
-        Callback cb = new Callback(CallbackIds.next(), PhoneNumber.e164("+4930123456"), PhoneNumber.of("2001"), null,
+        // a number of its own: a second active callback of one number and destination would be deduplicated
+        Callback cb = new Callback(CallbackIds.next(), PhoneNumber.e164("+49301" + (23456 + SUBMITTED.incrementAndGet())),
+                PhoneNumber.of("2001"), null,
                 0, 3, Map.of(), null, CallState.QUEUED, 0, now, now, now);
         await(via.store.insert(cb));
         assertThat(await(via.queue.enqueue(cb.id(), 0, null))).isTrue();

@@ -201,6 +201,73 @@ class CallbackStoreIT {
         assertThat(stored).containsOnlyKeys(sent.get(0).id());
     }
 
+    private static long count(String sql) throws Exception {
+        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static Callback pair(Callback cb, String number, String key) {
+        return new Callback(cb.id(), PhoneNumber.of(number), cb.destination(), null, cb.priority(), cb.maxAttempts(),
+                cb.metadata(), key, cb.state(), 0, cb.dueAt(), cb.createdAt(), cb.updatedAt());
+    }
+
+    @Test
+    void aSecondActiveCallbackOfAPairGetsTheFirstAndTheRestOfItsBatchIsStored() throws Exception {
+        String number = "+49309" + (100000 + (int) (Math.random() * 800000));
+        List<Callback> sent = new ArrayList<>();
+        List<Future<Callback>> answers = new ArrayList<>();
+        long batchesBefore = store.batchCount();
+        // back to back: the writer takes them together; every other one is the same pair
+        for (int i = 0; i < 20; i++) {
+            Callback cb = i % 2 == 0 ? pair(newCallback(null), number, i == 4 ? "dedup-key-" + UUID.randomUUID() : null)
+                    : newCallback(null);
+            sent.add(cb);
+            answers.add(store.insert(cb));
+        }
+        for (int i = 0; i < 20; i++) {
+            String expected = i % 2 == 0 ? sent.get(0).id() : sent.get(i).id();
+            assertThat(await(answers.get(i)).id()).as("answer %d", i).isEqualTo(expected);
+        }
+        assertThat(store.batchCount() - batchesBefore).isLessThan(20);
+        Map<String, Callback> stored = await(store.findAll(sent.stream().map(Callback::id).toList()));
+        assertThat(stored).hasSize(11).containsKey(sent.get(0).id()).doesNotContainKey(sent.get(2).id());
+        // the duplicate's idempotency key was not taken with it
+        assertThat(count("SELECT COUNT(*) FROM callbacks WHERE idempotency_key = '" + sent.get(4).idempotencyKey() + "'"))
+                .isZero();
+
+        // once the first has ended, the pair is free again
+        assertThat(await(store.transition(sent.get(0).id(), CallState.QUEUED, CallState.CANCELLED, 0,
+                sent.get(0).dueAt(), "test"))).isTrue();
+        Callback again = pair(newCallback(null), number, null);
+        assertThat(await(store.insert(again)).id()).isEqualTo(again.id());
+
+        // a cancelled one made active again would be a second active one: the requeue is refused
+        try (CallbackQueries queries = new CallbackQueries(db)) {
+            CallbackQueries.Requeue r = await(queries.requeue(sent.get(0).id(), Set.of(CallState.CANCELLED), 1,
+                    Instant.now(), Instant.now(), "test"));
+            assertThat(r.status()).isEqualTo(CallbackQueries.RequeueStatus.DUPLICATE);
+            assertThat(await(store.find(sent.get(0).id())).orElseThrow().state()).isEqualTo(CallState.CANCELLED);
+        }
+    }
+
+    @Test
+    void withDeduplicationOffEveryRequestIsStored() throws Exception {
+        String number = "+49308" + (100000 + (int) (Math.random() * 800000));
+        try (CallbackStore off = new CallbackStore(db, false)) {
+            Callback a = pair(newCallback(null), number, null);
+            Callback b = pair(newCallback(null), number, null);
+            assertThat(await(off.insert(a)).id()).isEqualTo(a.id());
+            assertThat(await(off.insert(b)).id()).isEqualTo(b.id());
+        }
+        // rows stored without deduplication take no part in it later either
+        Callback c = pair(newCallback(null), number, null);
+        assertThat(await(store.insert(c)).id()).isEqualTo(c.id());
+        assertThat(count("SELECT COUNT(*) FROM callbacks WHERE number = '" + number + "'")).isEqualTo(3);
+    }
+
     @Test
     void aBadRowDoesNotFailTheOthersOfItsBatch() throws Exception {
         Callback good1 = newCallback(null);

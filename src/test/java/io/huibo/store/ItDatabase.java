@@ -57,9 +57,13 @@ public final class ItDatabase implements AutoCloseable {
     }
 
     /** A queued callback, due now, not yet stored. */
+    private static final java.util.concurrent.atomic.AtomicLong NUMBERS = new java.util.concurrent.atomic.AtomicLong();
+
+    /** A queued callback; each with a number of its own, so deduplication (one active per pair) never merges them. */
     public static Callback newCallback(String idempotencyKey) {
         Instant now = Instant.now();
-        return new Callback(CallbackIds.next(), PhoneNumber.e164("+4930123456"), PhoneNumber.of("2001"), null,
+        return new Callback(CallbackIds.next(), PhoneNumber.e164("+4930" + (123456 + NUMBERS.incrementAndGet())),
+                PhoneNumber.of("2001"), null,
                 3, 3, Map.of(), idempotencyKey, CallState.QUEUED, 0, now, now, now);
     }
 }
