@@ -28,6 +28,8 @@ import io.huibo.dispatch.InFlightFirstLookup;
 import io.huibo.dispatch.RetryPolicy;
 import io.huibo.events.EventHub;
 import io.huibo.events.EventsApi;
+import io.huibo.guards.GuardLimits;
+import io.huibo.guards.Guards;
 import io.huibo.health.HealthCheck;
 import io.huibo.health.ServiceHealth;
 import io.huibo.metrics.Instruments;
@@ -165,12 +167,14 @@ public final class Instance implements AutoCloseable {
                 // a reload on any instance makes every instance read its own node list again
                 vertx, reloadNodes);
         RouteHandouts handouts = new RouteHandouts();
+        // toll-fraud guards: at every door a request comes in by, and again before each attempt
+        Guards guards = new Guards(cfg.guards(), new GuardLimits(redis), metrics);
         Dispatcher dispatcher = new Dispatcher(queue, store, cluster, RetryPolicy.from(cfg.dispatch()),
                 cfg.dispatch(), instanceId, agiAddress, clock, ownership,
                 // leg B was handed a route: the call may have connected, whatever the node says
                 handouts::legBRouted, metrics,
                 // calling policy and guards, asked in this order before each attempt
-                DialGate.all(List.of()));
+                DialGate.all(List.of(guards.destinationGate(), guards.attemptsGate())), guards.maxCallSeconds());
 
         // routes from the database, cached and reloaded on change; while it holds none, the
         // configured templates (comma-separated for failover) answer
@@ -182,7 +186,7 @@ public final class Instance implements AutoCloseable {
         DialinStore dialinStore = closeLater(new DialinStore(db));
         WebhookOutbox outbox = closeLater(new WebhookOutbox(db));
         CallbackService callbacks = new CallbackService(store, queue, clock, tries, outbox);
-        DialinService dialin = new DialinService(vertx, dialinStore, callbacks, clock);
+        DialinService dialin = new DialinService(vertx, dialinStore, callbacks, clock, guards);
         AgiScripts scripts = AgiScripts.forHuibo(routing, new InFlightFirstLookup(dispatcher, store), store::setDestination,
                 Instruments.counted(tries::record, metrics), handouts,
                 dialin, (int) Math.max(1, cfg.dispatch().originateTimeout().toSeconds()), cfg.callerId().presentation(), clock);
@@ -213,10 +217,10 @@ public final class Instance implements AutoCloseable {
                 new KeysApi(keys, webhookUrls),
                 new RoutingApi(routingStore, routing),
                 new NodesApi(vertx, cluster, ownership, reloadNodes),
-                new CallbackOpsApi(operations, webhookUrls != null),
+                new CallbackOpsApi(operations, webhookUrls != null, guards),
                 new EventsApi(events, cfg.events().maxQueued()), new QueueHistoryApi(queueHistory)),
                 List.of(new MetricsRoutes(metrics), new io.huibo.api.OpenApiRoutes(), new DashboardRoutes()),
-                webhookUrls);
+                webhookUrls, guards);
 
         // the dispatcher last: it is stopped first, while FastAGI, HTTP and the AMI nodes are still up
         // for the calls it hands over (see Dispatcher#stop)

@@ -81,6 +81,15 @@ public final class ConfigLoader {
         DEFAULTS.put("webhooks.backoffBase", "5s");
         DEFAULTS.put("webhooks.backoffMax", "1h");
         DEFAULTS.put("webhooks.maxAttempts", 30);
+        DEFAULTS.put("guards.homeCountry", "CN");
+        DEFAULTS.put("guards.allow", "");
+        DEFAULTS.put("guards.deny", "");
+        DEFAULTS.put("guards.numberPerMinute", 5);
+        DEFAULTS.put("guards.numberPerDay", 50);
+        DEFAULTS.put("guards.keyPerMinute", 0);
+        DEFAULTS.put("guards.keyPerDay", 0);
+        DEFAULTS.put("guards.attemptsPerNumberPerDay", 20);
+        DEFAULTS.put("guards.maxCallDuration", "1h");
     }
 
     private static final Pattern NODE_SPEC =
@@ -192,7 +201,46 @@ public final class ConfigLoader {
                 new HuiboConfig.Events(atLeast(duration(v, "events.pollInterval"), 10, "events.pollInterval"),
                         atLeast(duration(v, "events.heartbeat"), 100, "events.heartbeat"),
                         duration(v, "events.gapWait"), positive(v, "events.maxQueued")),
-                webhooks(v));
+                webhooks(v), guards(v));
+    }
+
+    private static HuiboConfig.Guards guards(Map<String, Object> v) {
+        String home = str(v, "guards.homeCountry").trim();
+        List<String> allow = list(v, "guards.allow");
+        List<String> deny = list(v, "guards.deny");
+        HuiboConfig.Guards g = new HuiboConfig.Guards(home, allow, deny, atLeastZero(v, "guards.numberPerMinute"),
+                atLeastZero(v, "guards.numberPerDay"), atLeastZero(v, "guards.keyPerMinute"),
+                atLeastZero(v, "guards.keyPerDay"), atLeastZero(v, "guards.attemptsPerNumberPerDay"),
+                duration(v, "guards.maxCallDuration"));
+        try {
+            io.huibo.guards.DestinationRules.of(g);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+        if (g.maxCallDuration().toMillis() % 1000 != 0) {
+            throw new ConfigException("guards.maxCallDuration must be whole seconds: " + g.maxCallDuration().toMillis()
+                    + "ms");
+        }
+        return g;
+    }
+
+    /** A comma- or space-separated list (a YAML list is joined first). */
+    private static List<String> list(Map<String, Object> v, String key) {
+        List<String> out = new ArrayList<>();
+        for (String a : str(v, key).split("[,\\s]+")) {
+            if (!a.isBlank()) {
+                out.add(a.trim());
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static int atLeastZero(Map<String, Object> v, String key) {
+        int p = parseInt(key, str(v, key));
+        if (p < 0) {
+            throw new ConfigException(key + " must be 0 (no limit) or more: " + p);
+        }
+        return p;
     }
 
     private static HuiboConfig.Webhooks webhooks(Map<String, Object> v) {
@@ -354,7 +402,8 @@ public final class ConfigLoader {
             String key = prefix.isEmpty() ? String.valueOf(k) : prefix + "." + k;
             if (val instanceof Map<?, ?> m && !key.equals("nodes")) {
                 flatten(key, castMap(m), out);
-            } else if (val instanceof List<?> l && key.equals("agi.allow")) {
+            } else if (val instanceof List<?> l && (key.equals("agi.allow") || key.equals("guards.allow")
+                    || key.equals("guards.deny"))) {
                 out.put(key, String.join(",", l.stream().map(String::valueOf).toList()));
             } else {
                 out.put(key, val);

@@ -35,7 +35,17 @@ public final class DialinService implements DialinHook {
     private final CallbackService callbacks;
     private final Clock clock;
 
+    /** Asked before a registration is stored; null: none. */
+    private final io.huibo.guards.Guards guards;
+
     public DialinService(Vertx vertx, DialinStore store, CallbackService callbacks, Clock clock) {
+        this(vertx, store, callbacks, clock, null);
+    }
+
+    /** @param guards the toll-fraud guards a registration passes, as an API request does (no key: no key limits) */
+    public DialinService(Vertx vertx, DialinStore store, CallbackService callbacks, Clock clock,
+                         io.huibo.guards.Guards guards) {
+        this.guards = guards;
         this.vertx = Objects.requireNonNull(vertx, "vertx");
         this.store = Objects.requireNonNull(store, "store");
         this.callbacks = Objects.requireNonNull(callbacks, "callbacks");
@@ -117,6 +127,27 @@ public final class DialinService implements DialinHook {
     private Future<DialinResult> register(DialinStore.Caller c, PhoneNumber destination) {
         NewCallback req = new NewCallback(c.number(), destination, null, Callback.DEFAULT_PRIORITY,
                 Callback.DEFAULT_MAX_ATTEMPTS, null, Map.of("source", "dialin"), null, CallFlow.CUSTOMER_FIRST, false);
+        if (guards == null) {
+            return save(c, req);
+        }
+        var refused = guards.rules(req, io.huibo.guards.Guards.KeyRules.NONE);
+        if (refused.isPresent()) {
+            return refused("guard-" + refused.get().refusal().guard(), c.number().value());
+        }
+        return guards.limits(req, null).transform(ar -> {
+            if (ar.failed()) {
+                // never "allowed" when the limits cannot be read
+                LOG.warn("dial-in: the toll-fraud limits could not be checked: {}", ar.cause().toString());
+                return Future.succeededFuture(DialinResult.refused("register-failed"));
+            }
+            if (ar.result().isPresent()) {
+                return refused("guard-" + ar.result().get().limit().guard(), c.number().value());
+            }
+            return save(c, req);
+        });
+    }
+
+    private Future<DialinResult> save(DialinStore.Caller c, NewCallback req) {
         return store.registerOnce(c.number(), () -> callbacks.submit(req).map(s -> s.callback().id()))
                 // the pending one may be committed but missing from Redis (its registration failed
                 // at the enqueue, and the caller calls again): index it, or the caller waits forever
