@@ -1,0 +1,192 @@
+package io.huibo.guards;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import io.huibo.Stack;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 12, toll-fraud guards against real Redis, MariaDB, the simulator and Huibo processes: a premium-rate
+ * destination refused with nothing stored, a limit shared by two instances, a rule changed after queuing
+ * that blocks the callback undialed, the attempts per number per day, and the call duration limit the
+ * simulator's Dial S() enforces; the trips show in /metrics.
+ */
+class GuardsIT {
+    private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
+    private static final String CUSTOMER = "+8613800138000";
+    private static final String AGENT = "+8613900139000";
+
+    private Stack stack;
+    private Stack.Proc sim;
+
+    @BeforeEach
+    void up() throws Exception {
+        stack = new Stack();
+        sim = stack.sim(1, 10, """
+                defaults:
+                  talk: 20s
+                """);
+    }
+
+    @AfterEach
+    void down() throws Exception {
+        stack.close();
+    }
+
+    /** Huibo with the guards as shipped (Stack relaxes them for the other ITs), then {@code extra}. */
+    private Map<String, String> env(Map<String, String> extra) throws Exception {
+        Map<String, String> env = stack.huiboEnv(sim, 10);
+        env.keySet().removeIf(k -> k.startsWith("HUIBO_GUARDS_"));
+        env.putAll(extra);
+        return env;
+    }
+
+    private static String premiumCn() {
+        return UTIL.format(UTIL.getExampleNumberForType("CN", PhoneNumberUtil.PhoneNumberType.PREMIUM_RATE),
+                PhoneNumberUtil.PhoneNumberFormat.E164);
+    }
+
+    private HttpResponse<String> submit(Stack.Proc huibo, String number, String destination) throws Exception {
+        return stack.post(stack.api(huibo) + "/v1/callbacks",
+                new JsonObject().put("number", number).put("destination", destination).encode(), Stack.TOKEN, Map.of());
+    }
+
+    private double tripped(Stack.Proc huibo, String guard) throws Exception {
+        HttpResponse<String> r = stack.get(stack.api(huibo) + "/metrics", null);
+        assertThat(r.statusCode()).isEqualTo(200);
+        Matcher m = Pattern.compile("(?m)^huibo_guard_tripped_total\\{guard=\"" + Pattern.quote(guard) + "\"[^}]*} (\\S+)$")
+                .matcher(r.body());
+        assertThat(m.find()).as("huibo_guard_tripped_total{guard=%s} in /metrics", guard).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+
+    @Test
+    void aPremiumRateDestinationIsRefusedAndNothingIsStored() throws Exception {
+        Stack.Proc huibo = stack.huibo(env(Map.of()));
+        assertThat(tripped(huibo, "premium-rate")).isZero();
+
+        HttpResponse<String> r = submit(huibo, CUSTOMER, premiumCn());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(422);
+        assertThat(r.headers().firstValue("Content-Type")).contains("application/problem+json");
+        JsonObject p = new JsonObject(r.body());
+        assertThat(p.getString("guard")).isEqualTo("premium-rate");
+        assertThat(p.getString("field")).isEqualTo("destination");
+        assertThat(p.getInteger("status")).isEqualTo(422);
+        assertThat(p.getString("detail")).contains("premium-rate");
+        // leg A is checked too: an international customer number
+        HttpResponse<String> a = submit(huibo, "+4930123456", AGENT);
+        assertThat(a.statusCode()).isEqualTo(422);
+        assertThat(new JsonObject(a.body()).getString("field")).isEqualTo("number");
+        assertThat(new JsonObject(a.body()).getString("guard")).isEqualTo("international");
+
+        HttpResponse<String> list = stack.get(stack.api(huibo) + "/v1/callbacks", Stack.TOKEN);
+        assertThat(list.statusCode()).isEqualTo(200);
+        assertThat(new JsonObject(list.body()).getJsonArray("items")).isEmpty();
+        assertThat(stack.count("SELECT COUNT(*) FROM callbacks")).isZero();
+        assertThat(tripped(huibo, "premium-rate")).isEqualTo(1.0);
+        assertThat(tripped(huibo, "international")).isEqualTo(1.0);
+
+        // a bulk row is refused alone, the others are stored
+        HttpResponse<String> bulk = stack.post(stack.api(huibo) + "/v1/callbacks/bulk", new JsonArray()
+                .add(new JsonObject().put("number", CUSTOMER).put("destination", "+881612345678"))
+                .add(new JsonObject().put("number", "+8613800138001").put("destination", AGENT)).encode(),
+                Stack.TOKEN, Map.of());
+        assertThat(bulk.statusCode()).as(bulk.body()).isEqualTo(200);
+        JsonObject b = new JsonObject(bulk.body());
+        assertThat(b.getInteger("accepted")).isEqualTo(1);
+        assertThat(b.getInteger("rejected")).isEqualTo(1);
+        JsonObject row = b.getJsonArray("results").getJsonObject(0).getJsonObject("problem");
+        assertThat(row.getInteger("status")).isEqualTo(422);
+        assertThat(row.getString("guard")).isEqualTo("satellite");
+        assertThat(stack.count("SELECT COUNT(*) FROM callbacks")).isEqualTo(1);
+        assertThat(tripped(huibo, "satellite")).isEqualTo(1.0);
+    }
+
+    @Test
+    void aNumbersLimitIsSharedByTwoInstances() throws Exception {
+        Map<String, String> limits = Map.of("HUIBO_GUARDS_NUMBER_PER_MINUTE", "0", "HUIBO_GUARDS_NUMBER_PER_DAY", "3",
+                "HUIBO_GUARDS_ATTEMPTS_PER_NUMBER_PER_DAY", "0");
+        Stack.Proc a = stack.huibo(env(limits));
+        Stack.Proc b = stack.huibo(env(limits));
+        assertThat(submit(a, CUSTOMER, AGENT).statusCode()).isEqualTo(202);
+        assertThat(submit(b, CUSTOMER, "+8613900139001").statusCode()).isEqualTo(202);
+        assertThat(submit(a, "+8613800138002", AGENT).statusCode()).as("the agent's 3rd request").isEqualTo(202);
+        // the agent's number had three requests, over both instances: the fourth is refused by either
+        for (Stack.Proc p : new Stack.Proc[]{b, a}) {
+            HttpResponse<String> r = submit(p, "+8613800138003", AGENT);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(429);
+            assertThat(r.headers().firstValue("Content-Type")).contains("application/problem+json");
+            long retry = Long.parseLong(r.headers().firstValue("Retry-After").orElseThrow());
+            long toMidnight = Duration.between(Instant.now(),
+                    Instant.now().truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1))).toSeconds();
+            assertThat(retry).as("seconds until the UTC day ends").isBetween(toMidnight - 5, toMidnight + 5);
+            JsonObject p429 = new JsonObject(r.body());
+            assertThat(p429.getString("guard")).isEqualTo("number-rate");
+            assertThat(p429.getLong("retryAfter")).isEqualTo(retry);
+        }
+        // the customer number had only one: a refused request counted against nothing
+        assertThat(submit(b, CUSTOMER, "+8613900139002").statusCode()).isEqualTo(202);
+        assertThat(stack.count("SELECT COUNT(*) FROM callbacks")).isEqualTo(4);
+        assertThat(tripped(a, "number-rate") + tripped(b, "number-rate")).isEqualTo(2.0);
+    }
+
+    @Test
+    void aRuleChangedAfterQueuingBlocksTheCallbackUndialed() throws Exception {
+        Stack.Proc first = stack.huibo(env(Map.of("HUIBO_GUARDS_ALLOW", "+4930")));
+        String id = stack.submit(first, new JsonObject().put("number", CUSTOMER).put("destination", "+4930123456")
+                .put("at", Instant.now().plusSeconds(4).toString()));
+        first.terminate();
+        assertThat(first.waitFor(Duration.ofSeconds(30))).isTrue();
+        Stack.Proc next = stack.huibo(env(Map.of("HUIBO_GUARDS_ALLOW", "+4930", "HUIBO_GUARDS_DENY", "+493012")));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).untilAsserted(() ->
+                assertThat(stack.callback(next, id).getString("state")).isEqualTo("blocked"));
+        JsonObject cb = stack.callback(next, id);
+        assertThat(cb.getJsonArray("attempts")).isEmpty();
+        assertThat(stack.simCallsOf(sim, id)).isEmpty();
+        HttpResponse<String> events = stack.get(stack.api(next) + "/v1/callbacks/" + id + "/events", Stack.TOKEN);
+        assertThat(events.body()).contains("blocked").contains("+493012");
+        assertThat(tripped(next, "deny-prefix")).isEqualTo(1.0);
+    }
+
+    @Test
+    void aConnectedCallIsHungUpAfterTheMaxDurationAndANumbersAttemptsPerDayAreCounted() throws Exception {
+        Stack.Proc huibo = stack.huibo(env(Map.of("HUIBO_GUARDS_MAX_CALL_DURATION", "2s",
+                "HUIBO_GUARDS_ATTEMPTS_PER_NUMBER_PER_DAY", "1")));
+        String id = stack.submit(huibo, new JsonObject().put("number", CUSTOMER).put("destination", AGENT));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                assertThat(stack.callback(huibo, id).getString("state")).isEqualTo("completed"));
+        JsonObject attempt = stack.callback(huibo, id).getJsonArray("attempts").getJsonObject(0);
+        assertThat(attempt.getString("outcome")).isEqualTo("connected");
+        Duration connected = Duration.between(Instant.parse(attempt.getString("answeredAt")),
+                Instant.parse(attempt.getString("endedAt")));
+        // the callees would talk 20 s: S(2) on the legs' Dial() hangs them up
+        assertThat(connected).isLessThan(Duration.ofSeconds(6)).isGreaterThanOrEqualTo(Duration.ofMillis(1500));
+
+        // a second callback to the same customer today waits for the next UTC day, undialed
+        String second = stack.submit(huibo, new JsonObject().put("number", CUSTOMER).put("destination", "+8613900139005"));
+        Instant midnight = Instant.now().truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1));
+        // the schedule (Redis) holds it, due at the next day's start
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            JsonObject q = new JsonObject(stack.get(stack.api(huibo) + "/v1/queue", Stack.TOKEN).body());
+            assertThat(q.getInteger("waiting")).isEqualTo(1);
+            assertThat(q.getInteger("dueNow")).isZero();
+            assertThat(Instant.parse(q.getString("oldestDueAt"))).isAfterOrEqualTo(midnight.minusSeconds(2));
+        });
+        assertThat(stack.callback(huibo, second).getString("state")).isEqualTo("queued");
+        assertThat(stack.callback(huibo, second).getJsonArray("attempts")).isEmpty();
+        assertThat(tripped(huibo, "attempts-per-day")).isGreaterThanOrEqualTo(1.0);
+    }
+}
