@@ -122,7 +122,7 @@ class GuardsIT {
         Stack.Proc a = stack.huibo(env(limits));
         Stack.Proc b = stack.huibo(env(limits));
         assertThat(submit(a, CUSTOMER, AGENT).statusCode()).isEqualTo(202);
-        assertThat(submit(b, CUSTOMER, "+8613900139001").statusCode()).isEqualTo(202);
+        assertThat(submit(b, "+8613800138001", AGENT).statusCode()).isEqualTo(202);
         assertThat(submit(a, "+8613800138002", AGENT).statusCode()).as("the agent's 3rd request").isEqualTo(202);
         // the agent's number had three requests, over both instances: the fourth is refused by either
         for (Stack.Proc p : new Stack.Proc[]{b, a}) {
@@ -188,5 +188,22 @@ class GuardsIT {
         assertThat(stack.callback(huibo, second).getString("state")).isEqualTo("queued");
         assertThat(stack.callback(huibo, second).getJsonArray("attempts")).isEmpty();
         assertThat(tripped(huibo, "attempts-per-day")).isGreaterThanOrEqualTo(1.0);
+    }
+
+    @Test
+    void redisDownIsA503AndNothingIsStored() throws Exception {
+        try (io.huibo.TcpProxy redis = new io.huibo.TcpProxy("127.0.0.1", 6379)) {
+            Stack.Proc huibo = stack.huibo(env(Map.of("HUIBO_REDIS_URI", "redis://127.0.0.1:" + redis.port())));
+            assertThat(submit(huibo, CUSTOMER, AGENT).statusCode()).isEqualTo(202);
+            redis.cut();
+            HttpResponse<String> r = submit(huibo, "+8613800138009", AGENT);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
+            assertThat(r.body()).contains("toll-fraud limits");
+            // refused before MariaDB: without the guard the row would be stored, then Redis would fail
+            assertThat(stack.count("SELECT COUNT(*) FROM callbacks")).isEqualTo(1);
+            redis.restore();
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                    assertThat(submit(huibo, "+8613800138009", "+8613900139009").statusCode()).isEqualTo(202));
+        }
     }
 }
