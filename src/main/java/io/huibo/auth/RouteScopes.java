@@ -75,7 +75,8 @@ public final class RouteScopes {
             e(HttpMethod.POST, "/v1/keys", Scope.ADMIN),
             e(HttpMethod.GET, "/v1/keys", Scope.ADMIN),
             e(HttpMethod.POST, "/v1/keys/:id/rotate", Scope.ADMIN),
-            e(HttpMethod.DELETE, "/v1/keys/:id", Scope.ADMIN));
+            e(HttpMethod.DELETE, "/v1/keys/:id", Scope.ADMIN),
+            e(HttpMethod.PATCH, "/v1/keys/:id", Scope.ADMIN));
 
     private RouteScopes() {
     }
