@@ -206,4 +206,84 @@ class GuardsIT {
                     assertThat(submit(huibo, "+8613800138009", "+8613900139009").statusCode()).isEqualTo(202));
         }
     }
+
+    private HttpResponse<String> submitWith(Stack.Proc huibo, String token, String number, String destination)
+            throws Exception {
+        return stack.post(stack.api(huibo) + "/v1/callbacks",
+                new JsonObject().put("number", number).put("destination", destination).encode(), token, Map.of());
+    }
+
+    @Test
+    void aKeysOwnEntriesAndLimitsApplyToItsRequests() throws Exception {
+        Stack.Proc huibo = stack.huibo(env(Map.of("HUIBO_GUARDS_KEY_PER_MINUTE", "3",
+                "HUIBO_GUARDS_NUMBER_PER_MINUTE", "0", "HUIBO_GUARDS_NUMBER_PER_DAY", "0")));
+        // the config token makes the first key; once one exists it is refused
+        JsonObject admin = new JsonObject(stack.post(stack.api(huibo) + "/v1/keys", new JsonObject().put("name", "ops")
+                .put("scopes", new JsonArray().add("admin").add("callbacks:write").add("callbacks:read")).encode(),
+                Stack.TOKEN, Map.of()).body());
+        String adminToken = admin.getString("token");
+        HttpResponse<String> made = stack.post(stack.api(huibo) + "/v1/keys", new JsonObject().put("name", "uk desk")
+                .put("scopes", new JsonArray().add("callbacks:write").add("callbacks:read"))
+                .put("allow", new JsonArray().add("+44")).put("deny", new JsonArray().add("+8613900")).encode(),
+                adminToken, Map.of());
+        assertThat(made.statusCode()).as(made.body()).isEqualTo(201);
+        JsonObject uk = new JsonObject(made.body());
+        assertThat(uk.getJsonArray("allow")).containsExactly("+44");
+        assertThat(uk.getJsonArray("deny")).containsExactly("+8613900");
+        HttpResponse<String> bad = stack.post(stack.api(huibo) + "/v1/keys", new JsonObject().put("name", "x")
+                .put("scopes", new JsonArray().add("admin")).put("allow", new JsonArray().add("+44 ")
+                        .add("everything")).encode(), adminToken, Map.of());
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(new JsonObject(bad.body()).getString("field")).isEqualTo("allow");
+        String ukToken = uk.getString("token");
+        // the key's requests below are counted in one minute's window: not across a minute's end
+        long second = Instant.now().getEpochSecond() % 60;
+        if (second > 40) {
+            Thread.sleep((61 - second) * 1000);
+        }
+        assertThat(submitWith(huibo, ukToken, CUSTOMER, "+442071234567").statusCode()).isEqualTo(202);
+        HttpResponse<String> denied = submitWith(huibo, ukToken, CUSTOMER, "+8613900139000");
+        assertThat(denied.statusCode()).isEqualTo(422);
+        assertThat(new JsonObject(denied.body()).getString("guard")).isEqualTo("deny-prefix");
+        // another key has only the configured rules
+        HttpResponse<String> other = submitWith(huibo, adminToken, CUSTOMER, "+442071234567");
+        assertThat(other.statusCode()).isEqualTo(422);
+        assertThat(new JsonObject(other.body()).getString("guard")).isEqualTo("international");
+
+        // the entries change over PATCH (a field left out is kept)
+        HttpResponse<String> patched = stack.send(huibo, "PATCH", "/v1/keys/" + uk.getString("keyId"),
+                new JsonObject().put("allow", new JsonArray()).encode());
+        assertThat(patched.statusCode()).isEqualTo(401); // Stack.send uses the config token, refused once keys exist
+        HttpResponse<String> p2 = patch(huibo, adminToken, uk.getString("keyId"), new JsonObject().put("allow", new JsonArray()));
+        assertThat(p2.statusCode()).as(p2.body()).isEqualTo(200);
+        assertThat(new JsonObject(p2.body()).getJsonArray("allow")).isEmpty();
+        assertThat(new JsonObject(p2.body()).getJsonArray("deny")).containsExactly("+8613900");
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                assertThat(submitWith(huibo, ukToken, CUSTOMER, "+442071234568").statusCode()).isEqualTo(422));
+
+        // keyPerMinute 3: the uk key has 1 request counted (refused ones count against nothing)
+        int accepted = 1;
+        HttpResponse<String> r;
+        int n = 0;
+        do {
+            r = submitWith(huibo, ukToken, "+861380013810" + n, "+8613800138100");
+            n++;
+            if (r.statusCode() == 202) {
+                accepted++;
+            }
+        } while (r.statusCode() == 202 && n < 5);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(429);
+        assertThat(accepted).isEqualTo(3);
+        assertThat(new JsonObject(r.body()).getString("guard")).isEqualTo("key-rate");
+        long retry = Long.parseLong(r.headers().firstValue("Retry-After").orElseThrow());
+        assertThat(retry).isBetween(1L, 60L);
+        assertThat(tripped(huibo, "key-rate")).isEqualTo(1.0);
+    }
+
+    private HttpResponse<String> patch(Stack.Proc huibo, String token, String keyId, JsonObject body) throws Exception {
+        var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(stack.api(huibo) + "/v1/keys/" + keyId))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofString(body.encode())).build();
+        return java.net.http.HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString());
+    }
 }
