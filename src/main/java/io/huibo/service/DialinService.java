@@ -134,27 +134,43 @@ public final class DialinService implements DialinHook {
         if (refused.isPresent()) {
             return refused("guard-" + refused.get().refusal().guard(), c.number().value());
         }
-        return guards.limits(req, null).transform(ar -> {
-            if (ar.failed()) {
-                // never "allowed" when the limits cannot be read
-                LOG.warn("dial-in: the toll-fraud limits could not be checked: {}", ar.cause().toString());
-                return Future.succeededFuture(DialinResult.refused("register-failed"));
+        return save(c, req);
+    }
+
+    /**
+     * The per-number limits, counted only when a new callback is made (a caller calling again while one
+     * is pending gets that one, as without limits); a reached limit fails with the guard's refusal, and
+     * Redis unreachable fails too: never "allowed".
+     */
+    private Future<Void> limits(NewCallback req) {
+        if (guards == null) {
+            return Future.succeededFuture();
+        }
+        return guards.limits(req, null).compose(t -> t.isEmpty() ? Future.<Void>succeededFuture()
+                : Future.failedFuture(io.huibo.guards.GuardRefusedException.of(t.get())));
+    }
+
+    private static io.huibo.guards.GuardRefusedException guardRefusal(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof io.huibo.guards.GuardRefusedException g) {
+                return g;
             }
-            if (ar.result().isPresent()) {
-                return refused("guard-" + ar.result().get().limit().guard(), c.number().value());
-            }
-            return save(c, req);
-        });
+        }
+        return null;
     }
 
     private Future<DialinResult> save(DialinStore.Caller c, NewCallback req) {
-        return store.registerOnce(c.number(), () -> callbacks.submit(req).map(s -> s.callback().id()))
+        return store.registerOnce(c.number(), () -> limits(req).compose(v -> callbacks.submit(req))
+                        .map(s -> s.callback().id()))
                 // the pending one may be committed but missing from Redis (its registration failed
                 // at the enqueue, and the caller calls again): index it, or the caller waits forever
                 .compose(r -> r.isPresent() && r.get().existing()
                         ? callbacks.reindex(r.get().callbackId()).map(added -> r)
                         : Future.succeededFuture(r))
                 .transform(ar -> {
+                    if (ar.failed() && guardRefusal(ar.cause()) != null) {
+                        return refused("guard-" + guardRefusal(ar.cause()).guard(), c.number().value());
+                    }
                     if (ar.failed()) {
                         LOG.warn("dial-in: registering a callback to {} failed: {}", LogMask.number(c.number()), ar.cause().toString());
                         return Future.succeededFuture(DialinResult.refused("register-failed"));

@@ -48,7 +48,11 @@ class GuardsIT {
 
     /** Huibo with the guards as shipped (Stack relaxes them for the other ITs), then {@code extra}. */
     private Map<String, String> env(Map<String, String> extra) throws Exception {
-        Map<String, String> env = stack.huiboEnv(sim, 10);
+        return env(sim, extra);
+    }
+
+    private Map<String, String> env(Stack.Proc simulator, Map<String, String> extra) throws Exception {
+        Map<String, String> env = stack.huiboEnv(simulator, 10);
         env.keySet().removeIf(k -> k.startsWith("HUIBO_GUARDS_"));
         env.putAll(extra);
         return env;
@@ -285,5 +289,37 @@ class GuardsIT {
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                 .method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofString(body.encode())).build();
         return java.net.http.HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aDialinIsRefusedByTheRulesAndTheLimitsWithNothingStored() throws Exception {
+        Map<String, String> probe = stack.huiboEnv(null, 10);
+        Stack.Proc dialinSim = stack.sim(1, 10, null, "--dialin-agi", "127.0.0.1:" + probe.get("HUIBO_AGI_PORT"));
+        Map<String, String> env = env(dialinSim, Map.of("HUIBO_GUARDS_NUMBER_PER_DAY", "1"));
+        env.put("HUIBO_AGI_PORT", probe.get("HUIBO_AGI_PORT"));
+        Stack.Proc huibo = stack.huibo(env);
+        String premiumCaller = "+8613700000051";
+        assertThat(stack.send(huibo, "PUT", "/v1/dialin/callers/" + premiumCaller.replace("+", "%2B"),
+                new JsonObject().put("destination", premiumCn()).encode()).statusCode()).isEqualTo(200);
+        JsonObject refused = new JsonObject(stack.simDialin(dialinSim, new JsonObject().put("caller", premiumCaller)
+                .put("access", "5000").encode()).body());
+        assertThat(refused.getString("huiboResult")).isEqualTo("refused");
+        assertThat(refused.getBoolean("answered")).isFalse();
+        assertThat(stack.count("SELECT COUNT(*) FROM callbacks")).isZero();
+        assertThat(tripped(huibo, "premium-rate")).isEqualTo(1.0);
+
+        // one request per number and day: the agent's number is used up by a first caller's registration
+        for (String caller : new String[]{"+8613700000052", "+8613700000053"}) {
+            assertThat(stack.send(huibo, "PUT", "/v1/dialin/callers/" + caller.replace("+", "%2B"),
+                    new JsonObject().put("destination", AGENT).encode()).statusCode()).isEqualTo(200);
+        }
+        JsonObject first = new JsonObject(stack.simDialin(dialinSim, new JsonObject().put("caller", "+8613700000052")
+                .put("access", "5000").encode()).body());
+        assertThat(first.getString("huiboResult")).isEqualTo("queued");
+        JsonObject second = new JsonObject(stack.simDialin(dialinSim, new JsonObject().put("caller", "+8613700000053")
+                .put("access", "5000").encode()).body());
+        assertThat(second.getString("huiboResult")).isEqualTo("refused");
+        assertThat(stack.count("SELECT COUNT(*) FROM callbacks")).isEqualTo(1);
+        assertThat(tripped(huibo, "number-rate")).isEqualTo(1.0);
     }
 }
