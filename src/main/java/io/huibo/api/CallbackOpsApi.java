@@ -40,9 +40,17 @@ public final class CallbackOpsApi implements ApiRoutes {
         this(ops, false);
     }
 
+    /** The toll-fraud guards, asked for each bulk row before any is stored; null: none. */
+    private final io.huibo.guards.Guards guards;
+
     public CallbackOpsApi(CallbackOperations ops, boolean webhooksOn) {
+        this(ops, webhooksOn, null);
+    }
+
+    public CallbackOpsApi(CallbackOperations ops, boolean webhooksOn, io.huibo.guards.Guards guards) {
         this.webhooksOn = webhooksOn;
         this.ops = ops;
+        this.guards = guards;
     }
 
     @Override
@@ -190,6 +198,30 @@ public final class CallbackOpsApi implements ApiRoutes {
         if (rows == null) {
             return;
         }
+        // each row passes the toll-fraud guards as a single submit does: a refused row is a row's problem
+        // (422 or 429), nothing of it stored; Redis unreachable refuses the whole request (503)
+        io.huibo.auth.Principal key = ctx.get(HttpApi.PRINCIPAL);
+        List<io.vertx.core.Future<CallbackOperations.BulkRow>> checked = new java.util.ArrayList<>();
+        for (CallbackOperations.BulkRow row : rows) {
+            checked.add(row.request() == null ? io.vertx.core.Future.succeededFuture(row)
+                    : GuardCheck.check(guards, row.request(), key).map(no -> no.isEmpty() ? row
+                            : CallbackOperations.BulkRow.invalid(no.get())));
+        }
+        io.vertx.core.Future.all(checked).onComplete(g -> {
+            if (g.failed()) {
+                log.warn("toll-fraud limits unavailable: {}", g.cause().toString());
+                GuardCheck.unavailable(ctx);
+                return;
+            }
+            List<CallbackOperations.BulkRow> guarded = new java.util.ArrayList<>();
+            for (int i = 0; i < rows.size(); i++) {
+                guarded.add(g.result().resultAt(i));
+            }
+            bulkStore(ctx, guarded);
+        });
+    }
+
+    private void bulkStore(RoutingContext ctx, List<CallbackOperations.BulkRow> rows) {
         // bulk rows name no webhook of their own; the key's serves them, as it does a single submit
         ops.bulkSubmit(rows, HttpApi.keyWebhook(ctx, webhooksOn)).onComplete(ar -> {
             if (ar.failed()) {
@@ -210,6 +242,9 @@ public final class CallbackOpsApi implements ApiRoutes {
                 if (r.invalid() instanceof io.huibo.contacts.DoNotCallException dnc) {
                     rejected++;
                     o.put("problem", Problems.body(422, "Do not call", dnc.getMessage(), "number"));
+                } else if (r.invalid() instanceof io.huibo.guards.GuardRefusedException ge) {
+                    rejected++;
+                    o.put("problem", GuardCheck.problem(ge));
                 } else if (r.invalid() != null) {
                     rejected++;
                     String field = r.invalid() instanceof InvalidRequestException e ? e.field() : null;

@@ -39,6 +39,8 @@ public final class HttpApi {
     /** The rule for a request's webhook URL; null: webhooks are off. */
     private final io.huibo.webhooks.WebhookUrls webhooks;
     private final List<ApiRoutes> open;
+    /** The toll-fraud guards asked before a callback is stored; null: none. */
+    private final io.huibo.guards.Guards guards;
 
     /**
      * @param extra further resources under {@code /v1} (routing tables, nodes, ...), mounted after
@@ -55,6 +57,14 @@ public final class HttpApi {
      */
     public HttpApi(Vertx vertx, CallbackService callbacks, TokenVerifier tokens, HealthCheck health,
                    List<ApiRoutes> extra, List<ApiRoutes> open, io.huibo.webhooks.WebhookUrls webhooks) {
+        this(vertx, callbacks, tokens, health, extra, open, webhooks, null);
+    }
+
+    /** @param guards asked before a callback is stored (422, 429, or 503 when their limits cannot be read) */
+    public HttpApi(Vertx vertx, CallbackService callbacks, TokenVerifier tokens, HealthCheck health,
+                   List<ApiRoutes> extra, List<ApiRoutes> open, io.huibo.webhooks.WebhookUrls webhooks,
+                   io.huibo.guards.Guards guards) {
+        this.guards = guards;
         this.open = List.copyOf(open);
         this.webhooks = webhooks;
         this.vertx = vertx;
@@ -179,6 +189,20 @@ public final class HttpApi {
         if (req.webhook() == null && keyWebhook != null) {
             req = req.withWebhook(keyWebhook);
         }
+        var checked = req;
+        GuardCheck.check(guards, req, ctx.get(PRINCIPAL)).onComplete(g -> {
+            if (g.failed()) {
+                log.warn("toll-fraud limits unavailable: {}", g.cause().toString());
+                GuardCheck.unavailable(ctx);
+            } else if (g.result().isPresent()) {
+                GuardCheck.send(ctx, g.result().get());
+            } else {
+                store(ctx, checked);
+            }
+        });
+    }
+
+    private void store(RoutingContext ctx, io.huibo.service.NewCallback req) {
         callbacks.submit(req).onComplete(ar -> {
             io.huibo.contacts.DoNotCallException dnc = io.huibo.contacts.DoNotCallException.in(ar.cause());
             if (dnc != null) {

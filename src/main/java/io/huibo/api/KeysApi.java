@@ -10,22 +10,28 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.huibo.guards.DestinationRules;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * API keys (scope {@code admin}):
  * <ul>
- * <li>{@code POST /v1/keys} {@code {"name", "scopes": [...], "webhook"?}}: 201 with the key and, this
- *     once, its {@code token}</li>
+ * <li>{@code POST /v1/keys} {@code {"name", "scopes": [...], "webhook"?, "allow"?: [...], "deny"?: [...]}}:
+ *     201 with the key and, this once, its {@code token}</li>
+ * <li>{@code PATCH /v1/keys/{keyId}} {@code {"allow"?, "deny"?}}: the key's own toll-fraud entries replaced</li>
  * <li>{@code GET /v1/keys}: every key, revoked ones too, never a secret or its hash</li>
  * <li>{@code POST /v1/keys/{keyId}/rotate}: 200 with a new {@code token}; the old one is refused at once</li>
  * <li>{@code DELETE /v1/keys/{keyId}}: 200, the key revoked (on every instance within a second)</li>
  * </ul>
  */
 public final class KeysApi implements ApiRoutes {
-    private static final Set<String> FIELDS = Set.of("name", "scopes", "webhook");
+    private static final Set<String> FIELDS = Set.of("name", "scopes", "webhook", "allow", "deny");
+    /** A key's own toll-fraud entries: few, and they go into one column each. */
+    static final int MAX_ENTRIES = 50;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9 _.:@-]{1,64}");
 
     private final ApiKeys keys;
@@ -43,6 +49,7 @@ public final class KeysApi implements ApiRoutes {
         router.get("/v1/keys").handler(this::list);
         router.post("/v1/keys/:id/rotate").handler(this::rotate);
         router.delete("/v1/keys/:id").handler(this::revoke);
+        router.patch("/v1/keys/:id").handler(this::guards);
     }
 
     static JsonObject json(ApiKeyStore.Row r) {
@@ -51,7 +58,96 @@ public final class KeysApi implements ApiRoutes {
                 .put("webhook", r.webhook())
                 .put("state", r.active() ? "active" : "revoked")
                 .put("createdAt", text(r.createdAt())).put("rotatedAt", text(r.rotatedAt()))
-                .put("revokedAt", text(r.revokedAt()));
+                .put("revokedAt", text(r.revokedAt()))
+                .put("allow", new JsonArray(r.allow())).put("deny", new JsonArray(r.deny()));
+    }
+
+    /** A key's toll-fraud entries (README "Toll-fraud guards"): prefixes, and in allow the categories too. */
+    static List<String> entries(JsonObject body, String field) {
+        Object v = body.getValue(field);
+        if (v == null) {
+            return List.of();
+        }
+        if (!(v instanceof JsonArray a) || a.size() > MAX_ENTRIES) {
+            throw new InvalidRequestException(field, "'" + field + "' must be an array of at most " + MAX_ENTRIES
+                    + " prefixes" + (field.equals("allow") ? " or categories" : ""));
+        }
+        List<String> out = new ArrayList<>();
+        for (Object o : a) {
+            String e = o instanceof String str ? str.trim() : "";
+            DestinationRules.problem(e, field.equals("allow")).ifPresent(p -> {
+                throw new InvalidRequestException(field, "'" + field + "': " + p);
+            });
+            if (!out.contains(e)) {
+                out.add(e);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private void guards(RoutingContext ctx) {
+        String id = keyId(ctx);
+        if (id == null) {
+            return;
+        }
+        List<String> allow;
+        List<String> deny;
+        try {
+            JsonObject body = object(ctx);
+            for (String f : body.fieldNames()) {
+                if (!f.equals("allow") && !f.equals("deny")) {
+                    throw new InvalidRequestException(f, "unknown field '" + f + "' (a key's allow and deny can be changed)");
+                }
+            }
+            if (body.isEmpty()) {
+                throw new InvalidRequestException(null, "give 'allow', 'deny' or both");
+            }
+            allow = entries(body, "allow");
+            deny = entries(body, "deny");
+            if (!body.containsKey("allow") || !body.containsKey("deny")) {
+                // a field left out keeps what the key has: read it, then write both
+                keys.list().map(rows -> rows.stream().filter(r -> r.keyId().equals(id)).findFirst())
+                        .onComplete(ar -> {
+                            if (ar.failed()) {
+                                ctx.fail(ar.cause());
+                            } else if (ar.result().isEmpty()) {
+                                Problems.send(ctx, 404, "Not found", "no key with id '" + id + "'", null);
+                            } else {
+                                setGuards(ctx, id, body.containsKey("allow") ? allow : ar.result().get().allow(),
+                                        body.containsKey("deny") ? deny : ar.result().get().deny());
+                            }
+                        });
+                return;
+            }
+        } catch (InvalidRequestException e) {
+            Problems.invalid(ctx, e);
+            return;
+        }
+        setGuards(ctx, id, allow, deny);
+    }
+
+    private void setGuards(RoutingContext ctx, String id, List<String> allow, List<String> deny) {
+        keys.setGuards(id, allow, deny).onComplete(ar -> {
+            if (ar.failed()) {
+                ctx.fail(ar.cause());
+            } else if (ar.result().isEmpty()) {
+                Problems.send(ctx, 404, "Not found", "no key with id '" + id + "'", null);
+            } else {
+                ctx.response().putHeader("Content-Type", "application/json").end(json(ar.result().get()).encode());
+            }
+        });
+    }
+
+    private static JsonObject object(RoutingContext ctx) {
+        try {
+            JsonObject body = ctx.body().buffer() == null ? null : new JsonObject(ctx.body().buffer());
+            if (body == null) {
+                throw new InvalidRequestException(null, "a JSON object body is required");
+            }
+            return body;
+        } catch (DecodeException | ClassCastException e) {
+            throw new InvalidRequestException(null, "the body is not a JSON object");
+        }
     }
 
     private static String text(Object o) {
@@ -62,6 +158,8 @@ public final class KeysApi implements ApiRoutes {
         String name;
         Set<Scope> scopes = EnumSet.noneOf(Scope.class);
         String webhook;
+        List<String> allow;
+        List<String> deny;
         try {
             JsonObject body;
             try {
@@ -91,11 +189,13 @@ public final class KeysApi implements ApiRoutes {
                                 + Scope.all().stream().map(Scope::id).toList())));
             }
             webhook = webhook(body.getValue("webhook"));
+            allow = entries(body, "allow");
+            deny = entries(body, "deny");
         } catch (InvalidRequestException e) {
             Problems.invalid(ctx, e);
             return;
         }
-        keys.create(name, scopes, webhook).onComplete(ar -> {
+        keys.create(name, scopes, webhook, allow, deny).onComplete(ar -> {
             if (ar.failed()) {
                 ctx.fail(ar.cause());
                 return;

@@ -114,7 +114,8 @@ public final class ApiKeys implements io.huibo.api.TokenVerifier {
             }
             boolean ok = MessageDigest.isEqual(HexFormat.of().parseHex(row.secretSha256()),
                     KeyToken.sha256(key.get().secret()));
-            return ok ? new Principal(row.keyId(), row.name(), row.scopes(), row.webhook()) : null;
+            return ok ? new Principal(row.keyId(), row.name(), row.scopes(), row.webhook(), row.allow(), row.deny())
+                    : null;
         }
         if (bootstrapHash != null && !s.anyActive() && MessageDigest.isEqual(bootstrapHash, KeyToken.sha256(token))) {
             return Principal.BOOTSTRAP;
@@ -127,9 +128,19 @@ public final class ApiKeys implements io.huibo.api.TokenVerifier {
     }
 
     public Future<Issued> create(String name, Set<Scope> scopes, String webhook) {
+        return create(name, scopes, webhook, List.of(), List.of());
+    }
+
+    /** @param allow the key's own toll-fraud allow entries, {@code deny} its deny prefixes (see guards.DestinationRules) */
+    public Future<Issued> create(String name, Set<Scope> scopes, String webhook, List<String> allow, List<String> deny) {
         KeyToken t = KeyToken.generate();
-        return store.create(t, name, scopes, webhook, clock.instant())
+        return store.create(t, name, scopes, webhook, allow, deny, clock.instant())
                 .compose(row -> reload().map(new Issued(row, t)));
+    }
+
+    /** Replaces a key's own toll-fraud entries; every instance uses them within a second. Empty: no such key. */
+    public Future<Optional<ApiKeyStore.Row>> setGuards(String keyId, List<String> allow, List<String> deny) {
+        return store.setGuards(keyId, allow, deny).compose(row -> reload().map(row));
     }
 
     public Future<List<ApiKeyStore.Row>> list() {

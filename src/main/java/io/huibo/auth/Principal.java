@@ -1,17 +1,26 @@
 package io.huibo.auth;
 
+import java.util.List;
 import java.util.Set;
 
 /**
- * Who made a request: a key's id and name, what it may do, and the webhook it gives callbacks that
- * name none (null: none).
+ * Who made a request: a key's id and name, what it may do, the webhook it gives callbacks that
+ * name none (null: none), and its own toll-fraud allow and deny entries (added to the configured ones).
  */
-public record Principal(String keyId, String name, Set<Scope> scopes, String webhook) {
+public record Principal(String keyId, String name, Set<Scope> scopes, String webhook, List<String> allow,
+                        List<String> deny) {
     /** The config token while no key exists: every scope. */
     public static final Principal BOOTSTRAP = new Principal("bootstrap", "config token", Scope.all(), null);
 
     public Principal {
         scopes = Set.copyOf(scopes);
+        allow = allow == null ? List.of() : List.copyOf(allow);
+        deny = deny == null ? List.of() : List.copyOf(deny);
+    }
+
+    /** Without guard entries of its own. */
+    public Principal(String keyId, String name, Set<Scope> scopes, String webhook) {
+        this(keyId, name, scopes, webhook, List.of(), List.of());
     }
 
     public boolean may(Scope s) {

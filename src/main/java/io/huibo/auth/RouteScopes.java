@@ -79,7 +79,8 @@ public final class RouteScopes {
             e(HttpMethod.GET, "/v1/dnc", Scope.OPERATE),
             e(HttpMethod.POST, "/v1/dnc/import", Scope.OPERATE),
             e(HttpMethod.PUT, "/v1/dnc/:number", Scope.OPERATE),
-            e(HttpMethod.DELETE, "/v1/dnc/:number", Scope.OPERATE));
+            e(HttpMethod.DELETE, "/v1/dnc/:number", Scope.OPERATE),
+            e(HttpMethod.PATCH, "/v1/keys/:id", Scope.ADMIN));
 
     private RouteScopes() {
     }

@@ -31,6 +31,8 @@ import io.huibo.dispatch.InFlightFirstLookup;
 import io.huibo.dispatch.RetryPolicy;
 import io.huibo.events.EventHub;
 import io.huibo.events.EventsApi;
+import io.huibo.guards.GuardLimits;
+import io.huibo.guards.Guards;
 import io.huibo.health.HealthCheck;
 import io.huibo.health.ServiceHealth;
 import io.huibo.metrics.Instruments;
@@ -172,12 +174,16 @@ public final class Instance implements AutoCloseable {
                 // a reload on any instance makes every instance read its own node list again
                 vertx, reloadNodes);
         RouteHandouts handouts = new RouteHandouts();
+        // toll-fraud guards: at every door a request comes in by, and again before each attempt
+        Guards guards = new Guards(cfg.guards(), new GuardLimits(redis), metrics);
         Dispatcher dispatcher = new Dispatcher(queue, store, cluster, RetryPolicy.from(cfg.dispatch()),
                 cfg.dispatch(), instanceId, agiAddress, clock, ownership,
                 // leg B was handed a route: the call may have connected, whatever the node says
                 handouts::legBRouted, metrics,
                 // calling policy and guards, asked in this order before each attempt
-                DialGate.all(List.of(new DoNotCallGate(doNotCall))));
+                // the attempts gate counts the attempts it lets through: it comes last
+                DialGate.all(List.of(new DoNotCallGate(doNotCall), guards.destinationGate(), guards.attemptsGate())),
+                guards.maxCallSeconds());
 
         // routes from the database, cached and reloaded on change; while it holds none, the
         // configured templates (comma-separated for failover) answer
@@ -193,7 +199,7 @@ public final class Instance implements AutoCloseable {
         CallbackService callbacks = new CallbackService(store, queue, clock, tries, outbox, doNotCall);
         // access numbers, fixed destinations, and wrong-PIN lockouts shared by the instances in Redis
         DialinService dialin = new DialinService(vertx, dialinStore, callbacks, clock, cfg.dialinGuards(),
-                new RedisPinAttempts(redis, cfg.dialinGuards()));
+                new RedisPinAttempts(redis, cfg.dialinGuards()), guards);
         Instruments.dialin(dialin, metrics);
         AgiScripts scripts = AgiScripts.forHuibo(routing, new InFlightFirstLookup(dispatcher, store), store::setDestination,
                 Instruments.counted(tries::record, metrics), handouts,
@@ -226,10 +232,10 @@ public final class Instance implements AutoCloseable {
                 new DoNotCallApi(doNotCall, clock),
                 new RoutingApi(routingStore, routing),
                 new NodesApi(vertx, cluster, ownership, reloadNodes),
-                new CallbackOpsApi(operations, webhookUrls != null),
+                new CallbackOpsApi(operations, webhookUrls != null, guards),
                 new EventsApi(events, cfg.events().maxQueued()), new QueueHistoryApi(queueHistory)),
                 List.of(new MetricsRoutes(metrics), new io.huibo.api.OpenApiRoutes(), new DashboardRoutes()),
-                webhookUrls);
+                webhookUrls, guards);
 
         // the dispatcher last: it is stopped first, while FastAGI, HTTP and the AMI nodes are still up
         // for the calls it hands over (see Dispatcher#stop)

@@ -9,15 +9,25 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code huibo keys create|list|rotate|revoke}: API keys and their scopes; exit codes as {@link Output}. */
+/**
+ * {@code huibo keys create|list|rotate|revoke|guards}: API keys, their scopes and their own toll-fraud
+ * entries; exit codes as {@link Output}.
+ */
 @Command(name = "keys", mixinStandardHelpOptions = true, description = "Create, list, rotate or revoke API keys (needs scope admin).",
-        subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Rotate.class, KeysCommand.Revoke.class})
+        subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Rotate.class, KeysCommand.Revoke.class,
+            KeysCommand.Guards.class})
 public final class KeysCommand implements Runnable {
     static final List<Table.Column> COLUMNS = List.of(
             Table.Column.of("keyId"), Table.Column.of("name"),
             new Table.Column("scopes", k -> String.join(",", k.getJsonArray("scopes").stream().map(String::valueOf).toList())),
             Table.Column.of("state"), Table.Column.of("createdAt"), Table.Column.of("rotatedAt"),
-            Table.Column.of("revokedAt"), Table.Column.of("webhook"));
+            Table.Column.of("revokedAt"), Table.Column.of("webhook"),
+            new Table.Column("allow", k -> joined(k, "allow")), new Table.Column("deny", k -> joined(k, "deny")));
+
+    private static String joined(JsonObject k, String field) {
+        JsonArray a = k.getJsonArray(field);
+        return a == null ? "" : String.join(",", a.stream().map(String::valueOf).toList());
+    }
 
     @Override
     public void run() {
@@ -49,12 +59,23 @@ public final class KeysCommand implements Runnable {
         List<String> scopes;
         @Option(names = "--webhook", paramLabel = "URL", description = "webhook for callbacks submitted with this key that name none")
         String webhook;
+        @Option(names = "--allow", split = ",", paramLabel = "ENTRY",
+                description = "toll-fraud allow entries of this key: prefixes (+44) or premium-rate, satellite, international")
+        List<String> allow;
+        @Option(names = "--deny", split = ",", paramLabel = "PREFIX", description = "toll-fraud deny prefixes of this key")
+        List<String> deny;
 
         @Override
         public Integer call() throws Exception {
             JsonObject body = new JsonObject().put("name", name).put("scopes", new JsonArray(scopes));
             if (webhook != null) {
                 body.put("webhook", webhook);
+            }
+            if (allow != null) {
+                body.put("allow", new JsonArray(allow));
+            }
+            if (deny != null) {
+                body.put("deny", new JsonArray(deny));
             }
             Output out = api.out();
             return out.object(api.client().send("POST", "/v1/keys", body.encode(), null), k -> showIssued(out, k));
@@ -105,6 +126,49 @@ public final class KeysCommand implements Runnable {
                 return Output.INVALID;
             }
             return api.out().object(api.client().send("DELETE", "/v1/keys/" + id, null, null));
+        }
+    }
+
+    @Command(name = "guards", mixinStandardHelpOptions = true,
+            description = "Replace a key's own toll-fraud allow or deny entries (an option left out keeps them; "
+                    + "an empty value clears them).")
+    static final class Guards implements Callable<Integer> {
+        @Mixin
+        ApiOptions api;
+        @Parameters(paramLabel = "KEYID", description = "the key's id (see huibo keys list)")
+        String id;
+        @Option(names = "--allow", paramLabel = "ENTRIES", description = "comma-separated prefixes or categories; \"\" for none")
+        String allow;
+        @Option(names = "--deny", paramLabel = "PREFIXES", description = "comma-separated prefixes; \"\" for none")
+        String deny;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!validKeyId(id)) {
+                return Output.INVALID;
+            }
+            if (allow == null && deny == null) {
+                System.err.println("huibo: give --allow, --deny or both");
+                return Output.INVALID;
+            }
+            JsonObject body = new JsonObject();
+            if (allow != null) {
+                body.put("allow", list(allow));
+            }
+            if (deny != null) {
+                body.put("deny", list(deny));
+            }
+            return api.out().object(api.client().send("PATCH", "/v1/keys/" + id, body.encode(), null));
+        }
+
+        private static JsonArray list(String s) {
+            JsonArray a = new JsonArray();
+            for (String e : s.split(",")) {
+                if (!e.isBlank()) {
+                    a.add(e.trim());
+                }
+            }
+            return a;
         }
     }
 }

@@ -90,6 +90,15 @@ public final class ConfigLoader {
         DEFAULTS.put("dialinGuards.lockout", "30m");
         DEFAULTS.put("dialinGuards.allowOtherDestination", false);
         DEFAULTS.put("contacts.dedup", true);
+        DEFAULTS.put("guards.homeCountry", "CN");
+        DEFAULTS.put("guards.allow", "");
+        DEFAULTS.put("guards.deny", "");
+        DEFAULTS.put("guards.numberPerMinute", 5);
+        DEFAULTS.put("guards.numberPerDay", 50);
+        DEFAULTS.put("guards.keyPerMinute", 0);
+        DEFAULTS.put("guards.keyPerDay", 0);
+        DEFAULTS.put("guards.attemptsPerNumberPerDay", 20);
+        DEFAULTS.put("guards.maxCallDuration", "1h");
     }
 
     private static final Pattern NODE_SPEC =
@@ -202,12 +211,13 @@ public final class ConfigLoader {
                         atLeast(duration(v, "events.heartbeat"), 100, "events.heartbeat"),
                         duration(v, "events.gapWait"), positive(v, "events.maxQueued")),
                 webhooks(v), trunkPolicy(v), dialinGuards(v),
-                new HuiboConfig.Contacts(bool(v, "contacts.dedup")));
+                new HuiboConfig.Contacts(bool(v, "contacts.dedup")), guards(v));
     }
 
     /** Keys whose value may be a YAML list, or a string separated by commas or spaces. */
     private static final List<String> LIST_KEYS = List.of("agi.allow", "trunkPolicy.technologies",
-            "trunkPolicy.endpoints", "trunkPolicy.contexts", "dialinGuards.accessNumbers");
+            "trunkPolicy.endpoints", "trunkPolicy.contexts", "dialinGuards.accessNumbers", "guards.allow",
+            "guards.deny");
     /** Endpoint, host and context names, with {@code *} as a wildcard; nothing a dial string could misuse. */
     private static final Pattern POLICY_NAME = Pattern.compile("[A-Za-z0-9_.*+-]{1,80}");
     private static final Pattern TECHNOLOGY = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,31}");
@@ -223,6 +233,37 @@ public final class ConfigLoader {
                 throw new ConfigException(key + ": '" + a.trim() + "' is not " + what);
             }
             out.add(a.trim());
+        }
+        return List.copyOf(out);
+    }
+
+    private static HuiboConfig.Guards guards(Map<String, Object> v) {
+        String home = str(v, "guards.homeCountry").trim();
+        List<String> allow = list(v, "guards.allow");
+        List<String> deny = list(v, "guards.deny");
+        HuiboConfig.Guards g = new HuiboConfig.Guards(home, allow, deny, atLeastZero(v, "guards.numberPerMinute"),
+                atLeastZero(v, "guards.numberPerDay"), atLeastZero(v, "guards.keyPerMinute"),
+                atLeastZero(v, "guards.keyPerDay"), atLeastZero(v, "guards.attemptsPerNumberPerDay"),
+                duration(v, "guards.maxCallDuration"));
+        try {
+            io.huibo.guards.DestinationRules.of(g);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+        if (g.maxCallDuration().toMillis() % 1000 != 0) {
+            throw new ConfigException("guards.maxCallDuration must be whole seconds: " + g.maxCallDuration().toMillis()
+                    + "ms");
+        }
+        return g;
+    }
+
+    /** A comma- or space-separated list (a YAML list is joined first). */
+    private static List<String> list(Map<String, Object> v, String key) {
+        List<String> out = new ArrayList<>();
+        for (String a : str(v, key).split("[,\\s]+")) {
+            if (!a.isBlank()) {
+                out.add(a.trim());
+            }
         }
         return List.copyOf(out);
     }
@@ -249,6 +290,14 @@ public final class ConfigLoader {
             throw new ConfigException(key + " must be true or false: " + v.get(key));
         }
         return a.equals("true");
+    }
+
+    private static int atLeastZero(Map<String, Object> v, String key) {
+        int p = parseInt(key, str(v, key));
+        if (p < 0) {
+            throw new ConfigException(key + " must be 0 (no limit) or more: " + p);
+        }
+        return p;
     }
 
     private static HuiboConfig.Webhooks webhooks(Map<String, Object> v) {

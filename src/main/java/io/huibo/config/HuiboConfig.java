@@ -22,13 +22,22 @@ public record HuiboConfig(
         Webhooks webhooks,
         TrunkPolicy trunkPolicy,
         DialinGuards dialinGuards,
-        Contacts contacts) {
+        Contacts contacts,
+        Guards guards) {
 
-    /** Without the trunk allowlist, dial-in guards and contact settings: their defaults. */
+    /** Without the trunk allowlist, dial-in guards, contact and toll-fraud guard settings: their defaults. */
     public HuiboConfig(String instanceId, Http http, Agi agi, Redis redis, Db db, Dispatch dispatch, Routing routing,
                        List<NodeConfig> nodes, Cluster cluster, CallerId callerId, Events events, Webhooks webhooks) {
         this(instanceId, http, agi, redis, db, dispatch, routing, nodes, cluster, callerId, events, webhooks,
-                TrunkPolicy.defaults(), DialinGuards.defaults(), Contacts.defaults());
+                TrunkPolicy.defaults(), DialinGuards.defaults(), Contacts.defaults(), Guards.defaults());
+    }
+
+    /** With toll-fraud guard settings, the other newer sections at their defaults. */
+    public HuiboConfig(String instanceId, Http http, Agi agi, Redis redis, Db db, Dispatch dispatch, Routing routing,
+                       List<NodeConfig> nodes, Cluster cluster, CallerId callerId, Events events, Webhooks webhooks,
+                       Guards guards) {
+        this(instanceId, http, agi, redis, db, dispatch, routing, nodes, cluster, callerId, events, webhooks,
+                TrunkPolicy.defaults(), DialinGuards.defaults(), Contacts.defaults(), guards);
     }
 
     /**
@@ -40,6 +49,34 @@ public record HuiboConfig(
     public record Contacts(boolean dedup) {
         public static Contacts defaults() {
             return new Contacts(true);
+        }
+    }
+
+    /**
+     * Toll-fraud guards (README "Toll-fraud guards"): which destinations may be dialed, and how often.
+     *
+     * @param homeCountry        ISO region (CN) or calling code (86): a number with another country code is
+     *                           international; numbers without '+' are read as national numbers of it
+     * @param allow              prefixes ({@code +4930}, {@code 9}) or categories ({@code premium-rate},
+     *                           {@code satellite}, {@code international}) let through
+     * @param deny               prefixes refused whatever else says
+     * @param numberPerMinute    requests naming one number, per minute (0: no limit); all instances together
+     * @param numberPerDay       the same per UTC day
+     * @param keyPerMinute       requests per API key per minute (0: no limit)
+     * @param keyPerDay          the same per UTC day
+     * @param attemptsPerNumberPerDay attempts started to one number per UTC day, across callbacks (0: no limit)
+     * @param maxCallDuration    longest a leg may stay connected (Dial's S() option); zero: no limit
+     */
+    public record Guards(String homeCountry, List<String> allow, List<String> deny, int numberPerMinute,
+                         int numberPerDay, int keyPerMinute, int keyPerDay, int attemptsPerNumberPerDay,
+                         Duration maxCallDuration) {
+        public Guards {
+            allow = List.copyOf(allow);
+            deny = List.copyOf(deny);
+        }
+
+        public static Guards defaults() {
+            return new Guards("CN", List.of(), List.of(), 5, 50, 0, 0, 20, Duration.ofHours(1));
         }
     }
 
@@ -97,7 +134,7 @@ public record HuiboConfig(
     public HuiboConfig(String instanceId, Http http, Agi agi, Redis redis, Db db, Dispatch dispatch, Routing routing,
                        List<NodeConfig> nodes) {
         this(instanceId, http, agi, redis, db, dispatch, routing, nodes, Cluster.defaults(), CallerId.defaults(),
-                Events.defaults(), Webhooks.defaults());
+                Events.defaults(), Webhooks.defaults(), Guards.defaults());
     }
 
     /**

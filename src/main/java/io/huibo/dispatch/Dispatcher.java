@@ -103,6 +103,8 @@ public final class Dispatcher extends VerticleBase {
     private final Reconciler reconciler;
     private final Metrics metrics;
     private final DialGate gate;
+    /** Each leg's longest connected time (Dial's S()); 0: none. */
+    private final int maxCallSeconds;
 
     /** Every callback this instance holds a lease on, with its claim's fencing token: all renewed. */
     private final Map<String, Long> fences = new HashMap<>();
@@ -160,6 +162,15 @@ public final class Dispatcher extends VerticleBase {
                       HuiboConfig.Dispatch cfg, String owner, String agiAddress, Clock clock,
                       NodeOwnership ownership, BiPredicate<String, Integer> legBRouted, Metrics metrics,
                       DialGate gate) {
+        this(queue, store, cluster, policy, cfg, owner, agiAddress, clock, ownership, legBRouted, metrics, gate, 0);
+    }
+
+    /** @param maxCallSeconds longest each leg may stay connected (the toll-fraud guard's Dial S()); 0: no limit */
+    public Dispatcher(CallbackQueue queue, CallbackStore store, PbxCluster cluster, RetryPolicy policy,
+                      HuiboConfig.Dispatch cfg, String owner, String agiAddress, Clock clock,
+                      NodeOwnership ownership, BiPredicate<String, Integer> legBRouted, Metrics metrics,
+                      DialGate gate, int maxCallSeconds) {
+        this.maxCallSeconds = maxCallSeconds;
         this.metrics = metrics;
         this.gate = gate;
         this.ownership = ownership;
@@ -540,7 +551,7 @@ public final class Dispatcher extends VerticleBase {
                     }
                     return node.originate(new OriginateRequest(cb.id(), number, attempt.channelId(),
                             cfg.context(), cfg.connectContext(), cfg.originateTimeout(), cb.callerId(),
-                            agiAddresses(), attempt.memoKey(), cb.confirm()));
+                            agiAddresses(), attempt.memoKey(), cb.confirm(), maxCallSeconds));
                 })
                 .onComplete(ar -> {
                     reserved.merge(node.id(), -1, Integer::sum);

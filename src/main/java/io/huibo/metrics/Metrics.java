@@ -151,6 +151,23 @@ public final class Metrics {
         return c >= 0 && c <= 127 ? Integer.toString(c) : "other";
     }
 
+    // ------------------------------------------------------------------ toll-fraud guards
+
+    /** A toll-fraud guard refused a request or held back an attempt: the alert metric. */
+    public void guardTripped(String guard) {
+        guardCounter(guard).increment();
+    }
+
+    /** The guard's series shows from 0, so an alert on its increase sees the first trip. */
+    public void guardRegistered(String guard) {
+        guardCounter(guard);
+    }
+
+    private Counter guardCounter(String guard) {
+        return Counter.builder("huibo_guard_tripped").description("Toll-fraud guard trips, by guard")
+                .tag("guard", guard).register(registry);
+    }
+
     // ------------------------------------------------------------------ AMI
 
     /** A node's AMI session was lost or a login failed, and a reconnect is scheduled. */

@@ -19,10 +19,19 @@ import java.util.Objects;
  * @param memoKey        where the dialplan remembers the attempt's outcome on the node (HUIBO_MEMO, see
  *                       {@link OutcomeMemory} and {@code domain.Attempt#memoKey})
  * @param confirm        leg A must press 1 before leg B is dialed (HUIBO_CONFIRM=1)
+ * @param maxCallSeconds longest each leg may stay connected (HUIBO_MAXSEC, Dial's S() option); 0: no limit
  */
 public record OriginateRequest(String callbackId, int attempt, String channelId, String context,
                                String connectContext, Duration timeout, String callerId, List<String> agiAddresses,
-                               String memoKey, boolean confirm) {
+                               String memoKey, boolean confirm, int maxCallSeconds) {
+
+    /** Without a call duration limit. */
+    public OriginateRequest(String callbackId, int attempt, String channelId, String context, String connectContext,
+                            Duration timeout, String callerId, List<String> agiAddresses, String memoKey,
+                            boolean confirm) {
+        this(callbackId, attempt, channelId, context, connectContext, timeout, callerId, agiAddresses, memoKey, confirm,
+                0);
+    }
 
     public OriginateRequest {
         Objects.requireNonNull(callbackId, "callbackId");
@@ -34,6 +43,9 @@ public record OriginateRequest(String callbackId, int attempt, String channelId,
         agiAddresses = List.copyOf(agiAddresses);
         if (agiAddresses.isEmpty()) {
             throw new IllegalArgumentException("at least one FastAGI address");
+        }
+        if (maxCallSeconds < 0) {
+            throw new IllegalArgumentException("maxCallSeconds must be 0 (no limit) or more");
         }
         if (attempt < 1) {
             throw new IllegalArgumentException("attempt must be >= 1");

@@ -48,18 +48,37 @@ public final class DialinService implements DialinHook {
     private final LongAdder lockouts = new LongAdder();
     private final LongAdder refusedAccess = new LongAdder();
 
-    /** With the default guards and wrong PINs counted in this process only (tests). */
+    /** Asked before a registration is stored; null: none. */
+    private final io.huibo.guards.Guards tollGuards;
+
+    /** With the default guards, no toll-fraud guards and wrong PINs counted in this process only (tests). */
     public DialinService(Vertx vertx, DialinStore store, CallbackService callbacks, Clock clock) {
         this(vertx, store, callbacks, clock, HuiboConfig.DialinGuards.defaults(),
-                new InMemoryPinAttempts(HuiboConfig.DialinGuards.defaults(), clock));
+                new InMemoryPinAttempts(HuiboConfig.DialinGuards.defaults(), clock), null);
+    }
+
+    /** Dial-in guards without toll-fraud guards (tests). */
+    public DialinService(Vertx vertx, DialinStore store, CallbackService callbacks, Clock clock,
+                         HuiboConfig.DialinGuards guards, PinAttempts attempts) {
+        this(vertx, store, callbacks, clock, guards, attempts, null);
+    }
+
+    /** Toll-fraud guards with the default dial-in guards, wrong PINs counted in this process only (tests). */
+    public DialinService(Vertx vertx, DialinStore store, CallbackService callbacks, Clock clock,
+                         io.huibo.guards.Guards tollGuards) {
+        this(vertx, store, callbacks, clock, HuiboConfig.DialinGuards.defaults(),
+                new InMemoryPinAttempts(HuiboConfig.DialinGuards.defaults(), clock), tollGuards);
     }
 
     /**
-     * @param guards   access numbers and whether a stored destination may be replaced by keyed digits
-     * @param attempts wrong PINs and lockouts, shared by the instances ({@link RedisPinAttempts})
+     * @param guards     access numbers and whether a stored destination may be replaced by keyed digits
+     * @param attempts   wrong PINs and lockouts, shared by the instances ({@link RedisPinAttempts})
+     * @param tollGuards the toll-fraud guards a registration passes, as an API request does (no key: no key
+     *                   limits); null: none
      */
     public DialinService(Vertx vertx, DialinStore store, CallbackService callbacks, Clock clock,
-                         HuiboConfig.DialinGuards guards, PinAttempts attempts) {
+                         HuiboConfig.DialinGuards guards, PinAttempts attempts, io.huibo.guards.Guards tollGuards) {
+        this.tollGuards = tollGuards;
         this.vertx = Objects.requireNonNull(vertx, "vertx");
         this.store = Objects.requireNonNull(store, "store");
         this.callbacks = Objects.requireNonNull(callbacks, "callbacks");
@@ -200,7 +219,41 @@ public final class DialinService implements DialinHook {
     private Future<DialinResult> register(DialinStore.Caller c, PhoneNumber destination) {
         NewCallback req = new NewCallback(c.number(), destination, null, Callback.DEFAULT_PRIORITY,
                 Callback.DEFAULT_MAX_ATTEMPTS, null, Map.of("source", "dialin"), null, CallFlow.CUSTOMER_FIRST, false);
-        return store.registerOnce(c.number(), () -> callbacks.submit(req).map(s -> s.callback().id()))
+        if (tollGuards == null) {
+            return save(c, req);
+        }
+        var refused = tollGuards.rules(req, io.huibo.guards.Guards.KeyRules.NONE);
+        if (refused.isPresent()) {
+            return refused("guard-" + refused.get().refusal().guard(), c.number().value());
+        }
+        return save(c, req);
+    }
+
+    /**
+     * The per-number limits, counted only when a new callback is made (a caller calling again while one
+     * is pending gets that one, as without limits); a reached limit fails with the guard's refusal, and
+     * Redis unreachable fails too: never "allowed".
+     */
+    private Future<Void> limits(NewCallback req) {
+        if (tollGuards == null) {
+            return Future.succeededFuture();
+        }
+        return tollGuards.limits(req, null).compose(t -> t.isEmpty() ? Future.<Void>succeededFuture()
+                : Future.failedFuture(io.huibo.guards.GuardRefusedException.of(t.get())));
+    }
+
+    private static io.huibo.guards.GuardRefusedException guardRefusal(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof io.huibo.guards.GuardRefusedException g) {
+                return g;
+            }
+        }
+        return null;
+    }
+
+    private Future<DialinResult> save(DialinStore.Caller c, NewCallback req) {
+        return store.registerOnce(c.number(), () -> limits(req).compose(v -> callbacks.submit(req))
+                        .map(s -> s.callback().id()))
                 // the pending one may be committed but missing from Redis (its registration failed
                 // at the enqueue, and the caller calls again): index it, or the caller waits forever
                 .compose(r -> r.isPresent() && r.get().existing()
@@ -209,6 +262,9 @@ public final class DialinService implements DialinHook {
                 .transform(ar -> {
                     if (io.huibo.contacts.DoNotCallException.in(ar.cause()) != null) {
                         return refused("do-not-call", c.number().value());
+                    }
+                    if (ar.failed() && guardRefusal(ar.cause()) != null) {
+                        return refused("guard-" + guardRefusal(ar.cause()).guard(), c.number().value());
                     }
                     if (ar.failed()) {
                         LOG.warn("dial-in: registering a callback to {} failed: {}", LogMask.number(c.number()), ar.cause().toString());

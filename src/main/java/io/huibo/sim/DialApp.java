@@ -12,11 +12,13 @@ import java.util.UUID;
  * Dial(tech/resource,timeout,options) for one destination, with the events of the traces: the empty VarSets,
  * the callee's Newchannel/DialBegin/ringing, DialEnd and DIALSTATUS. The callee's behaviour is the call's
  * ({@link CallFlow#callee}). Options: {@code U(context^arg1^...)} runs {@code context,s,1} on the callee as
- * it answers, before the bridge; {@code I} ignores the callee's connected-line update. Without a timeout it
- * rings until something else ends it. Once bridged, the callee hanging up ends Dial with -1 (no {@code g}).
+ * it answers, before the bridge; {@code I} ignores the callee's connected-line update; {@code S(x)} hangs
+ * the call up x seconds after the callee answered, as Asterisk's app_dial does (an empty argument is no
+ * limit: Dial ignores it; x of 0 or less fails the Dial). Without a timeout it rings until something else
+ * ends it. Once bridged, the callee hanging up ends Dial with -1 (no {@code g}).
  */
 final class DialApp implements App {
-    static final String OPTIONS = "UI";
+    static final String OPTIONS = "UIS";
     private static final String[] RESET = {"DIALSTATUS", "DIALEDPEERNUMBER", "DIALEDPEERNAME", "ANSWEREDTIME",
         "ANSWEREDTIME_MS", "DIALEDTIME", "DIALEDTIME_MS", "RINGTIME", "RINGTIME_MS", "PROGRESSTIME", "PROGRESSTIME_MS"};
     /** How long a busy or congested callee takes to say so. */
@@ -24,11 +26,12 @@ final class DialApp implements App {
     /** A channel that cannot be requested fails almost at once. */
     private static final Duration UNAVAILABLE = Duration.ofMillis(5);
 
-    private record Options(String gosubContext, List<String> gosubArgs, boolean ignoreConnected) {
+    private record Options(String gosubContext, List<String> gosubArgs, boolean ignoreConnected, Duration limit) {
         static Options parse(String s) {
             String context = null;
             List<String> args = List.of();
             boolean ignore = false;
+            Duration limit = null;
             for (int i = 0; i < s.length(); i++) {
                 char c = s.charAt(i);
                 String arg = null;
@@ -44,10 +47,28 @@ final class DialApp implements App {
                         args = parts;
                     }
                     case 'I' -> ignore = true;
+                    case 'S' -> limit = duration(arg);
                     default -> throw new IllegalArgumentException("Dial option '" + c + "' is not supported");
                 }
             }
-            return new Options(context, args, ignore);
+            return new Options(context, args, ignore, limit);
+        }
+
+        /** S(x): seconds, fractions allowed; empty is no limit; not positive is refused (app_dial: "Dial does not accept S(x)"). */
+        private static Duration duration(String arg) {
+            if (arg == null || arg.isBlank()) {
+                return null;
+            }
+            double seconds;
+            try {
+                seconds = Double.parseDouble(arg.trim());
+            } catch (NumberFormatException e) {
+                seconds = 0;
+            }
+            if (!(seconds > 0)) {
+                throw new IllegalArgumentException("Dial does not accept S(" + arg + ")");
+            }
+            return Duration.ofMillis(Math.round(seconds * 1000));
         }
     }
 
@@ -204,6 +225,10 @@ final class DialApp implements App {
             run.call.calleeAnswered(run, callee);
             if (who.talk() != null) {
                 run.call.timer(who.talk(), () -> calleeHangsUp(16));
+            }
+            if (opts.limit() != null) {
+                // app_dial's duration limit: the bridge ends, the callee is hung up and so is the caller
+                run.call.timer(opts.limit(), () -> calleeHangsUp(16));
             }
         }
 

@@ -26,7 +26,18 @@ public final class ApiKeyStore implements AutoCloseable {
 
     /** A stored key, without its secret. */
     public record Row(String keyId, String name, Set<Scope> scopes, String secretSha256, String webhook,
-                      Instant createdAt, Instant rotatedAt, Instant revokedAt) {
+                      Instant createdAt, Instant rotatedAt, Instant revokedAt, List<String> allow, List<String> deny) {
+        public Row {
+            allow = allow == null ? List.of() : List.copyOf(allow);
+            deny = deny == null ? List.of() : List.copyOf(deny);
+        }
+
+        /** Without toll-fraud entries of its own. */
+        public Row(String keyId, String name, Set<Scope> scopes, String secretSha256, String webhook,
+                   Instant createdAt, Instant rotatedAt, Instant revokedAt) {
+            this(keyId, name, scopes, secretSha256, webhook, createdAt, rotatedAt, revokedAt, List.of(), List.of());
+        }
+
         public boolean active() {
             return revokedAt == null;
         }
@@ -54,13 +65,14 @@ public final class ApiKeyStore implements AutoCloseable {
         List<Row> out = new ArrayList<>();
         try (Connection c = ds.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT key_id, name, scopes, secret_sha256, webhook, "
-                     + "created_at, rotated_at, revoked_at FROM api_keys ORDER BY created_at, key_id");
+                     + "created_at, rotated_at, revoked_at, guard_allow, guard_deny FROM api_keys ORDER BY created_at, key_id");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(new Row(rs.getString("key_id"), rs.getString("name"), Scope.split(rs.getString("scopes")),
                         rs.getString("secret_sha256"), rs.getString("webhook"),
                         StoreSupport.getInstant(rs, "created_at"), StoreSupport.getInstant(rs, "rotated_at"),
-                        StoreSupport.getInstant(rs, "revoked_at")));
+                        StoreSupport.getInstant(rs, "revoked_at"), split(rs.getString("guard_allow")),
+                        split(rs.getString("guard_deny"))));
             }
         }
         return out;
@@ -76,20 +88,52 @@ public final class ApiKeyStore implements AutoCloseable {
     }
 
     public Future<Row> create(KeyToken token, String name, Set<Scope> scopes, String webhook, Instant now) {
+        return create(token, name, scopes, webhook, List.of(), List.of(), now);
+    }
+
+    /** @param allow the key's own toll-fraud allow entries, {@code deny} its deny prefixes */
+    public Future<Row> create(KeyToken token, String name, Set<Scope> scopes, String webhook, List<String> allow,
+                              List<String> deny, Instant now) {
         return StoreSupport.blocking(executor, () -> changing(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_keys (key_id, name, scopes, "
-                    + "secret_sha256, webhook, created_at) VALUES (?,?,?,?,?,?)")) {
+                    + "secret_sha256, webhook, created_at, guard_allow, guard_deny) VALUES (?,?,?,?,?,?,?,?)")) {
                 ps.setString(1, token.keyId());
                 ps.setString(2, name);
                 ps.setString(3, Scope.join(scopes));
                 ps.setString(4, token.secretSha256Hex());
                 ps.setString(5, webhook);
                 StoreSupport.setInstant(ps, 6, now);
+                ps.setString(7, join(allow));
+                ps.setString(8, join(deny));
                 ps.executeUpdate();
             }
             return new Row(token.keyId(), name, scopes, token.secretSha256Hex(), webhook,
-                    StoreSupport.millis(now), null, null);
+                    StoreSupport.millis(now), null, null, allow, deny);
         }));
+    }
+
+    /** Replaces a key's own toll-fraud entries (revoked keys too: nothing is refused by it anyway); empty if no such key. */
+    public Future<Optional<Row>> setGuards(String keyId, List<String> allow, List<String> deny) {
+        return StoreSupport.blocking(executor, () -> changing(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE api_keys SET guard_allow = ?, guard_deny = ? "
+                    + "WHERE key_id = ?")) {
+                ps.setString(1, join(allow));
+                ps.setString(2, join(deny));
+                ps.setString(3, keyId);
+                if (ps.executeUpdate() == 0) {
+                    return Optional.<Row>empty();
+                }
+            }
+            return find(c, keyId);
+        }));
+    }
+
+    private static String join(List<String> entries) {
+        return entries == null || entries.isEmpty() ? null : String.join(" ", entries);
+    }
+
+    private static List<String> split(String s) {
+        return s == null || s.isBlank() ? List.of() : List.of(s.trim().split("\\s+"));
     }
 
     /** A new secret for an active key; empty if there is no such active key. */
@@ -148,7 +192,7 @@ public final class ApiKeyStore implements AutoCloseable {
 
     private static Optional<Row> find(Connection c, String keyId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT key_id, name, scopes, secret_sha256, webhook, "
-                + "created_at, rotated_at, revoked_at FROM api_keys WHERE key_id = ?")) {
+                + "created_at, rotated_at, revoked_at, guard_allow, guard_deny FROM api_keys WHERE key_id = ?")) {
             ps.setString(1, keyId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -157,7 +201,8 @@ public final class ApiKeyStore implements AutoCloseable {
                 return Optional.of(new Row(rs.getString("key_id"), rs.getString("name"),
                         Scope.split(rs.getString("scopes")), rs.getString("secret_sha256"), rs.getString("webhook"),
                         StoreSupport.getInstant(rs, "created_at"), StoreSupport.getInstant(rs, "rotated_at"),
-                        StoreSupport.getInstant(rs, "revoked_at")));
+                        StoreSupport.getInstant(rs, "revoked_at"), split(rs.getString("guard_allow")),
+                        split(rs.getString("guard_deny"))));
             }
         }
     }

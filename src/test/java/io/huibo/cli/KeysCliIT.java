@@ -104,5 +104,23 @@ class KeysCliIT {
         assertThat(badScope.code()).isEqualTo(Output.INVALID);
         assertThat(badScope.json().getString("field")).isEqualTo("scopes");
         assertThat(huibo(adminToken, "keys", "create", "--scope", "admin").code()).isEqualTo(Output.INVALID);
+
+        // a key's own toll-fraud entries: at creation, then changed with keys guards (a left-out option is kept)
+        Run uk = huibo(adminToken, "keys", "create", "--name", "uk", "--scope", "callbacks:write",
+                "--allow", "+44,international", "--deny", "+4930", "--json");
+        assertThat(uk.code()).as(uk.err()).isZero();
+        assertThat(uk.json().getJsonArray("allow").getList()).containsExactly("+44", "international");
+        assertThat(uk.json().getJsonArray("deny").getList()).containsExactly("+4930");
+        String ukId = uk.json().getString("keyId");
+        Run cleared = huibo(adminToken, "keys", "guards", ukId, "--deny", "", "--json");
+        assertThat(cleared.code()).as(cleared.err()).isZero();
+        assertThat(cleared.json().getJsonArray("deny")).isEmpty();
+        assertThat(cleared.json().getJsonArray("allow").getList()).containsExactly("+44", "international");
+        assertThat(huibo(adminToken, "keys", "list").out()).containsPattern("(?m)^" + ukId + " +uk .*\\+44,international");
+        Run badEntry = huibo(adminToken, "keys", "guards", ukId, "--allow", "+44x", "--json");
+        assertThat(badEntry.code()).isEqualTo(Output.INVALID);
+        assertThat(badEntry.json().getString("field")).isEqualTo("allow");
+        assertThat(huibo(adminToken, "keys", "guards", ukId).code()).isEqualTo(Output.INVALID);
+        assertThat(huibo(adminToken, "keys", "guards", "ffffffffffff", "--allow", "+44").code()).isEqualTo(Output.NOT_FOUND);
     }
 }

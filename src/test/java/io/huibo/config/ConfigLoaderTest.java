@@ -187,4 +187,52 @@ class ConfigLoaderTest {
                 "HUIBO_DIALIN_GUARDS_MAX_WRONG_PINS", "0")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("dialinGuards.maxWrongPins");
     }
+
+    @Test
+    void guardsAreOnByDefaultAndEverySettingIsRead() throws Exception {
+        HuiboConfig d = ConfigLoader.load(Path.of("huibo.example.yaml"),
+                Map.of("HUIBO_API_TOKEN", TOKEN, "HUIBO_NODE_PBX1_SECRET", "s3cret"));
+        assertThat(d.guards()).isEqualTo(HuiboConfig.Guards.defaults());
+        Path f = write("""
+                guards:
+                  homeCountry: "49"
+                  allow: [international, "+881"]
+                  deny: ["+4930", "9"]
+                  numberPerMinute: 2
+                  numberPerDay: 3
+                  keyPerMinute: 4
+                  keyPerDay: 5
+                  attemptsPerNumberPerDay: 6
+                  maxCallDuration: 90s
+                nodes:
+                  - {id: a, host: 127.0.0.1, user: u, secret: x, maxCalls: 4}
+                """);
+        HuiboConfig.Guards g = ConfigLoader.load(f, Map.of("HUIBO_API_TOKEN", TOKEN)).guards();
+        assertThat(g).isEqualTo(new HuiboConfig.Guards("49", java.util.List.of("international", "+881"),
+                java.util.List.of("+4930", "9"), 2, 3, 4, 5, 6, Duration.ofSeconds(90)));
+        HuiboConfig.Guards e = ConfigLoader.load(f, Map.of("HUIBO_API_TOKEN", TOKEN, "HUIBO_GUARDS_ALLOW", "+44, satellite",
+                "HUIBO_GUARDS_NUMBER_PER_MINUTE", "0", "HUIBO_GUARDS_MAX_CALL_DURATION", "0")).guards();
+        assertThat(e.allow()).containsExactly("+44", "satellite");
+        assertThat(e.numberPerMinute()).isZero();
+        assertThat(e.maxCallDuration()).isZero();
+        for (Map.Entry<String, String> bad : Map.of("HUIBO_GUARDS_HOME_COUNTRY", "homeCountry",
+                "HUIBO_GUARDS_ALLOW", "guards.allow", "HUIBO_GUARDS_DENY", "guards.deny",
+                "HUIBO_GUARDS_KEY_PER_DAY", "guards.keyPerDay",
+                "HUIBO_GUARDS_MAX_CALL_DURATION", "guards.maxCallDuration").entrySet()) {
+            String value = switch (bad.getKey()) {
+                case "HUIBO_GUARDS_HOME_COUNTRY" -> "Atlantis";
+                case "HUIBO_GUARDS_KEY_PER_DAY" -> "-1";
+                case "HUIBO_GUARDS_MAX_CALL_DURATION" -> "1500ms";
+                case "HUIBO_GUARDS_DENY" -> "premium-rate";
+                default -> "+49 30";
+            };
+            if (bad.getKey().equals("HUIBO_GUARDS_ALLOW")) {
+                value = "+49x";
+            }
+            String v = value;
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigLoader.load(f,
+                    Map.of("HUIBO_API_TOKEN", TOKEN, bad.getKey(), v))).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining(bad.getValue());
+        }
+    }
 }

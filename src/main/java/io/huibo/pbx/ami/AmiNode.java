@@ -759,6 +759,10 @@ public final class AmiNode implements PbxNode {
         if (r.confirm()) {
             vars.put("HUIBO_CONFIRM", "1");
         }
+        // unset without a limit: Dial's S() with an empty argument is no option at all
+        if (r.maxCallSeconds() > 0) {
+            vars.put("HUIBO_MAXSEC", Integer.toString(r.maxCallSeconds()));
+        }
         a.setVariables(vars);
         return a;
     }
