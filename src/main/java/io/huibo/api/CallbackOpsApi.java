@@ -35,12 +35,19 @@ public final class CallbackOpsApi implements ApiRoutes {
 
     /** Whether webhooks are on: a key's webhook is given to bulk rows only then. */
     private final boolean webhooksOn;
+    private final CallingRequests calling;
 
     public CallbackOpsApi(CallbackOperations ops) {
         this(ops, false);
     }
 
     public CallbackOpsApi(CallbackOperations ops, boolean webhooksOn) {
+        this(ops, webhooksOn, null);
+    }
+
+    /** @param profiles the retry profiles a row may name; null: the built-in "default" only */
+    public CallbackOpsApi(CallbackOperations ops, boolean webhooksOn, io.huibo.policy.Profiles profiles) {
+        this.calling = new CallingRequests(profiles);
         this.webhooksOn = webhooksOn;
         this.ops = ops;
     }
@@ -190,6 +197,19 @@ public final class CallbackOpsApi implements ApiRoutes {
         if (rows == null) {
             return;
         }
+        // each row's profile as a single submit's: named, else the key's, else the default; unknown: the row is invalid
+        io.huibo.auth.Principal key = ctx.get(HttpApi.PRINCIPAL);
+        String keyProfile = key == null ? null : key.defaultProfile();
+        rows = rows.stream().map(r -> {
+            if (r.invalid() != null) {
+                return r;
+            }
+            try {
+                return CallbackOperations.BulkRow.valid(calling.resolve(r.request(), keyProfile));
+            } catch (InvalidRequestException e) {
+                return CallbackOperations.BulkRow.invalid(e);
+            }
+        }).toList();
         // bulk rows name no webhook of their own; the key's serves them, as it does a single submit
         ops.bulkSubmit(rows, HttpApi.keyWebhook(ctx, webhooksOn)).onComplete(ar -> {
             if (ar.failed()) {

@@ -37,6 +37,7 @@ public final class HttpApi {
     /** The rule for a request's webhook URL; null: webhooks are off. */
     private final io.huibo.webhooks.WebhookUrls webhooks;
     private final List<ApiRoutes> open;
+    private final CallingRequests calling;
 
     /**
      * @param extra further resources under {@code /v1} (routing tables, nodes, ...), mounted after
@@ -53,6 +54,14 @@ public final class HttpApi {
      */
     public HttpApi(Vertx vertx, CallbackService callbacks, TokenVerifier tokens, HealthCheck health,
                    List<ApiRoutes> extra, List<ApiRoutes> open, io.huibo.webhooks.WebhookUrls webhooks) {
+        this(vertx, callbacks, tokens, health, extra, open, webhooks, null);
+    }
+
+    /** @param profiles the retry profiles a request may name; null: the built-in "default" only */
+    public HttpApi(Vertx vertx, CallbackService callbacks, TokenVerifier tokens, HealthCheck health,
+                   List<ApiRoutes> extra, List<ApiRoutes> open, io.huibo.webhooks.WebhookUrls webhooks,
+                   io.huibo.policy.Profiles profiles) {
+        this.calling = new CallingRequests(profiles);
         this.open = List.copyOf(open);
         this.webhooks = webhooks;
         this.vertx = vertx;
@@ -170,7 +179,8 @@ public final class HttpApi {
     }
 
     private void submit(RoutingContext ctx) {
-        var req = CallbackRequestParser.parse(ctx.body().buffer(), ctx.request().getHeader("Idempotency-Key"), webhooks);
+        var req = calling.resolve(CallbackRequestParser.parse(ctx.body().buffer(),
+                ctx.request().getHeader("Idempotency-Key"), webhooks), ctx);
         String keyWebhook = keyWebhook(ctx, webhooks != null);
         if (req.webhook() == null && keyWebhook != null) {
             req = req.withWebhook(keyWebhook);

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 /**
  * API keys (scope {@code admin}):
  * <ul>
- * <li>{@code POST /v1/keys} {@code {"name", "scopes": [...], "webhook"?}}: 201 with the key and, this
+ * <li>{@code POST /v1/keys} {@code {"name", "scopes": [...], "webhook"?, "profile"?}}: 201 with the key and, this
  *     once, its {@code token}</li>
  * <li>{@code GET /v1/keys}: every key, revoked ones too, never a secret or its hash</li>
  * <li>{@code POST /v1/keys/{keyId}/rotate}: 200 with a new {@code token}; the old one is refused at once</li>
@@ -25,14 +25,23 @@ import java.util.regex.Pattern;
  * </ul>
  */
 public final class KeysApi implements ApiRoutes {
-    private static final Set<String> FIELDS = Set.of("name", "scopes", "webhook");
+    private static final Set<String> FIELDS = Set.of("name", "scopes", "webhook", "profile");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9 _.:@-]{1,64}");
 
     private final ApiKeys keys;
     /** null: this server sends no webhooks, so a key may name none */
     private final WebhookUrls webhooks;
 
+    /** The retry profiles a key may name as its default. */
+    private final CallingRequests calling;
+
     public KeysApi(ApiKeys keys, WebhookUrls webhooks) {
+        this(keys, webhooks, null);
+    }
+
+    /** @param profiles the retry profiles a key may name; null: the built-in "default" only */
+    public KeysApi(ApiKeys keys, WebhookUrls webhooks, io.huibo.policy.Profiles profiles) {
+        this.calling = new CallingRequests(profiles);
         this.keys = keys;
         this.webhooks = webhooks;
     }
@@ -49,6 +58,7 @@ public final class KeysApi implements ApiRoutes {
         return new JsonObject().put("keyId", r.keyId()).put("name", r.name())
                 .put("scopes", new JsonArray(r.scopes().stream().sorted().map(Scope::id).toList()))
                 .put("webhook", r.webhook())
+                .put("profile", r.defaultProfile())
                 .put("state", r.active() ? "active" : "revoked")
                 .put("createdAt", text(r.createdAt())).put("rotatedAt", text(r.rotatedAt()))
                 .put("revokedAt", text(r.revokedAt()));
@@ -62,6 +72,7 @@ public final class KeysApi implements ApiRoutes {
         String name;
         Set<Scope> scopes = EnumSet.noneOf(Scope.class);
         String webhook;
+        String profile;
         try {
             JsonObject body;
             try {
@@ -91,11 +102,17 @@ public final class KeysApi implements ApiRoutes {
                                 + Scope.all().stream().map(Scope::id).toList())));
             }
             webhook = webhook(body.getValue("webhook"));
+            Object p = body.getValue("profile");
+            if (p != null && !(p instanceof String ps && calling.known(ps))) {
+                throw new InvalidRequestException("profile", "unknown profile '" + p + "'; profiles are "
+                        + calling.known());
+            }
+            profile = (String) p;
         } catch (InvalidRequestException e) {
             Problems.invalid(ctx, e);
             return;
         }
-        keys.create(name, scopes, webhook).onComplete(ar -> {
+        keys.create(name, scopes, webhook, profile).onComplete(ar -> {
             if (ar.failed()) {
                 ctx.fail(ar.cause());
                 return;

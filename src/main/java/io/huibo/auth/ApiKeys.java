@@ -114,7 +114,7 @@ public final class ApiKeys implements io.huibo.api.TokenVerifier {
             }
             boolean ok = MessageDigest.isEqual(HexFormat.of().parseHex(row.secretSha256()),
                     KeyToken.sha256(key.get().secret()));
-            return ok ? new Principal(row.keyId(), row.name(), row.scopes(), row.webhook()) : null;
+            return ok ? new Principal(row.keyId(), row.name(), row.scopes(), row.webhook(), row.defaultProfile()) : null;
         }
         if (bootstrapHash != null && !s.anyActive() && MessageDigest.isEqual(bootstrapHash, KeyToken.sha256(token))) {
             return Principal.BOOTSTRAP;
@@ -127,8 +127,13 @@ public final class ApiKeys implements io.huibo.api.TokenVerifier {
     }
 
     public Future<Issued> create(String name, Set<Scope> scopes, String webhook) {
+        return create(name, scopes, webhook, null);
+    }
+
+    /** @param defaultProfile retry profile of the callbacks it submits that name none; null: the server's */
+    public Future<Issued> create(String name, Set<Scope> scopes, String webhook, String defaultProfile) {
         KeyToken t = KeyToken.generate();
-        return store.create(t, name, scopes, webhook, clock.instant())
+        return store.create(t, name, scopes, webhook, defaultProfile, clock.instant())
                 .compose(row -> reload().map(new Issued(row, t)));
     }
 

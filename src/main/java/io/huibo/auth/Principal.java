@@ -4,11 +4,17 @@ import java.util.Set;
 
 /**
  * Who made a request: a key's id and name, what it may do, and the webhook it gives callbacks that
- * name none (null: none).
+ * name none (null: none), and the retry profile of the callbacks it submits that name none (null: the
+ * server's default).
  */
-public record Principal(String keyId, String name, Set<Scope> scopes, String webhook) {
+public record Principal(String keyId, String name, Set<Scope> scopes, String webhook, String defaultProfile) {
     /** The config token while no key exists: every scope. */
-    public static final Principal BOOTSTRAP = new Principal("bootstrap", "config token", Scope.all(), null);
+    public static final Principal BOOTSTRAP = new Principal("bootstrap", "config token", Scope.all(), null, null);
+
+    /** Without a default retry profile: the server's. */
+    public Principal(String keyId, String name, Set<Scope> scopes, String webhook) {
+        this(keyId, name, scopes, webhook, null);
+    }
 
     public Principal {
         scopes = Set.copyOf(scopes);

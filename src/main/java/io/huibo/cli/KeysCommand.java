@@ -49,12 +49,17 @@ public final class KeysCommand implements Runnable {
         List<String> scopes;
         @Option(names = "--webhook", paramLabel = "URL", description = "webhook for callbacks submitted with this key that name none")
         String webhook;
+        @Option(names = "--profile", paramLabel = "NAME", description = "retry profile for callbacks submitted with this key that name none")
+        String profile;
 
         @Override
         public Integer call() throws Exception {
             JsonObject body = new JsonObject().put("name", name).put("scopes", new JsonArray(scopes));
             if (webhook != null) {
                 body.put("webhook", webhook);
+            }
+            if (profile != null) {
+                body.put("profile", profile);
             }
             Output out = api.out();
             return out.object(api.client().send("POST", "/v1/keys", body.encode(), null), k -> showIssued(out, k));

@@ -5,6 +5,7 @@ import io.huibo.domain.PhoneNumber;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /** The whole configuration of one Huibo instance, validated. See huibo.example.yaml. */
 public record HuiboConfig(
@@ -19,13 +20,38 @@ public record HuiboConfig(
         Cluster cluster,
         CallerId callerId,
         Events events,
-        Webhooks webhooks) {
+        Webhooks webhooks,
+        Calling calling) {
+
+    /** Without calling policy settings: the built-in retry profile only. */
+    public HuiboConfig(String instanceId, Http http, Agi agi, Redis redis, Db db, Dispatch dispatch, Routing routing,
+                       List<NodeConfig> nodes, Cluster cluster, CallerId callerId, Events events, Webhooks webhooks) {
+        this(instanceId, http, agi, redis, db, dispatch, routing, nodes, cluster, callerId, events, webhooks,
+                Calling.defaults());
+    }
+
+    /**
+     * Retry profiles, calling windows and quiet hours (io.huibo.policy).
+     *
+     * @param defaultProfile for requests and keys that name none; "default" is the built-in profile of
+     *                       dispatch.retry* unless {@code profiles} defines one of that name
+     * @param profiles       by name, in config order
+     */
+    public record Calling(String defaultProfile, Map<String, io.huibo.policy.RetryProfile> profiles) {
+        public Calling {
+            profiles = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(profiles));
+        }
+
+        public static Calling defaults() {
+            return new Calling("default", Map.of());
+        }
+    }
 
     /** Without live-event and webhook settings: the defaults (webhooks off). */
     public HuiboConfig(String instanceId, Http http, Agi agi, Redis redis, Db db, Dispatch dispatch, Routing routing,
                        List<NodeConfig> nodes, Cluster cluster, CallerId callerId) {
         this(instanceId, http, agi, redis, db, dispatch, routing, nodes, cluster, callerId, Events.defaults(),
-                Webhooks.defaults());
+                Webhooks.defaults(), Calling.defaults());
     }
 
     /**
@@ -75,7 +101,7 @@ public record HuiboConfig(
     public HuiboConfig(String instanceId, Http http, Agi agi, Redis redis, Db db, Dispatch dispatch, Routing routing,
                        List<NodeConfig> nodes) {
         this(instanceId, http, agi, redis, db, dispatch, routing, nodes, Cluster.defaults(), CallerId.defaults(),
-                Events.defaults(), Webhooks.defaults());
+                Events.defaults(), Webhooks.defaults(), Calling.defaults());
     }
 
     /**

@@ -28,6 +28,7 @@ public final class CallbackService {
     private final Clock clock;
     private final RouteTryStore tries;
     private final WebhookOutbox webhooks;
+    private final QueuePosition positions;
 
     public CallbackService(CallbackStore store, CallbackQueue queue, Clock clock) {
         this(store, queue, clock, null);
@@ -41,6 +42,13 @@ public final class CallbackService {
     /** @param webhooks where the webhook deliveries are read for {@link #get}; null shows none */
     public CallbackService(CallbackStore store, CallbackQueue queue, Clock clock, RouteTryStore tries,
                            WebhookOutbox webhooks) {
+        this(store, queue, clock, tries, webhooks, null);
+    }
+
+    /** @param positions the queue position and ETA {@link #get} shows; null shows none */
+    public CallbackService(CallbackStore store, CallbackQueue queue, Clock clock, RouteTryStore tries,
+                           WebhookOutbox webhooks, QueuePosition positions) {
+        this.positions = positions;
         this.store = store;
         this.queue = queue;
         this.clock = clock;
@@ -53,7 +61,8 @@ public final class CallbackService {
         Instant due = req.at() == null || req.at().isBefore(now) ? now : req.at();
         Callback cb = new Callback(CallbackIds.next(), req.number(), req.destination(),
                 req.callerId() == null ? null : req.callerId().value(), req.priority(), req.maxAttempts(),
-                req.metadata(), req.idempotencyKey(), CallState.QUEUED, 0, due, now, now, req.flow(), req.confirm());
+                req.metadata(), req.idempotencyKey(), CallState.QUEUED, 0, due, now, now, req.flow(), req.confirm(),
+                req.calling());
         return store.insert(cb, req.webhook()).compose(stored -> {
             boolean repeat = !stored.id().equals(cb.id());
             if (repeat && stored.state() != CallState.QUEUED) {
@@ -104,8 +113,14 @@ public final class CallbackService {
                     : tries.tries(id);
             Future<List<WebhookOutbox.Delivery>> deliveries = webhooks == null ? Future.succeededFuture(List.of())
                     : webhooks.deliveries(id);
-            return store.attempts(id).compose(attempts -> routeTries.compose(t -> deliveries
-                    .map(w -> Optional.of(new CallbackView(found.get(), attempts, t, w)))));
+            // Redis not answering leaves the position out, not the callback: MariaDB has the record
+            Future<QueuePosition.Placing> placing = positions == null ? Future.succeededFuture(null)
+                    : positions.of(found.get()).otherwise(e -> {
+                        log.warn("no queue position for {}: {}", id, e.toString());
+                        return null;
+                    });
+            return store.attempts(id).compose(attempts -> routeTries.compose(t -> deliveries.compose(w -> placing
+                    .map(p -> Optional.of(new CallbackView(found.get(), attempts, t, w, p))))));
         });
     }
 

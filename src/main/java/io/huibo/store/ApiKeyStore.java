@@ -26,7 +26,12 @@ public final class ApiKeyStore implements AutoCloseable {
 
     /** A stored key, without its secret. */
     public record Row(String keyId, String name, Set<Scope> scopes, String secretSha256, String webhook,
-                      Instant createdAt, Instant rotatedAt, Instant revokedAt) {
+                      Instant createdAt, Instant rotatedAt, Instant revokedAt, String defaultProfile) {
+        public Row(String keyId, String name, Set<Scope> scopes, String secretSha256, String webhook,
+                   Instant createdAt, Instant rotatedAt, Instant revokedAt) {
+            this(keyId, name, scopes, secretSha256, webhook, createdAt, rotatedAt, revokedAt, null);
+        }
+
         public boolean active() {
             return revokedAt == null;
         }
@@ -54,13 +59,13 @@ public final class ApiKeyStore implements AutoCloseable {
         List<Row> out = new ArrayList<>();
         try (Connection c = ds.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT key_id, name, scopes, secret_sha256, webhook, "
-                     + "created_at, rotated_at, revoked_at FROM api_keys ORDER BY created_at, key_id");
+                     + "created_at, rotated_at, revoked_at, default_profile FROM api_keys ORDER BY created_at, key_id");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(new Row(rs.getString("key_id"), rs.getString("name"), Scope.split(rs.getString("scopes")),
                         rs.getString("secret_sha256"), rs.getString("webhook"),
                         StoreSupport.getInstant(rs, "created_at"), StoreSupport.getInstant(rs, "rotated_at"),
-                        StoreSupport.getInstant(rs, "revoked_at")));
+                        StoreSupport.getInstant(rs, "revoked_at"), rs.getString("default_profile")));
             }
         }
         return out;
@@ -76,9 +81,16 @@ public final class ApiKeyStore implements AutoCloseable {
     }
 
     public Future<Row> create(KeyToken token, String name, Set<Scope> scopes, String webhook, Instant now) {
+        return create(token, name, scopes, webhook, null, now);
+    }
+
+    /** @param defaultProfile retry profile of the callbacks it submits that name none; null: the server's */
+    public Future<Row> create(KeyToken token, String name, Set<Scope> scopes, String webhook, String defaultProfile,
+                              Instant now) {
         return StoreSupport.blocking(executor, () -> changing(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_keys (key_id, name, scopes, "
-                    + "secret_sha256, webhook, created_at) VALUES (?,?,?,?,?,?)")) {
+                    + "secret_sha256, webhook, created_at, default_profile) VALUES (?,?,?,?,?,?,?)")) {
+                ps.setString(7, defaultProfile);
                 ps.setString(1, token.keyId());
                 ps.setString(2, name);
                 ps.setString(3, Scope.join(scopes));
@@ -88,7 +100,7 @@ public final class ApiKeyStore implements AutoCloseable {
                 ps.executeUpdate();
             }
             return new Row(token.keyId(), name, scopes, token.secretSha256Hex(), webhook,
-                    StoreSupport.millis(now), null, null);
+                    StoreSupport.millis(now), null, null, defaultProfile);
         }));
     }
 
@@ -148,7 +160,7 @@ public final class ApiKeyStore implements AutoCloseable {
 
     private static Optional<Row> find(Connection c, String keyId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT key_id, name, scopes, secret_sha256, webhook, "
-                + "created_at, rotated_at, revoked_at FROM api_keys WHERE key_id = ?")) {
+                + "created_at, rotated_at, revoked_at, default_profile FROM api_keys WHERE key_id = ?")) {
             ps.setString(1, keyId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -157,7 +169,7 @@ public final class ApiKeyStore implements AutoCloseable {
                 return Optional.of(new Row(rs.getString("key_id"), rs.getString("name"),
                         Scope.split(rs.getString("scopes")), rs.getString("secret_sha256"), rs.getString("webhook"),
                         StoreSupport.getInstant(rs, "created_at"), StoreSupport.getInstant(rs, "rotated_at"),
-                        StoreSupport.getInstant(rs, "revoked_at")));
+                        StoreSupport.getInstant(rs, "revoked_at"), rs.getString("default_profile")));
             }
         }
     }
