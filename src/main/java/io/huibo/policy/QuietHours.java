@@ -143,10 +143,17 @@ public record QuietHours(Map<DayOfWeek, List<Range>> allowed, Set<LocalDate> hol
         return Optional.empty();
     }
 
-    /** A local minute of a day as an instant; a minute a DST gap skipped is the first after the gap. */
+    /**
+     * A local minute of a day as an instant. A minute a DST gap skipped is the end of the gap: the
+     * window's first minute that exists (ZonedDateTime would move it a whole gap later).
+     */
     private static Instant at(LocalDate d, int minuteOfDay, ZoneId zone) {
         LocalDateTime ldt = minuteOfDay == 1440 ? d.plusDays(1).atStartOfDay()
                 : d.atTime(minuteOfDay / 60, minuteOfDay % 60);
+        var rules = zone.getRules();
+        if (rules.getValidOffsets(ldt).isEmpty()) {
+            return rules.getTransition(ldt).getInstant();
+        }
         return ZonedDateTime.of(ldt, zone).toInstant();
     }
 }
