@@ -27,7 +27,7 @@ import org.apache.commons.csv.CSVRecord;
 public final class BulkRequestParser {
     public static final int MAX_ROWS = 10_000;
     private static final Set<String> CSV_COLUMNS = Set.of("number", "destination", "at", "priority", "maxAttempts",
-            "callerId", "flow", "confirm");
+            "callerId", "flow", "confirm", "profile", "notAfter", "timeZone");
     private static final Set<String> INTEGER_COLUMNS = Set.of("priority", "maxAttempts");
     private static final Pattern INTEGER = Pattern.compile("-?\\d{1,18}");
     private static final String METADATA_PREFIX = "metadata.";

@@ -34,7 +34,10 @@ final class CallbackJson {
                 .put("metadata", new JsonObject(new java.util.LinkedHashMap<>(cb.metadata())))
                 .put("dueAt", iso(cb.dueAt()))
                 .put("createdAt", iso(cb.createdAt()))
-                .put("updatedAt", iso(cb.updatedAt()));
+                .put("updatedAt", iso(cb.updatedAt()))
+                .put("profile", cb.calling().profile())
+                .put("notAfter", iso(cb.calling().notAfter()))
+                .put("timeZone", cb.calling().timeZone());
     }
 
     static JsonObject full(CallbackView view) {
@@ -56,7 +59,9 @@ final class CallbackJson {
         }
         return summary(cb)
                 .put("attempts", attempts)
-                .put("webhooks", webhooks(view));
+                .put("webhooks", webhooks(view))
+                .put("position", view.placing() == null ? null : view.placing().position())
+                .put("eta", view.placing() == null ? null : iso(view.placing().eta()));
     }
 
     /** The webhook deliveries of the callback's events, oldest first. */

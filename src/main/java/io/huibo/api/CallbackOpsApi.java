@@ -35,6 +35,7 @@ public final class CallbackOpsApi implements ApiRoutes {
 
     /** Whether webhooks are on: a key's webhook is given to bulk rows only then. */
     private final boolean webhooksOn;
+    private final CallingRequests calling;
 
     public CallbackOpsApi(CallbackOperations ops) {
         this(ops, false);
@@ -44,10 +45,21 @@ public final class CallbackOpsApi implements ApiRoutes {
     private final io.huibo.guards.Guards guards;
 
     public CallbackOpsApi(CallbackOperations ops, boolean webhooksOn) {
-        this(ops, webhooksOn, null);
+        this(ops, webhooksOn, null, null);
     }
 
     public CallbackOpsApi(CallbackOperations ops, boolean webhooksOn, io.huibo.guards.Guards guards) {
+        this(ops, webhooksOn, guards, null);
+    }
+
+    public CallbackOpsApi(CallbackOperations ops, boolean webhooksOn, io.huibo.policy.Profiles profiles) {
+        this(ops, webhooksOn, null, profiles);
+    }
+
+    /** @param profiles the retry profiles a row may name; null: the built-in "default" only */
+    public CallbackOpsApi(CallbackOperations ops, boolean webhooksOn, io.huibo.guards.Guards guards,
+                          io.huibo.policy.Profiles profiles) {
+        this.calling = new CallingRequests(profiles);
         this.webhooksOn = webhooksOn;
         this.ops = ops;
         this.guards = guards;
@@ -198,13 +210,25 @@ public final class CallbackOpsApi implements ApiRoutes {
         if (rows == null) {
             return;
         }
+        // each row's profile as a single submit's: named, else the key's, else the default; unknown: the row is invalid
+        io.huibo.auth.Principal principal = ctx.get(HttpApi.PRINCIPAL);
+        String keyProfile = principal == null ? null : principal.defaultProfile();
+        List<CallbackOperations.BulkRow> profiled = rows.stream().map(r -> {
+            if (r.invalid() != null) {
+                return r;
+            }
+            try {
+                return CallbackOperations.BulkRow.valid(calling.resolve(r.request(), keyProfile));
+            } catch (InvalidRequestException e) {
+                return CallbackOperations.BulkRow.invalid(e);
+            }
+        }).toList();
         // each row passes the toll-fraud guards as a single submit does: a refused row is a row's problem
         // (422 or 429), nothing of it stored; Redis unreachable refuses the whole request (503)
-        io.huibo.auth.Principal key = ctx.get(HttpApi.PRINCIPAL);
         List<io.vertx.core.Future<CallbackOperations.BulkRow>> checked = new java.util.ArrayList<>();
-        for (CallbackOperations.BulkRow row : rows) {
+        for (CallbackOperations.BulkRow row : profiled) {
             checked.add(row.request() == null ? io.vertx.core.Future.succeededFuture(row)
-                    : GuardCheck.check(guards, row.request(), key).map(no -> no.isEmpty() ? row
+                    : GuardCheck.check(guards, row.request(), principal).map(no -> no.isEmpty() ? row
                             : CallbackOperations.BulkRow.invalid(no.get())));
         }
         io.vertx.core.Future.all(checked).onComplete(g -> {
@@ -214,7 +238,7 @@ public final class CallbackOpsApi implements ApiRoutes {
                 return;
             }
             List<CallbackOperations.BulkRow> guarded = new java.util.ArrayList<>();
-            for (int i = 0; i < rows.size(); i++) {
+            for (int i = 0; i < profiled.size(); i++) {
                 guarded.add(g.result().resultAt(i));
             }
             bulkStore(ctx, guarded);

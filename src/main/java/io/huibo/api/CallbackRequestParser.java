@@ -23,7 +23,8 @@ import java.util.Set;
 public final class CallbackRequestParser {
     private static final Set<String> FIELDS =
             Set.of("number", "destination", "at", "priority", "maxAttempts", "callerId", "metadata", "flow", "confirm",
-                    "webhook");
+                    "webhook", "profile", "notAfter", "timeZone");
+    private static final java.util.regex.Pattern PROFILE = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final int MAX_IDEMPOTENCY_KEY = 128;
 
     private CallbackRequestParser() {
@@ -70,7 +71,25 @@ public final class CallbackRequestParser {
             throw new InvalidRequestException("confirm", "'confirm' must be true or false");
         }
         return new NewCallback(number, destination, at, priority, maxAttempts, callerId, metadata, idempotencyKey,
-                flow, Boolean.TRUE.equals(confirm), webhook(json, webhooks));
+                flow, Boolean.TRUE.equals(confirm), webhook(json, webhooks), calling(json, at));
+    }
+
+    /** {@code profile} (its name; whether it exists is the server's to say), {@code notAfter}, {@code timeZone}. */
+    private static Callback.Calling calling(JsonObject json, Instant at) {
+        Object p = json.getValue("profile");
+        if (p != null && !(p instanceof String ps && PROFILE.matcher(ps).matches())) {
+            throw new InvalidRequestException("profile", "'profile' must be a profile name: 1-64 letters, digits, _ . -");
+        }
+        Instant notAfter = instant(json, "notAfter");
+        if (notAfter != null && at != null && !notAfter.isAfter(at)) {
+            throw new InvalidRequestException("notAfter", "'notAfter' must be after 'at'");
+        }
+        Object tz = json.getValue("timeZone");
+        if (tz != null && !(tz instanceof String tzs && io.huibo.policy.CalleeZones.validZone(tzs))) {
+            throw new InvalidRequestException("timeZone",
+                    "'timeZone' must be an IANA time zone id, like Europe/Berlin or America/New_York");
+        }
+        return new Callback.Calling((String) p, notAfter, (String) tz);
     }
 
     private static String webhook(JsonObject json, WebhookUrls rule) {

@@ -41,6 +41,7 @@ public final class HttpApi {
     private final List<ApiRoutes> open;
     /** The toll-fraud guards asked before a callback is stored; null: none. */
     private final io.huibo.guards.Guards guards;
+    private final CallingRequests calling;
 
     /**
      * @param extra further resources under {@code /v1} (routing tables, nodes, ...), mounted after
@@ -57,14 +58,30 @@ public final class HttpApi {
      */
     public HttpApi(Vertx vertx, CallbackService callbacks, TokenVerifier tokens, HealthCheck health,
                    List<ApiRoutes> extra, List<ApiRoutes> open, io.huibo.webhooks.WebhookUrls webhooks) {
-        this(vertx, callbacks, tokens, health, extra, open, webhooks, null);
+        this(vertx, callbacks, tokens, health, extra, open, webhooks, null, null);
     }
 
-    /** @param guards asked before a callback is stored (422, 429, or 503 when their limits cannot be read) */
     public HttpApi(Vertx vertx, CallbackService callbacks, TokenVerifier tokens, HealthCheck health,
                    List<ApiRoutes> extra, List<ApiRoutes> open, io.huibo.webhooks.WebhookUrls webhooks,
                    io.huibo.guards.Guards guards) {
+        this(vertx, callbacks, tokens, health, extra, open, webhooks, guards, null);
+    }
+
+    public HttpApi(Vertx vertx, CallbackService callbacks, TokenVerifier tokens, HealthCheck health,
+                   List<ApiRoutes> extra, List<ApiRoutes> open, io.huibo.webhooks.WebhookUrls webhooks,
+                   io.huibo.policy.Profiles profiles) {
+        this(vertx, callbacks, tokens, health, extra, open, webhooks, null, profiles);
+    }
+
+    /**
+     * @param guards   asked before a callback is stored (422, 429, or 503 when their limits cannot be read)
+     * @param profiles the retry profiles a request may name; null: the built-in "default" only
+     */
+    public HttpApi(Vertx vertx, CallbackService callbacks, TokenVerifier tokens, HealthCheck health,
+                   List<ApiRoutes> extra, List<ApiRoutes> open, io.huibo.webhooks.WebhookUrls webhooks,
+                   io.huibo.guards.Guards guards, io.huibo.policy.Profiles profiles) {
         this.guards = guards;
+        this.calling = new CallingRequests(profiles);
         this.open = List.copyOf(open);
         this.webhooks = webhooks;
         this.vertx = vertx;
@@ -184,7 +201,8 @@ public final class HttpApi {
     }
 
     private void submit(RoutingContext ctx) {
-        var req = CallbackRequestParser.parse(ctx.body().buffer(), ctx.request().getHeader("Idempotency-Key"), webhooks);
+        var req = calling.resolve(CallbackRequestParser.parse(ctx.body().buffer(),
+                ctx.request().getHeader("Idempotency-Key"), webhooks), ctx);
         String keyWebhook = keyWebhook(ctx, webhooks != null);
         if (req.webhook() == null && keyWebhook != null) {
             req = req.withWebhook(keyWebhook);

@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
 /**
  * API keys (scope {@code admin}):
  * <ul>
- * <li>{@code POST /v1/keys} {@code {"name", "scopes": [...], "webhook"?, "allow"?: [...], "deny"?: [...]}}:
- *     201 with the key and, this once, its {@code token}</li>
+ * <li>{@code POST /v1/keys} {@code {"name", "scopes": [...], "webhook"?, "allow"?: [...], "deny"?: [...],
+ *     "profile"?}}: 201 with the key and, this once, its {@code token}</li>
  * <li>{@code PATCH /v1/keys/{keyId}} {@code {"allow"?, "deny"?}}: the key's own toll-fraud entries replaced</li>
  * <li>{@code GET /v1/keys}: every key, revoked ones too, never a secret or its hash</li>
  * <li>{@code POST /v1/keys/{keyId}/rotate}: 200 with a new {@code token}; the old one is refused at once</li>
@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * </ul>
  */
 public final class KeysApi implements ApiRoutes {
-    private static final Set<String> FIELDS = Set.of("name", "scopes", "webhook", "allow", "deny");
+    private static final Set<String> FIELDS = Set.of("name", "scopes", "webhook", "allow", "deny", "profile");
     /** A key's own toll-fraud entries: few, and they go into one column each. */
     static final int MAX_ENTRIES = 50;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9 _.:@-]{1,64}");
@@ -38,7 +38,16 @@ public final class KeysApi implements ApiRoutes {
     /** null: this server sends no webhooks, so a key may name none */
     private final WebhookUrls webhooks;
 
+    /** The retry profiles a key may name as its default. */
+    private final CallingRequests calling;
+
     public KeysApi(ApiKeys keys, WebhookUrls webhooks) {
+        this(keys, webhooks, null);
+    }
+
+    /** @param profiles the retry profiles a key may name; null: the built-in "default" only */
+    public KeysApi(ApiKeys keys, WebhookUrls webhooks, io.huibo.policy.Profiles profiles) {
+        this.calling = new CallingRequests(profiles);
         this.keys = keys;
         this.webhooks = webhooks;
     }
@@ -56,6 +65,7 @@ public final class KeysApi implements ApiRoutes {
         return new JsonObject().put("keyId", r.keyId()).put("name", r.name())
                 .put("scopes", new JsonArray(r.scopes().stream().sorted().map(Scope::id).toList()))
                 .put("webhook", r.webhook())
+                .put("profile", r.defaultProfile())
                 .put("state", r.active() ? "active" : "revoked")
                 .put("createdAt", text(r.createdAt())).put("rotatedAt", text(r.rotatedAt()))
                 .put("revokedAt", text(r.revokedAt()))
@@ -160,6 +170,7 @@ public final class KeysApi implements ApiRoutes {
         String webhook;
         List<String> allow;
         List<String> deny;
+        String profile;
         try {
             JsonObject body;
             try {
@@ -191,11 +202,17 @@ public final class KeysApi implements ApiRoutes {
             webhook = webhook(body.getValue("webhook"));
             allow = entries(body, "allow");
             deny = entries(body, "deny");
+            Object p = body.getValue("profile");
+            if (p != null && !(p instanceof String ps && calling.known(ps))) {
+                throw new InvalidRequestException("profile", "unknown profile '" + p + "'; profiles are "
+                        + calling.known());
+            }
+            profile = (String) p;
         } catch (InvalidRequestException e) {
             Problems.invalid(ctx, e);
             return;
         }
-        keys.create(name, scopes, webhook, allow, deny).onComplete(ar -> {
+        keys.create(name, scopes, webhook, allow, deny, profile).onComplete(ar -> {
             if (ar.failed()) {
                 ctx.fail(ar.cause());
                 return;

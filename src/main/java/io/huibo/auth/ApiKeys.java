@@ -114,8 +114,8 @@ public final class ApiKeys implements io.huibo.api.TokenVerifier {
             }
             boolean ok = MessageDigest.isEqual(HexFormat.of().parseHex(row.secretSha256()),
                     KeyToken.sha256(key.get().secret()));
-            return ok ? new Principal(row.keyId(), row.name(), row.scopes(), row.webhook(), row.allow(), row.deny())
-                    : null;
+            return ok ? new Principal(row.keyId(), row.name(), row.scopes(), row.webhook(), row.allow(), row.deny(),
+                    row.defaultProfile()) : null;
         }
         if (bootstrapHash != null && !s.anyActive() && MessageDigest.isEqual(bootstrapHash, KeyToken.sha256(token))) {
             return Principal.BOOTSTRAP;
@@ -128,13 +128,23 @@ public final class ApiKeys implements io.huibo.api.TokenVerifier {
     }
 
     public Future<Issued> create(String name, Set<Scope> scopes, String webhook) {
-        return create(name, scopes, webhook, List.of(), List.of());
+        return create(name, scopes, webhook, List.of(), List.of(), null);
+    }
+
+    /** @param defaultProfile retry profile of the callbacks it submits that name none; null: the server's */
+    public Future<Issued> create(String name, Set<Scope> scopes, String webhook, String defaultProfile) {
+        return create(name, scopes, webhook, List.of(), List.of(), defaultProfile);
     }
 
     /** @param allow the key's own toll-fraud allow entries, {@code deny} its deny prefixes (see guards.DestinationRules) */
     public Future<Issued> create(String name, Set<Scope> scopes, String webhook, List<String> allow, List<String> deny) {
+        return create(name, scopes, webhook, allow, deny, null);
+    }
+
+    public Future<Issued> create(String name, Set<Scope> scopes, String webhook, List<String> allow, List<String> deny,
+                                 String defaultProfile) {
         KeyToken t = KeyToken.generate();
-        return store.create(t, name, scopes, webhook, allow, deny, clock.instant())
+        return store.create(t, name, scopes, webhook, allow, deny, defaultProfile, clock.instant())
                 .compose(row -> reload().map(new Issued(row, t)));
     }
 

@@ -5,12 +5,24 @@ import java.util.Set;
 
 /**
  * Who made a request: a key's id and name, what it may do, the webhook it gives callbacks that
- * name none (null: none), and its own toll-fraud allow and deny entries (added to the configured ones).
+ * name none (null: none), its own toll-fraud allow and deny entries (added to the configured ones),
+ * and the retry profile of the callbacks it submits that name none (null: the server's default).
  */
 public record Principal(String keyId, String name, Set<Scope> scopes, String webhook, List<String> allow,
-                        List<String> deny) {
+                        List<String> deny, String defaultProfile) {
     /** The config token while no key exists: every scope. */
-    public static final Principal BOOTSTRAP = new Principal("bootstrap", "config token", Scope.all(), null);
+    public static final Principal BOOTSTRAP = new Principal("bootstrap", "config token", Scope.all(), null, null);
+
+    /** Without guard entries of its own. */
+    public Principal(String keyId, String name, Set<Scope> scopes, String webhook, String defaultProfile) {
+        this(keyId, name, scopes, webhook, List.of(), List.of(), defaultProfile);
+    }
+
+    /** Without a default retry profile: the server's. */
+    public Principal(String keyId, String name, Set<Scope> scopes, String webhook, List<String> allow,
+                     List<String> deny) {
+        this(keyId, name, scopes, webhook, allow, deny, null);
+    }
 
     public Principal {
         scopes = Set.copyOf(scopes);
@@ -20,7 +32,7 @@ public record Principal(String keyId, String name, Set<Scope> scopes, String web
 
     /** Without guard entries of its own. */
     public Principal(String keyId, String name, Set<Scope> scopes, String webhook) {
-        this(keyId, name, scopes, webhook, List.of(), List.of());
+        this(keyId, name, scopes, webhook, List.of(), List.of(), null);
     }
 
     public boolean may(Scope s) {

@@ -29,6 +29,10 @@ import io.huibo.store.DoNotCallStore;
 import io.huibo.dispatch.Dispatcher;
 import io.huibo.dispatch.InFlightFirstLookup;
 import io.huibo.dispatch.RetryPolicy;
+import io.huibo.policy.CalleeZones;
+import io.huibo.policy.CallingGate;
+import io.huibo.policy.Profiles;
+import io.huibo.service.QueuePosition;
 import io.huibo.events.EventHub;
 import io.huibo.events.EventsApi;
 import io.huibo.guards.GuardLimits;
@@ -71,6 +75,7 @@ import io.huibo.webhooks.WebhookUrls;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.util.concurrent.ThreadLocalRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -176,13 +181,20 @@ public final class Instance implements AutoCloseable {
         RouteHandouts handouts = new RouteHandouts();
         // toll-fraud guards: at every door a request comes in by, and again before each attempt
         Guards guards = new Guards(cfg.guards(), new GuardLimits(redis), metrics);
-        Dispatcher dispatcher = new Dispatcher(queue, store, cluster, RetryPolicy.from(cfg.dispatch()),
+        // retry profiles: the built-in one of dispatch.retry* fills in what a configured one leaves out
+        Profiles profiles = new Profiles(RetryPolicy.builtIn(cfg.dispatch()), cfg.calling().profiles(),
+                cfg.calling().defaultProfile());
+        // loads libphonenumber's time-zone data here, at start, not on an event loop
+        CallingGate calling = new CallingGate(profiles, new CalleeZones());
+        Dispatcher dispatcher = new Dispatcher(queue, store, cluster,
+                new RetryPolicy(profiles, () -> ThreadLocalRandom.current().nextDouble()),
                 cfg.dispatch(), instanceId, agiAddress, clock, ownership,
                 // leg B was handed a route: the call may have connected, whatever the node says
                 handouts::legBRouted, metrics,
                 // calling policy and guards, asked in this order before each attempt
                 // the attempts gate counts the attempts it lets through: it comes last
-                DialGate.all(List.of(new DoNotCallGate(doNotCall), guards.destinationGate(), guards.attemptsGate())),
+                DialGate.all(List.of(new DoNotCallGate(doNotCall), guards.destinationGate(), calling,
+                        guards.attemptsGate())),
                 guards.maxCallSeconds());
 
         // routes from the database, cached and reloaded on change; while it holds none, the
@@ -196,7 +208,9 @@ public final class Instance implements AutoCloseable {
         RouteTryStore tries = closeLater(new RouteTryStore(db));
         DialinStore dialinStore = closeLater(new DialinStore(db));
         WebhookOutbox outbox = closeLater(new WebhookOutbox(db));
-        CallbackService callbacks = new CallbackService(store, queue, clock, tries, outbox, doNotCall);
+        CallbackQueries queries = closeLater(new CallbackQueries(db, cfg.contacts().dedup()));
+        CallbackService callbacks = new CallbackService(store, queue, clock, tries, outbox, doNotCall,
+                new QueuePosition(queue, queries::attemptsStartedSince, calling, clock));
         // access numbers, fixed destinations, and wrong-PIN lockouts shared by the instances in Redis
         DialinService dialin = new DialinService(vertx, dialinStore, callbacks, clock, cfg.dialinGuards(),
                 new RedisPinAttempts(redis, cfg.dialinGuards()), guards);
@@ -217,7 +231,6 @@ public final class Instance implements AutoCloseable {
                 + " sessions open (the dialplan waits on Huibo)", agi::backlogged);
 
         HealthCheck health = new ServiceHealth(queue, store, cluster);
-        CallbackQueries queries = closeLater(new CallbackQueries(db, cfg.contacts().dedup()));
         CallbackOperations operations = new CallbackOperations(store, queries, queue, new QueueAdmin(redis, queue),
                 callbacks, clock, doNotCall);
         // live events and webhooks: every instance tails callback_events (see io.huibo.events)
@@ -228,14 +241,14 @@ public final class Instance implements AutoCloseable {
                 QUEUE_HISTORY_SAMPLE, QUEUE_HISTORY_WINDOW);
         WebhookUrls webhookUrls = cfg.webhooks().enabled() ? new WebhookUrls(cfg.webhooks().allowPrivate()) : null;
         HttpApi api = new HttpApi(vertx, callbacks, keys, health, List.of(new DialinApi(dialin),
-                new KeysApi(keys, webhookUrls),
+                new KeysApi(keys, webhookUrls, profiles),
                 new DoNotCallApi(doNotCall, clock),
                 new RoutingApi(routingStore, routing),
                 new NodesApi(vertx, cluster, ownership, reloadNodes),
-                new CallbackOpsApi(operations, webhookUrls != null, guards),
+                new CallbackOpsApi(operations, webhookUrls != null, guards, profiles),
                 new EventsApi(events, cfg.events().maxQueued()), new QueueHistoryApi(queueHistory)),
                 List.of(new MetricsRoutes(metrics), new io.huibo.api.OpenApiRoutes(), new DashboardRoutes()),
-                webhookUrls, guards);
+                webhookUrls, guards, profiles);
 
         // the dispatcher last: it is stopped first, while FastAGI, HTTP and the AMI nodes are still up
         // for the calls it hands over (see Dispatcher#stop)

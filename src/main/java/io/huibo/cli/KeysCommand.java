@@ -64,6 +64,8 @@ public final class KeysCommand implements Runnable {
         List<String> allow;
         @Option(names = "--deny", split = ",", paramLabel = "PREFIX", description = "toll-fraud deny prefixes of this key")
         List<String> deny;
+        @Option(names = "--profile", paramLabel = "NAME", description = "retry profile for callbacks submitted with this key that name none")
+        String profile;
 
         @Override
         public Integer call() throws Exception {
@@ -76,6 +78,9 @@ public final class KeysCommand implements Runnable {
             }
             if (deny != null) {
                 body.put("deny", new JsonArray(deny));
+            }
+            if (profile != null) {
+                body.put("profile", profile);
             }
             Output out = api.out();
             return out.object(api.client().send("POST", "/v1/keys", body.encode(), null), k -> showIssued(out, k));

@@ -99,12 +99,13 @@ public final class ConfigLoader {
         DEFAULTS.put("guards.keyPerDay", 0);
         DEFAULTS.put("guards.attemptsPerNumberPerDay", 20);
         DEFAULTS.put("guards.maxCallDuration", "1h");
+        DEFAULTS.put("calling.defaultProfile", "default");
     }
 
     private static final Pattern NODE_SPEC =
             Pattern.compile("([A-Za-z0-9_-]+)=([^:@]+):([^@]*)@([A-Za-z0-9.:\\[\\]-]+):(\\d+)/(\\d+)"
                     + "(?:/(\\d+)(?:/(\\d+(?:\\.\\d+)?))?)?");
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)?");
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9_-]{1,32}");
 
     private ConfigLoader() {
@@ -139,7 +140,8 @@ public final class ConfigLoader {
         Map<String, Object> flat = new LinkedHashMap<>();
         flatten("", tree, flat);
         for (String key : flat.keySet()) {
-            if (!DEFAULTS.containsKey(key) && !key.equals("nodes") && !key.startsWith("nodes.")) {
+            if (!DEFAULTS.containsKey(key) && !key.equals("nodes") && !key.startsWith("nodes.")
+                    && !key.equals(CallingConfig.PROFILES)) {
                 throw new ConfigException("unknown config key: " + key);
             }
         }
@@ -211,7 +213,8 @@ public final class ConfigLoader {
                         atLeast(duration(v, "events.heartbeat"), 100, "events.heartbeat"),
                         duration(v, "events.gapWait"), positive(v, "events.maxQueued")),
                 webhooks(v), trunkPolicy(v), dialinGuards(v),
-                new HuiboConfig.Contacts(bool(v, "contacts.dedup")), guards(v));
+                new HuiboConfig.Contacts(bool(v, "contacts.dedup")), guards(v),
+                CallingConfig.parse(str(v, "calling.defaultProfile").trim(), flat.get(CallingConfig.PROFILES)));
     }
 
     /** Keys whose value may be a YAML list, or a string separated by commas or spaces. */
@@ -457,7 +460,7 @@ public final class ConfigLoader {
     private static void flatten(String prefix, Map<String, Object> in, Map<String, Object> out) {
         in.forEach((k, val) -> {
             String key = prefix.isEmpty() ? String.valueOf(k) : prefix + "." + k;
-            if (val instanceof Map<?, ?> m && !key.equals("nodes")) {
+            if (val instanceof Map<?, ?> m && !key.equals("nodes") && !key.equals(CallingConfig.PROFILES)) {
                 flatten(key, castMap(m), out);
             } else if (val instanceof List<?> l && LIST_KEYS.contains(key)) {
                 out.put(key, String.join(",", l.stream().map(String::valueOf).toList()));
@@ -509,7 +512,7 @@ public final class ConfigLoader {
         return p;
     }
 
-    /** "250ms", "30s", "2m", "1h"; a bare number is seconds. */
+    /** "250ms", "30s", "2m", "1h", "2d"; a bare number is seconds. */
     public static Duration parseDuration(String what, String s) {
         Matcher m = DURATION.matcher(s == null ? "" : s.trim());
         if (!m.matches()) {
@@ -521,6 +524,7 @@ public final class ConfigLoader {
             case "ms" -> Duration.ofMillis(n);
             case "s" -> Duration.ofSeconds(n);
             case "m" -> Duration.ofMinutes(n);
+            case "d" -> Duration.ofDays(n);
             default -> Duration.ofHours(n);
         };
     }

@@ -5,6 +5,7 @@ import io.huibo.domain.PhoneNumber;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /** The whole configuration of one Huibo instance, validated. See huibo.example.yaml. */
 public record HuiboConfig(
@@ -23,13 +24,14 @@ public record HuiboConfig(
         TrunkPolicy trunkPolicy,
         DialinGuards dialinGuards,
         Contacts contacts,
-        Guards guards) {
+        Guards guards,
+        Calling calling) {
 
-    /** Without the trunk allowlist, dial-in guards, contact and toll-fraud guard settings: their defaults. */
+    /** Without the trunk allowlist, dial-in guards, contact, toll-fraud guard and calling settings: their defaults. */
     public HuiboConfig(String instanceId, Http http, Agi agi, Redis redis, Db db, Dispatch dispatch, Routing routing,
                        List<NodeConfig> nodes, Cluster cluster, CallerId callerId, Events events, Webhooks webhooks) {
         this(instanceId, http, agi, redis, db, dispatch, routing, nodes, cluster, callerId, events, webhooks,
-                TrunkPolicy.defaults(), DialinGuards.defaults(), Contacts.defaults(), Guards.defaults());
+                TrunkPolicy.defaults(), DialinGuards.defaults(), Contacts.defaults(), Guards.defaults(), Calling.defaults());
     }
 
     /** With toll-fraud guard settings, the other newer sections at their defaults. */
@@ -37,7 +39,7 @@ public record HuiboConfig(
                        List<NodeConfig> nodes, Cluster cluster, CallerId callerId, Events events, Webhooks webhooks,
                        Guards guards) {
         this(instanceId, http, agi, redis, db, dispatch, routing, nodes, cluster, callerId, events, webhooks,
-                TrunkPolicy.defaults(), DialinGuards.defaults(), Contacts.defaults(), guards);
+                TrunkPolicy.defaults(), DialinGuards.defaults(), Contacts.defaults(), guards, Calling.defaults());
     }
 
     /**
@@ -80,11 +82,36 @@ public record HuiboConfig(
         }
     }
 
+    /** With calling policy settings, the other newer sections at their defaults. */
+    public HuiboConfig(String instanceId, Http http, Agi agi, Redis redis, Db db, Dispatch dispatch, Routing routing,
+                       List<NodeConfig> nodes, Cluster cluster, CallerId callerId, Events events, Webhooks webhooks,
+                       Calling calling) {
+        this(instanceId, http, agi, redis, db, dispatch, routing, nodes, cluster, callerId, events, webhooks,
+                TrunkPolicy.defaults(), DialinGuards.defaults(), Contacts.defaults(), Guards.defaults(), calling);
+    }
+
+    /**
+     * Retry profiles, calling windows and quiet hours (io.huibo.policy).
+     *
+     * @param defaultProfile for requests and keys that name none; "default" is the built-in profile of
+     *                       dispatch.retry* unless {@code profiles} defines one of that name
+     * @param profiles       by name, in config order
+     */
+    public record Calling(String defaultProfile, Map<String, io.huibo.policy.RetryProfile> profiles) {
+        public Calling {
+            profiles = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(profiles));
+        }
+
+        public static Calling defaults() {
+            return new Calling("default", Map.of());
+        }
+    }
+
     /** Without live-event and webhook settings: the defaults (webhooks off). */
     public HuiboConfig(String instanceId, Http http, Agi agi, Redis redis, Db db, Dispatch dispatch, Routing routing,
                        List<NodeConfig> nodes, Cluster cluster, CallerId callerId) {
         this(instanceId, http, agi, redis, db, dispatch, routing, nodes, cluster, callerId, Events.defaults(),
-                Webhooks.defaults());
+                Webhooks.defaults(), Calling.defaults());
     }
 
     /**
@@ -134,7 +161,7 @@ public record HuiboConfig(
     public HuiboConfig(String instanceId, Http http, Agi agi, Redis redis, Db db, Dispatch dispatch, Routing routing,
                        List<NodeConfig> nodes) {
         this(instanceId, http, agi, redis, db, dispatch, routing, nodes, Cluster.defaults(), CallerId.defaults(),
-                Events.defaults(), Webhooks.defaults(), Guards.defaults());
+                Events.defaults(), Webhooks.defaults());
     }
 
     /**

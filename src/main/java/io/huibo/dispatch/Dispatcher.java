@@ -659,11 +659,14 @@ public final class Dispatcher extends VerticleBase {
         }
         Attempt recorded = done;
         Callback at = cb.as(cb.state(), Math.max(cb.attempts(), attempt.number()), cb.updatedAt());
-        RetryPolicy.Decision d = policy.decide(at, attempt.number(), recorded.outcome(), now);
+        RetryPolicy.Decision d = policy.decide(at, attempt.number(), recorded.outcome(), recorded.failedLeg(),
+                recorded.hangupCause(), now);
         CallState to = d instanceof RetryPolicy.Decision.Retry ? CallState.QUEUED
-                : d instanceof RetryPolicy.Decision.Complete ? CallState.COMPLETED : CallState.FAILED;
+                : d instanceof RetryPolicy.Decision.Complete ? CallState.COMPLETED
+                : d instanceof RetryPolicy.Decision.Expire ? CallState.EXPIRED : CallState.FAILED;
         Instant retryAt = d instanceof RetryPolicy.Decision.Retry r ? r.at() : null;
-        String detail = "attempt " + attempt.number() + ": " + recorded.outcome().wire();
+        String detail = "attempt " + attempt.number() + ": " + recorded.outcome().wire()
+                + (d instanceof RetryPolicy.Decision.Expire e ? "; expired: " + e.reason() : "");
         CallMdc.log(cb.id(), attempt.number(), attempt.nodeId(), attempt.channelId(),
                 () -> log.info("attempt {} of {} on {} ended {}{}: {}", attempt.number(), cb.id(), attempt.nodeId(),
                         recorded.outcome().wire(), recorded.failedLeg() == null ? "" : " (leg " + recorded.failedLeg()

@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param attempts    attempts made so far
  * @param flow        which side is called first
  * @param confirm     whether leg A must press 1 before leg B is dialed
+ * @param calling     its retry profile, calling window and callee time zone (io.huibo.policy)
  */
 public record Callback(
         String id,
@@ -30,7 +31,17 @@ public record Callback(
         Instant createdAt,
         Instant updatedAt,
         CallFlow flow,
-        boolean confirm) {
+        boolean confirm,
+        Calling calling) {
+
+    /**
+     * How a callback is called (io.huibo.policy): the retry profile's name (null: the default
+     * profile), the last moment it may be dialed (null: no limit) and the callee's IANA time zone
+     * (null: taken from the number).
+     */
+    public record Calling(String profile, Instant notAfter, String timeZone) {
+        public static final Calling DEFAULT = new Calling(null, null, null);
+    }
 
     public static final int MIN_PRIORITY = 0;
     public static final int MAX_PRIORITY = 9;
@@ -58,6 +69,16 @@ public record Callback(
             throw new IllegalArgumentException("maxAttempts out of range");
         }
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+        calling = calling == null ? Calling.DEFAULT : calling;
+    }
+
+    /** With the default calling policy. */
+    public Callback(String id, PhoneNumber number, PhoneNumber destination, String callerId, int priority,
+                    int maxAttempts, Map<String, String> metadata, String idempotencyKey, CallState state,
+                    int attempts, Instant dueAt, Instant createdAt, Instant updatedAt, CallFlow flow,
+                    boolean confirm) {
+        this(id, number, destination, callerId, priority, maxAttempts, metadata, idempotencyKey, state, attempts,
+                dueAt, createdAt, updatedAt, flow, confirm, Calling.DEFAULT);
     }
 
     /** A customer-first callback without confirmation. */
@@ -65,7 +86,7 @@ public record Callback(
                     int maxAttempts, Map<String, String> metadata, String idempotencyKey, CallState state,
                     int attempts, Instant dueAt, Instant createdAt, Instant updatedAt) {
         this(id, number, destination, callerId, priority, maxAttempts, metadata, idempotencyKey, state, attempts,
-                dueAt, createdAt, updatedAt, CallFlow.CUSTOMER_FIRST, false);
+                dueAt, createdAt, updatedAt, CallFlow.CUSTOMER_FIRST, false, Calling.DEFAULT);
     }
 
     /** Moves along the state machine; refuses a transition it does not allow. */
@@ -82,12 +103,12 @@ public record Callback(
      */
     public Callback as(CallState newState, int newAttempts, Instant at) {
         return new Callback(id, number, destination, callerId, priority, maxAttempts, metadata,
-                idempotencyKey, newState, newAttempts, dueAt, createdAt, at, flow, confirm);
+                idempotencyKey, newState, newAttempts, dueAt, createdAt, at, flow, confirm, calling);
     }
 
     public Callback withTimes(Instant due, Instant created, Instant updated) {
         return new Callback(id, number, destination, callerId, priority, maxAttempts, metadata,
-                idempotencyKey, state, attempts, due, created, updated, flow, confirm);
+                idempotencyKey, state, attempts, due, created, updated, flow, confirm, calling);
     }
 
     /** The number dialed for a leg, by the flow; null for a destination still to be keyed in. */

@@ -56,6 +56,7 @@ public final class CallbackQueue {
     private final RedisScripts.Script cancel;
     private final RedisScripts.Script pending;
     private final RedisScripts.Script epoch;
+    private final RedisScripts.Script position;
 
     /** Loads the scripts (blocking: call it at start). */
     public CallbackQueue(RedisScripts redis) {
@@ -83,6 +84,7 @@ public final class CallbackQueue {
         this.cancel = redis.script(CallbackQueue.class, "cancel");
         this.pending = redis.script(CallbackQueue.class, "pending");
         this.epoch = redis.script(CallbackQueue.class, "epoch");
+        this.position = redis.script(CallbackQueue.class, "position");
     }
 
     /**
@@ -275,6 +277,21 @@ public final class CallbackQueue {
             case 2 -> CancelResult.BUSY;
             default -> CancelResult.NOT_FOUND;
         });
+    }
+
+    /** Where a waiting callback stands: {@code ahead} claimed before it, due at {@code dueAt}. */
+    public record Position(long ahead, Instant dueAt) {
+    }
+
+    /**
+     * How many ready callbacks a claim takes before this one (higher priorities due by its due time, or
+     * now; its own priority with lower scores); empty when it is not waiting (leased, parked, gone).
+     */
+    public Future<java.util.Optional<Position>> position(String id) {
+        return redis.<List<Object>>run(position, ScriptOutputType.MULTI, keys, List.of(id))
+                .map(r -> r == null || r.size() < 2 ? java.util.Optional.<Position>empty()
+                        : java.util.Optional.of(new Position(RedisScripts.num(r.get(0)),
+                                Instant.ofEpochMilli(RedisScripts.num(r.get(1))))));
     }
 
     /** Callbacks waiting in the ready sets (leased and parked ones are not counted). */

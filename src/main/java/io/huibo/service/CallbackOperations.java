@@ -281,7 +281,8 @@ public final class CallbackOperations {
             validIndex.add(i);
             valid.add(new Callback(CallbackIds.next(), req.number(), req.destination(),
                     req.callerId() == null ? null : req.callerId().value(), req.priority(), req.maxAttempts(),
-                    req.metadata(), null, CallState.QUEUED, 0, due, now, now, req.flow(), req.confirm()));
+                    req.metadata(), null, CallState.QUEUED, 0, due, now, now, req.flow(), req.confirm(),
+                    req.calling()));
         }
         List<Future<Void>> batches = new ArrayList<>();
         for (int from = 0; from < valid.size(); from += BULK_BATCH) {

@@ -32,6 +32,7 @@ public final class CallbackService {
     private final WebhookOutbox webhooks;
     /** The do-not-call list checked before a callback is stored; null: none. */
     private final DoNotCallStore doNotCall;
+    private final QueuePosition positions;
 
     public CallbackService(CallbackStore store, CallbackQueue queue, Clock clock) {
         this(store, queue, clock, null);
@@ -45,13 +46,27 @@ public final class CallbackService {
     /** @param webhooks where the webhook deliveries are read for {@link #get}; null shows none */
     public CallbackService(CallbackStore store, CallbackQueue queue, Clock clock, RouteTryStore tries,
                            WebhookOutbox webhooks) {
-        this(store, queue, clock, tries, webhooks, null);
+        this(store, queue, clock, tries, webhooks, null, null);
     }
 
-    /** @param doNotCall a request for a number on it fails with {@link DoNotCallException}; null: no list */
     public CallbackService(CallbackStore store, CallbackQueue queue, Clock clock, RouteTryStore tries,
                            WebhookOutbox webhooks, DoNotCallStore doNotCall) {
+        this(store, queue, clock, tries, webhooks, doNotCall, null);
+    }
+
+    public CallbackService(CallbackStore store, CallbackQueue queue, Clock clock, RouteTryStore tries,
+                           WebhookOutbox webhooks, QueuePosition positions) {
+        this(store, queue, clock, tries, webhooks, null, positions);
+    }
+
+    /**
+     * @param doNotCall a request for a number on it fails with {@link DoNotCallException}; null: no list
+     * @param positions the queue position and ETA {@link #get} shows; null shows none
+     */
+    public CallbackService(CallbackStore store, CallbackQueue queue, Clock clock, RouteTryStore tries,
+                           WebhookOutbox webhooks, DoNotCallStore doNotCall, QueuePosition positions) {
         this.doNotCall = doNotCall;
+        this.positions = positions;
         this.store = store;
         this.queue = queue;
         this.clock = clock;
@@ -78,7 +93,8 @@ public final class CallbackService {
         Instant due = req.at() == null || req.at().isBefore(now) ? now : req.at();
         Callback cb = new Callback(CallbackIds.next(), req.number(), req.destination(),
                 req.callerId() == null ? null : req.callerId().value(), req.priority(), req.maxAttempts(),
-                req.metadata(), req.idempotencyKey(), CallState.QUEUED, 0, due, now, now, req.flow(), req.confirm());
+                req.metadata(), req.idempotencyKey(), CallState.QUEUED, 0, due, now, now, req.flow(), req.confirm(),
+                req.calling());
         return store.insert(cb, req.webhook()).compose(stored -> {
             boolean repeat = !stored.id().equals(cb.id());
             boolean duplicate = repeat && (cb.idempotencyKey() == null
@@ -131,8 +147,14 @@ public final class CallbackService {
                     : tries.tries(id);
             Future<List<WebhookOutbox.Delivery>> deliveries = webhooks == null ? Future.succeededFuture(List.of())
                     : webhooks.deliveries(id);
-            return store.attempts(id).compose(attempts -> routeTries.compose(t -> deliveries
-                    .map(w -> Optional.of(new CallbackView(found.get(), attempts, t, w)))));
+            // Redis not answering leaves the position out, not the callback: MariaDB has the record
+            Future<QueuePosition.Placing> placing = positions == null ? Future.succeededFuture(null)
+                    : positions.of(found.get()).otherwise(e -> {
+                        log.warn("no queue position for {}: {}", id, e.toString());
+                        return null;
+                    });
+            return store.attempts(id).compose(attempts -> routeTries.compose(t -> deliveries.compose(w -> placing
+                    .map(p -> Optional.of(new CallbackView(found.get(), attempts, t, w, p))))));
         });
     }
 

@@ -6,9 +6,22 @@ import io.huibo.store.RouteTryStore.RouteTry;
 import io.huibo.store.WebhookOutbox;
 import java.util.List;
 
-/** A callback with every attempt made for it and every route tried in them, as the API shows it. */
+/**
+ * A callback with every attempt made for it and every route tried in them, as the API shows it.
+ *
+ * @param placing its position in the queue and ETA; null when it is not waiting there
+ */
 public record CallbackView(Callback callback, List<Attempt> attempts, List<RouteTry> tries,
-                           List<WebhookOutbox.Delivery> webhooks) {
+                           List<WebhookOutbox.Delivery> webhooks, QueuePosition.Placing placing) {
+
+    public CallbackView(Callback callback, List<Attempt> attempts, List<RouteTry> tries,
+                        List<WebhookOutbox.Delivery> webhooks) {
+        this(callback, attempts, tries, webhooks, null);
+    }
+
+    public CallbackView withPlacing(QueuePosition.Placing p) {
+        return new CallbackView(callback, attempts, tries, webhooks, p);
+    }
 
     public CallbackView {
         attempts = List.copyOf(attempts);

@@ -26,16 +26,28 @@ public final class ApiKeyStore implements AutoCloseable {
 
     /** A stored key, without its secret. */
     public record Row(String keyId, String name, Set<Scope> scopes, String secretSha256, String webhook,
-                      Instant createdAt, Instant rotatedAt, Instant revokedAt, List<String> allow, List<String> deny) {
+                      Instant createdAt, Instant rotatedAt, Instant revokedAt, List<String> allow, List<String> deny,
+                      String defaultProfile) {
         public Row {
             allow = allow == null ? List.of() : List.copyOf(allow);
             deny = deny == null ? List.of() : List.copyOf(deny);
         }
 
-        /** Without toll-fraud entries of its own. */
+        /** Without toll-fraud entries or a default profile of its own. */
         public Row(String keyId, String name, Set<Scope> scopes, String secretSha256, String webhook,
                    Instant createdAt, Instant rotatedAt, Instant revokedAt) {
-            this(keyId, name, scopes, secretSha256, webhook, createdAt, rotatedAt, revokedAt, List.of(), List.of());
+            this(keyId, name, scopes, secretSha256, webhook, createdAt, rotatedAt, revokedAt, List.of(), List.of(), null);
+        }
+
+        public Row(String keyId, String name, Set<Scope> scopes, String secretSha256, String webhook,
+                   Instant createdAt, Instant rotatedAt, Instant revokedAt, List<String> allow, List<String> deny) {
+            this(keyId, name, scopes, secretSha256, webhook, createdAt, rotatedAt, revokedAt, allow, deny, null);
+        }
+
+        public Row(String keyId, String name, Set<Scope> scopes, String secretSha256, String webhook,
+                   Instant createdAt, Instant rotatedAt, Instant revokedAt, String defaultProfile) {
+            this(keyId, name, scopes, secretSha256, webhook, createdAt, rotatedAt, revokedAt, List.of(), List.of(),
+                    defaultProfile);
         }
 
         public boolean active() {
@@ -65,14 +77,14 @@ public final class ApiKeyStore implements AutoCloseable {
         List<Row> out = new ArrayList<>();
         try (Connection c = ds.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT key_id, name, scopes, secret_sha256, webhook, "
-                     + "created_at, rotated_at, revoked_at, guard_allow, guard_deny FROM api_keys ORDER BY created_at, key_id");
+                     + "created_at, rotated_at, revoked_at, guard_allow, guard_deny, default_profile FROM api_keys ORDER BY created_at, key_id");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(new Row(rs.getString("key_id"), rs.getString("name"), Scope.split(rs.getString("scopes")),
                         rs.getString("secret_sha256"), rs.getString("webhook"),
                         StoreSupport.getInstant(rs, "created_at"), StoreSupport.getInstant(rs, "rotated_at"),
                         StoreSupport.getInstant(rs, "revoked_at"), split(rs.getString("guard_allow")),
-                        split(rs.getString("guard_deny"))));
+                        split(rs.getString("guard_deny")), rs.getString("default_profile")));
             }
         }
         return out;
@@ -88,15 +100,26 @@ public final class ApiKeyStore implements AutoCloseable {
     }
 
     public Future<Row> create(KeyToken token, String name, Set<Scope> scopes, String webhook, Instant now) {
-        return create(token, name, scopes, webhook, List.of(), List.of(), now);
+        return create(token, name, scopes, webhook, List.of(), List.of(), null, now);
     }
 
-    /** @param allow the key's own toll-fraud allow entries, {@code deny} its deny prefixes */
+    /** @param defaultProfile retry profile of the callbacks it submits that name none; null: the server's */
+    public Future<Row> create(KeyToken token, String name, Set<Scope> scopes, String webhook, String defaultProfile,
+                              Instant now) {
+        return create(token, name, scopes, webhook, List.of(), List.of(), defaultProfile, now);
+    }
+
+    /**
+     * @param allow          the key's own toll-fraud allow entries, {@code deny} its deny prefixes
+     * @param defaultProfile retry profile of the callbacks it submits that name none; null: the server's
+     */
     public Future<Row> create(KeyToken token, String name, Set<Scope> scopes, String webhook, List<String> allow,
-                              List<String> deny, Instant now) {
+                              List<String> deny, String defaultProfile, Instant now) {
         return StoreSupport.blocking(executor, () -> changing(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_keys (key_id, name, scopes, "
-                    + "secret_sha256, webhook, created_at, guard_allow, guard_deny) VALUES (?,?,?,?,?,?,?,?)")) {
+                    + "secret_sha256, webhook, created_at, guard_allow, guard_deny, default_profile) "
+                    + "VALUES (?,?,?,?,?,?,?,?,?)")) {
+                ps.setString(9, defaultProfile);
                 ps.setString(1, token.keyId());
                 ps.setString(2, name);
                 ps.setString(3, Scope.join(scopes));
@@ -108,7 +131,7 @@ public final class ApiKeyStore implements AutoCloseable {
                 ps.executeUpdate();
             }
             return new Row(token.keyId(), name, scopes, token.secretSha256Hex(), webhook,
-                    StoreSupport.millis(now), null, null, allow, deny);
+                    StoreSupport.millis(now), null, null, allow, deny, defaultProfile);
         }));
     }
 
@@ -192,7 +215,7 @@ public final class ApiKeyStore implements AutoCloseable {
 
     private static Optional<Row> find(Connection c, String keyId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT key_id, name, scopes, secret_sha256, webhook, "
-                + "created_at, rotated_at, revoked_at, guard_allow, guard_deny FROM api_keys WHERE key_id = ?")) {
+                + "created_at, rotated_at, revoked_at, guard_allow, guard_deny, default_profile FROM api_keys WHERE key_id = ?")) {
             ps.setString(1, keyId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -202,7 +225,7 @@ public final class ApiKeyStore implements AutoCloseable {
                         Scope.split(rs.getString("scopes")), rs.getString("secret_sha256"), rs.getString("webhook"),
                         StoreSupport.getInstant(rs, "created_at"), StoreSupport.getInstant(rs, "rotated_at"),
                         StoreSupport.getInstant(rs, "revoked_at"), split(rs.getString("guard_allow")),
-                        split(rs.getString("guard_deny"))));
+                        split(rs.getString("guard_deny")), rs.getString("default_profile")));
             }
         }
     }

@@ -35,9 +35,9 @@ public final class CallbackQueries implements AutoCloseable {
 
     private static final String COLUMNS = "c.id, c.number, c.destination, c.caller_id, c.priority, c.max_attempts, "
             + "c.metadata, c.idempotency_key, c.state, c.attempts, c.due_at, c.created_at, c.updated_at, c.flow, "
-            + "c.confirm";
+            + "c.confirm, c.profile, c.not_after, c.time_zone";
     private static final String INSERT_COLUMNS = COLUMNS.replace("c.", "") + ", dedup";
-    private static final String ROW = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    private static final String ROW = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     private static final String EVENT = "INSERT INTO callback_events (callback_id, at, from_state, to_state, detail) "
             + "VALUES (?,?,?,?,?)";
 
@@ -210,7 +210,7 @@ public final class CallbackQueries implements AutoCloseable {
                     c.commit();
                     Callback after = new Callback(cb.id(), cb.number(), cb.destination(), cb.callerId(), cb.priority(),
                             max, cb.metadata(), cb.idempotencyKey(), CallState.QUEUED, cb.attempts(), due,
-                            cb.createdAt(), now, cb.flow(), cb.confirm());
+                            cb.createdAt(), now, cb.flow(), cb.confirm(), cb.calling());
                     return new Requeue(RequeueStatus.REQUEUED, after);
                 } catch (SQLException | RuntimeException e) {
                     GroupCommit.rollbackQuietly(c);

@@ -57,10 +57,10 @@ public final class CallbackStore implements AutoCloseable {
     private static final int IN_CHUNK = 500;
 
     private static final String COLUMNS = "id, number, destination, caller_id, priority, max_attempts, metadata, "
-            + "idempotency_key, state, attempts, due_at, created_at, updated_at, flow, confirm";
-    private static final String ROW = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+            + "idempotency_key, state, attempts, due_at, created_at, updated_at, flow, confirm, profile, not_after, "
+            + "time_zone";
     /** An inserted row: {@link #COLUMNS} and whether it takes part in deduplication. */
-    private static final String INSERT_ROW = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    private static final String INSERT_ROW = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     private static final String ATTEMPT_COLUMNS = StepBatch.ATTEMPT_COLUMNS;
 
     /** Identity, not value, equality: a record's hashCode would hash the whole callback per lookup. */
@@ -294,6 +294,9 @@ public final class CallbackStore implements AutoCloseable {
         setInstant(ps, i++, cb.updatedAt());
         ps.setString(i++, cb.flow().wire());
         ps.setBoolean(i++, cb.confirm());
+        ps.setString(i++, cb.calling().profile());
+        setInstant(ps, i++, cb.calling().notAfter());
+        ps.setString(i++, cb.calling().timeZone());
         return i;
     }
 
@@ -678,7 +681,8 @@ public final class CallbackStore implements AutoCloseable {
                 getInstant(rs, "created_at"),
                 getInstant(rs, "updated_at"),
                 CallFlow.fromWire(rs.getString("flow")),
-                rs.getBoolean("confirm"));
+                rs.getBoolean("confirm"),
+                new Callback.Calling(rs.getString("profile"), getInstant(rs, "not_after"), rs.getString("time_zone")));
     }
 
     private static Attempt readAttempt(ResultSet rs) throws SQLException {

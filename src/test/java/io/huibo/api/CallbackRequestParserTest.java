@@ -64,4 +64,22 @@ class CallbackRequestParserTest {
                 Buffer.buffer("{\"number\":\"+8613800138000\"," + ok + "}"), "bad key\n"))
                 .isInstanceOf(InvalidRequestException.class);
     }
+
+    @Test
+    void callingFieldsAreReadAndChecked() {
+        NewCallback r = parse("{\"number\":\"+8613800138000\",\"destination\":\"100\",\"profile\":\"office\","
+                + "\"at\":\"2026-11-25T10:00:00Z\",\"notAfter\":\"2026-11-25T12:00:00+01:00\",\"timeZone\":\"Asia/Tokyo\"}");
+        assertThat(r.calling().profile()).isEqualTo("office");
+        assertThat(r.calling().notAfter()).isEqualTo(Instant.parse("2026-11-25T11:00:00Z"));
+        assertThat(r.calling().timeZone()).isEqualTo("Asia/Tokyo");
+        NewCallback plain = parse("{\"number\":\"+8613800138000\",\"destination\":\"100\"}");
+        assertThat(plain.calling()).isEqualTo(io.huibo.domain.Callback.Calling.DEFAULT);
+        refused("{\"number\":\"+8613800138000\",\"destination\":\"100\",\"profile\":\"no spaces\"}", "profile");
+        refused("{\"number\":\"+8613800138000\",\"destination\":\"100\",\"profile\":3}", "profile");
+        refused("{\"number\":\"+8613800138000\",\"destination\":\"100\",\"timeZone\":\"+02:00\"}", "timeZone");
+        refused("{\"number\":\"+8613800138000\",\"destination\":\"100\",\"timeZone\":\"Mars/Base\"}", "timeZone");
+        refused("{\"number\":\"+8613800138000\",\"destination\":\"100\",\"notAfter\":\"tomorrow\"}", "notAfter");
+        refused("{\"number\":\"+8613800138000\",\"destination\":\"100\",\"at\":\"2026-11-25T10:00:00Z\","
+                + "\"notAfter\":\"2026-11-25T09:00:00Z\"}", "notAfter");
+    }
 }

@@ -222,6 +222,12 @@ class OpenApiDocumentTest {
         validate(callback, CallbackJson.full(new CallbackView(full, List.of(ended, running), tries, hooks)), "full",
                 failures);
         validate(callback, CallbackJson.full(new CallbackView(bare, List.of())), "bare full", failures);
+        Callback placed = new Callback(id, PhoneNumber.e164("+8613800138000"), PhoneNumber.of("8001"), null, 0, 3, null,
+                null, CallState.QUEUED, 0, t, t, t, CallFlow.CUSTOMER_FIRST, false,
+                new Callback.Calling("office", t, "Asia/Shanghai"));
+        validate(callback, CallbackJson.full(new CallbackView(placed, List.of(), List.of(), List.of(),
+                new io.huibo.service.QueuePosition.Placing(3, t))), "placed full", failures);
+        validate(ref("CallbackSummary"), CallbackJson.summary(placed), "placed summary", failures);
         validate(ref("CallbackSummary"), CallbackJson.summary(full), "summary", failures);
         validate(ref("CallbackSummary"), CallbackJson.summary(bare), "bare summary", failures);
         validate(ref("Accepted"), CallbackJson.accepted(bare), "accepted", failures);

@@ -134,6 +134,48 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theExamplesCallingProfileLoads() {
+        HuiboConfig cfg = ConfigLoader.load(Path.of("huibo.example.yaml"),
+                Map.of("HUIBO_API_TOKEN", TOKEN, "HUIBO_NODE_PBX1_SECRET", "s3cret"));
+        assertThat(cfg.calling().defaultProfile()).isEqualTo("default");
+        io.huibo.policy.RetryProfile office = cfg.calling().profiles().get("office");
+        assertThat(office.expiry()).isEqualTo(Duration.ofDays(2));
+        assertThat(office.rules().get(io.huibo.policy.RetryReason.BUSY)).isEqualTo(new io.huibo.policy.RetryRule(
+                Duration.ofMinutes(2), 2.0, Duration.ofMinutes(30), 0.2, 6));
+        assertThat(office.rules().get(io.huibo.policy.RetryReason.UNAVAILABLE))
+                .isEqualTo(io.huibo.policy.RetryRule.fixed(Duration.ofMinutes(30)));
+        assertThat(office.rules()).doesNotContainKey(io.huibo.policy.RetryReason.CONGESTION);
+        assertThat(office.quietHours().holidays()).contains(java.time.LocalDate.parse("2026-12-25"));
+        assertThat(office.quietHours().allowed().get(java.time.DayOfWeek.WEDNESDAY))
+                .containsExactly(io.huibo.policy.QuietHours.Range.parse("09:00-20:00"));
+        assertThat(office.quietHours().allowed()).doesNotContainKey(java.time.DayOfWeek.SUNDAY);
+    }
+
+    @Test
+    void noCallingSectionIsTheBuiltInProfileOnly() {
+        HuiboConfig cfg = ConfigLoader.load(null, Map.of("HUIBO_API_TOKEN", TOKEN, "HUIBO_NODES", "n1=u:p@h:1/1"));
+        assertThat(cfg.calling().defaultProfile()).isEqualTo("default");
+        assertThat(cfg.calling().profiles()).isEmpty();
+    }
+
+    @Test
+    void badCallingProfilesSayWhatIsWrong() throws Exception {
+        Map<String, String> env = Map.of("HUIBO_API_TOKEN", TOKEN, "HUIBO_NODES", "n1=u:p@h:1/1");
+        assertOneLine(() -> ConfigLoader.load(write("calling:\n  defaultProfile: nope\n"), env),
+                "calling.defaultProfile names no profile");
+        assertOneLine(() -> ConfigLoader.load(write("calling:\n  profiles:\n    a:\n      retry:\n"
+                + "        busy: {first: 1m, multiplier: 0.5}\n"), env), "calling.profiles.a.retry.busy");
+        assertOneLine(() -> ConfigLoader.load(write("calling:\n  profiles:\n    a:\n      retry:\n"
+                + "        invalidNumber: {first: 1m}\n"), env), "never retried");
+        assertOneLine(() -> ConfigLoader.load(write("calling:\n  profiles:\n    a:\n      quietHours:\n"
+                + "        allowed: {mon-fri: \"20:00-09:00\"}\n"), env), "start before the end");
+        assertOneLine(() -> ConfigLoader.load(write("calling:\n  profiles:\n    a:\n      quietHours:\n"
+                + "        allowed: {weekdays: \"09:00-17:00\"}\n"), env), "mon..sun");
+        assertOneLine(() -> ConfigLoader.load(write("calling:\n  profiles:\n    a:\n      quiet: {}\n"), env),
+                "unknown key quiet");
+    }
+
+    @Test
     void envNamesFollowTheKeyPath() {
         assertThat(ConfigLoader.envName("http.port")).isEqualTo("HUIBO_HTTP_PORT");
         assertThat(ConfigLoader.envName("http.apiToken")).isEqualTo("HUIBO_API_TOKEN");
