@@ -4,7 +4,6 @@ import io.huibo.domain.PhoneNumber;
 import io.huibo.service.DialinPins;
 import io.huibo.service.DialinService;
 import io.huibo.store.DialinStore;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -49,8 +48,8 @@ public final class DialinApi implements ApiRoutes {
         boolean collectNow;
         boolean enabled;
         try {
-            number = number(ctx);
-            JsonObject body = body(ctx);
+            number = RequestParts.number(ctx, "the caller number");
+            JsonObject body = RequestParts.optionalObject(ctx);
             for (String f : body.fieldNames()) {
                 if (!FIELDS.contains(f)) {
                     throw new InvalidRequestException(f, "unknown field '" + f + "'");
@@ -140,7 +139,7 @@ public final class DialinApi implements ApiRoutes {
     /** The caller number in the path, or null once a 400 has been sent for it. */
     private static PhoneNumber pathNumber(RoutingContext ctx) {
         try {
-            return number(ctx);
+            return RequestParts.number(ctx, "the caller number");
         } catch (InvalidRequestException e) {
             Problems.invalid(ctx, e);
             return null;
@@ -151,24 +150,6 @@ public final class DialinApi implements ApiRoutes {
         Problems.send(ctx, 404, "Not found", "no dial-in caller " + number, null);
     }
 
-    private static PhoneNumber number(RoutingContext ctx) {
-        String n = ctx.pathParam("number");
-        if (!PhoneNumber.isValid(n)) {
-            throw new InvalidRequestException("number", "the caller number must be digits with an optional leading +");
-        }
-        return PhoneNumber.of(n);
-    }
-
-    private static JsonObject body(RoutingContext ctx) {
-        if (ctx.body() == null || ctx.body().length() == 0) {
-            return new JsonObject();
-        }
-        try {
-            return new JsonObject(ctx.body().buffer());
-        } catch (DecodeException | ClassCastException e) {
-            throw new InvalidRequestException(null, "the request body is not a valid JSON object");
-        }
-    }
 
     private static String string(JsonObject body, String field) {
         Object v = body.getValue(field);

@@ -3,7 +3,6 @@ package io.huibo.api;
 import io.huibo.auth.Principal;
 import io.huibo.domain.PhoneNumber;
 import io.huibo.store.DoNotCallStore;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -95,8 +94,8 @@ public final class DoNotCallApi implements ApiRoutes {
         PhoneNumber number;
         String reason;
         try {
-            number = number(ctx);
-            JsonObject body = body(ctx);
+            number = RequestParts.number(ctx, "the number");
+            JsonObject body = RequestParts.optionalObject(ctx);
             for (String f : body.fieldNames()) {
                 if (!f.equals("reason")) {
                     throw new InvalidRequestException(f, "unknown field '" + f + "'");
@@ -122,7 +121,7 @@ public final class DoNotCallApi implements ApiRoutes {
     private void remove(RoutingContext ctx) {
         PhoneNumber number;
         try {
-            number = number(ctx);
+            number = RequestParts.number(ctx, "the number");
         } catch (InvalidRequestException e) {
             Problems.invalid(ctx, e);
             return;
@@ -176,24 +175,5 @@ public final class DoNotCallApi implements ApiRoutes {
     private static String keyId(RoutingContext ctx) {
         Principal p = ctx.get(HttpApi.PRINCIPAL);
         return p == null ? null : p.keyId();
-    }
-
-    private static PhoneNumber number(RoutingContext ctx) {
-        String n = ctx.pathParam("number");
-        if (!PhoneNumber.isValid(n)) {
-            throw new InvalidRequestException("number", "the number must be digits with an optional leading +");
-        }
-        return PhoneNumber.of(n);
-    }
-
-    private static JsonObject body(RoutingContext ctx) {
-        if (ctx.body() == null || ctx.body().length() == 0) {
-            return new JsonObject();
-        }
-        try {
-            return new JsonObject(ctx.body().buffer());
-        } catch (DecodeException | ClassCastException e) {
-            throw new InvalidRequestException(null, "the request body is not a valid JSON object");
-        }
     }
 }

@@ -5,6 +5,7 @@ import io.huibo.auth.KeyToken;
 import io.huibo.auth.Scope;
 import io.huibo.store.ApiKeyStore;
 import io.huibo.webhooks.WebhookUrls;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -14,6 +15,7 @@ import io.huibo.guards.DestinationRules;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -137,15 +139,7 @@ public final class KeysApi implements ApiRoutes {
     }
 
     private void setGuards(RoutingContext ctx, String id, List<String> allow, List<String> deny) {
-        keys.setGuards(id, allow, deny).onComplete(ar -> {
-            if (ar.failed()) {
-                ctx.fail(ar.cause());
-            } else if (ar.result().isEmpty()) {
-                Problems.send(ctx, 404, "Not found", "no key with id '" + id + "'", null);
-            } else {
-                ctx.response().putHeader("Content-Type", "application/json").end(json(ar.result().get()).encode());
-            }
-        });
+        keys.setGuards(id, allow, deny).onComplete(ar -> answerKey(ctx, id, ar));
     }
 
     private static JsonObject object(RoutingContext ctx) {
@@ -273,15 +267,18 @@ public final class KeysApi implements ApiRoutes {
         if (id == null) {
             return;
         }
-        keys.revoke(id).onComplete(ar -> {
-            if (ar.failed()) {
-                ctx.fail(ar.cause());
-            } else if (ar.result().isEmpty()) {
-                Problems.send(ctx, 404, "Not found", "no key with id '" + id + "'", null);
-            } else {
-                ctx.response().putHeader("Content-Type", "application/json").end(json(ar.result().get()).encode());
-            }
-        });
+        keys.revoke(id).onComplete(ar -> answerKey(ctx, id, ar));
+    }
+
+    /** The key after a change: 200 with it, or 404 if there is no such key. */
+    private static void answerKey(RoutingContext ctx, String id, AsyncResult<Optional<ApiKeyStore.Row>> ar) {
+        if (ar.failed()) {
+            ctx.fail(ar.cause());
+        } else if (ar.result().isEmpty()) {
+            Problems.send(ctx, 404, "Not found", "no key with id '" + id + "'", null);
+        } else {
+            ctx.response().putHeader("Content-Type", "application/json").end(json(ar.result().get()).encode());
+        }
     }
 
     private static String keyId(RoutingContext ctx) {

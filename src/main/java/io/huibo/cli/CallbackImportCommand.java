@@ -7,10 +7,6 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.net.http.HttpResponse;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,16 +108,7 @@ final class CallbackImportCommand implements Callable<Integer> {
     }
 
     static Rows read(Path file) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new CliException(Output.INVALID, "no such file: " + file);
-        } catch (CharacterCodingException e) {
-            throw new CliException(Output.INVALID, file + " is not UTF-8 text");
-        } catch (IOException e) {
-            throw new CliException(Output.INVALID, "cannot read " + file + ": " + e.getMessage());
-        }
+        String text = InputFiles.utf8(file);
         String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         boolean json = name.endsWith(".json") || (!name.endsWith(".csv") && text.stripLeading().startsWith("["));
         return json ? json(file, text) : csv(file, text);

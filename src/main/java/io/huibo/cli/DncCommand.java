@@ -3,13 +3,9 @@ package io.huibo.cli;
 import io.huibo.domain.PhoneNumber;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -115,16 +111,7 @@ public final class DncCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            String text;
-            try {
-                text = Files.readString(file, StandardCharsets.UTF_8);
-            } catch (NoSuchFileException e) {
-                throw new CliException(Output.INVALID, "no such file: " + file);
-            } catch (CharacterCodingException e) {
-                throw new CliException(Output.INVALID, file + " is not UTF-8 text");
-            } catch (IOException e) {
-                throw new CliException(Output.INVALID, "cannot read " + file + ": " + e.getMessage());
-            }
+            String text = InputFiles.utf8(file);
             return api.out().object(api.client().send("POST", "/v1/dnc/import", text, null, "text/csv"));
         }
     }

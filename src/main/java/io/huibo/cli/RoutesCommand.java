@@ -3,8 +3,6 @@ package io.huibo.cli;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.charset.CharacterCodingException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -62,14 +60,7 @@ public final class RoutesCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            String csv;
-            try {
-                csv = Files.readString(file, StandardCharsets.UTF_8);
-            } catch (NoSuchFileException e) {
-                throw new CliException(Output.INVALID, "no such file: " + file);
-            } catch (CharacterCodingException e) {
-                throw new CliException(Output.INVALID, file + " is not UTF-8 text");
-            }
+            String csv = InputFiles.utf8(file);
             return api.out().object(api.client().send("PUT", "/v1/routing/" + kind + ".csv", csv, null, "text/csv"));
         }
     }
