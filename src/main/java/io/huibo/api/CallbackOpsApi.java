@@ -48,14 +48,6 @@ public final class CallbackOpsApi implements ApiRoutes {
         this(ops, webhooksOn, null, null);
     }
 
-    public CallbackOpsApi(CallbackOperations ops, boolean webhooksOn, io.huibo.guards.Guards guards) {
-        this(ops, webhooksOn, guards, null);
-    }
-
-    public CallbackOpsApi(CallbackOperations ops, boolean webhooksOn, io.huibo.policy.Profiles profiles) {
-        this(ops, webhooksOn, null, profiles);
-    }
-
     /** @param profiles the retry profiles a row may name; null: the built-in "default" only */
     public CallbackOpsApi(CallbackOperations ops, boolean webhooksOn, io.huibo.guards.Guards guards,
                           io.huibo.policy.Profiles profiles) {

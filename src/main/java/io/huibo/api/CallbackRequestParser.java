@@ -24,7 +24,6 @@ public final class CallbackRequestParser {
     private static final Set<String> FIELDS =
             Set.of("number", "destination", "at", "priority", "maxAttempts", "callerId", "metadata", "flow", "confirm",
                     "webhook", "profile", "notAfter", "timeZone");
-    private static final java.util.regex.Pattern PROFILE = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final int MAX_IDEMPOTENCY_KEY = 128;
 
     private CallbackRequestParser() {
@@ -77,7 +76,7 @@ public final class CallbackRequestParser {
     /** {@code profile} (its name; whether it exists is the server's to say), {@code notAfter}, {@code timeZone}. */
     private static Callback.Calling calling(JsonObject json, Instant at) {
         Object p = json.getValue("profile");
-        if (p != null && !(p instanceof String ps && PROFILE.matcher(ps).matches())) {
+        if (p != null && !(p instanceof String ps && io.huibo.policy.RetryProfile.NAME.matcher(ps).matches())) {
             throw new InvalidRequestException("profile", "'profile' must be a profile name: 1-64 letters, digits, _ . -");
         }
         Instant notAfter = instant(json, "notAfter");

@@ -144,18 +144,16 @@ public final class DoNotCallApi implements ApiRoutes {
             Problems.send(ctx, 415, "Unsupported media type", "send CSV (text/csv): lines number[,reason]", "Content-Type");
             return;
         }
-        List<DoNotCallCsv.Row> rows;
-        try {
-            rows = DoNotCallCsv.parse(ctx.body().buffer() == null ? "" : ctx.body().buffer().toString(StandardCharsets.UTF_8));
-        } catch (InvalidRequestException e) {
-            Problems.invalid(ctx, e);
-            return;
-        }
         Instant now = clock.instant();
         String by = keyId(ctx);
-        store.importAll(rows.stream().map(r -> new DoNotCallStore.Entry(r.number(), r.reason(), now, by)).toList())
+        String text = ctx.body().buffer() == null ? "" : ctx.body().buffer().toString(StandardCharsets.UTF_8);
+        // a list may have many thousand lines: read them on a worker, not on the event loop
+        ctx.vertx().executeBlocking(() -> DoNotCallCsv.parse(text).stream()
+                        .map(r -> new DoNotCallStore.Entry(r.number(), r.reason(), now, by)).toList(), false)
+                .compose(store::importAll)
                 .onComplete(ar -> {
                     if (ar.failed()) {
+                        // a bad line is the request's fault (400, nothing stored); anything else the failure handler's
                         ctx.fail(ar.cause());
                         return;
                     }

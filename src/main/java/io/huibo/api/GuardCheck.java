@@ -43,18 +43,13 @@ final class GuardCheck {
     }
 
     static void send(RoutingContext ctx, GuardRefusedException e) {
-        if (ctx.response().ended()) {
-            return;
-        }
-        if (e.status() == 429) {
+        if (e.status() == 429 && !ctx.response().ended()) {
             ctx.response().putHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
         }
-        ctx.response().setStatusCode(e.status()).putHeader("Content-Type", Problems.CONTENT_TYPE)
-                .end(problem(e).encode());
+        Problems.send(ctx, problem(e));
     }
 
     static void unavailable(RoutingContext ctx) {
-        Problems.send(ctx, 503, "Service unavailable",
-                "the toll-fraud limits could not be checked (Redis); nothing was stored, retry", null);
+        Problems.storeDown(ctx, "the toll-fraud limits could not be checked (Redis); nothing was stored, retry");
     }
 }

@@ -61,18 +61,6 @@ public final class HttpApi {
         this(vertx, callbacks, tokens, health, extra, open, webhooks, null, null);
     }
 
-    public HttpApi(Vertx vertx, CallbackService callbacks, TokenVerifier tokens, HealthCheck health,
-                   List<ApiRoutes> extra, List<ApiRoutes> open, io.huibo.webhooks.WebhookUrls webhooks,
-                   io.huibo.guards.Guards guards) {
-        this(vertx, callbacks, tokens, health, extra, open, webhooks, guards, null);
-    }
-
-    public HttpApi(Vertx vertx, CallbackService callbacks, TokenVerifier tokens, HealthCheck health,
-                   List<ApiRoutes> extra, List<ApiRoutes> open, io.huibo.webhooks.WebhookUrls webhooks,
-                   io.huibo.policy.Profiles profiles) {
-        this(vertx, callbacks, tokens, health, extra, open, webhooks, null, profiles);
-    }
-
     /**
      * @param guards   asked before a callback is stored (422, 429, or 503 when their limits cannot be read)
      * @param profiles the retry profiles a request may name; null: the built-in "default" only
@@ -100,13 +88,10 @@ public final class HttpApi {
         // authentication first: nobody without a key makes Huibo read (and buffer) a body; the request
         // stays paused while the key is checked, so no byte of the body is lost meanwhile
         router.route("/v1/*").handler(this::authenticate);
-        // routing tables come as CSV and may be large; every other body is small
-        router.route("/v1/routing/*").handler(BodyHandler.create(false).setBodyLimit(CSV_BODY_LIMIT));
-        // bulk submits too (CallbackOpsApi)
-        router.route("/v1/callbacks/bulk").handler(BodyHandler.create(false).setBodyLimit(CSV_BODY_LIMIT));
-        // and do-not-call imports (DoNotCallApi)
-        router.route("/v1/dnc/import").handler(BodyHandler.create(false).setBodyLimit(CSV_BODY_LIMIT));
-        router.routeWithRegex("^/v1/(?!routing/|callbacks/bulk$|dnc/import$).*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
+        BodyHandler large = BodyHandler.create(false).setBodyLimit(CSV_BODY_LIMIT);
+        BodyHandler small = BodyHandler.create(false).setBodyLimit(BODY_LIMIT);
+        router.route("/v1/*").handler(ctx -> (bodyLimit(ctx.request().path()) == CSV_BODY_LIMIT ? large : small)
+                .handle(ctx));
         router.post("/v1/callbacks").handler(this::submit);
         router.get("/v1/callbacks/:id").handler(this::get);
         router.delete("/v1/callbacks/:id").handler(this::cancel);
@@ -288,14 +273,18 @@ public final class HttpApi {
         });
     }
 
+    /** Routing tables, bulk submits and do-not-call imports come as CSV and may be large; every other body is small. */
+    static long bodyLimit(String path) {
+        return path.startsWith("/v1/routing/") || path.equals("/v1/callbacks/bulk") || path.equals("/v1/dnc/import")
+                ? CSV_BODY_LIMIT : BODY_LIMIT;
+    }
+
     private void failure(RoutingContext ctx) {
         Throwable t = ctx.failure();
         if (t instanceof InvalidRequestException e) {
             Problems.invalid(ctx, e);
         } else if (ctx.statusCode() == 413) {
-            String path = ctx.request().path();
-            long limit = path.startsWith("/v1/routing/") || path.equals("/v1/callbacks/bulk")
-                    || path.equals("/v1/dnc/import") ? CSV_BODY_LIMIT : BODY_LIMIT;
+            long limit = bodyLimit(ctx.request().path());
             Problems.send(ctx, 413, "Payload too large", "the request body is over " + limit + " bytes", null);
         } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
             Problems.send(ctx, ctx.statusCode(), "Bad request", "the request could not be read", null);

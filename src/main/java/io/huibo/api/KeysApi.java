@@ -114,31 +114,13 @@ public final class KeysApi implements ApiRoutes {
             if (body.isEmpty()) {
                 throw new InvalidRequestException(null, "give 'allow', 'deny' or both");
             }
-            allow = entries(body, "allow");
-            deny = entries(body, "deny");
-            if (!body.containsKey("allow") || !body.containsKey("deny")) {
-                // a field left out keeps what the key has: read it, then write both
-                keys.list().map(rows -> rows.stream().filter(r -> r.keyId().equals(id)).findFirst())
-                        .onComplete(ar -> {
-                            if (ar.failed()) {
-                                ctx.fail(ar.cause());
-                            } else if (ar.result().isEmpty()) {
-                                Problems.send(ctx, 404, "Not found", "no key with id '" + id + "'", null);
-                            } else {
-                                setGuards(ctx, id, body.containsKey("allow") ? allow : ar.result().get().allow(),
-                                        body.containsKey("deny") ? deny : ar.result().get().deny());
-                            }
-                        });
-                return;
-            }
+            // a field left out (null) keeps what the key has
+            allow = body.containsKey("allow") ? entries(body, "allow") : null;
+            deny = body.containsKey("deny") ? entries(body, "deny") : null;
         } catch (InvalidRequestException e) {
             Problems.invalid(ctx, e);
             return;
         }
-        setGuards(ctx, id, allow, deny);
-    }
-
-    private void setGuards(RoutingContext ctx, String id, List<String> allow, List<String> deny) {
         keys.setGuards(id, allow, deny).onComplete(ar -> answerKey(ctx, id, ar));
     }
 

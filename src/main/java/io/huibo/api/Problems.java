@@ -31,9 +31,14 @@ public final class Problems {
     }
 
     public static void send(RoutingContext ctx, int status, String title, String detail, String field) {
-        JsonObject body = body(status, title, detail, field);
+        send(ctx, body(status, title, detail, field));
+    }
+
+    /** A problem document built already ({@link #body}, with fields of its own); its status is the answer's. */
+    public static void send(RoutingContext ctx, JsonObject body) {
         if (!ctx.response().ended()) {
-            ctx.response().setStatusCode(status).putHeader("Content-Type", CONTENT_TYPE).end(body.encode());
+            ctx.response().setStatusCode(body.getInteger("status")).putHeader("Content-Type", CONTENT_TYPE)
+                    .end(body.encode());
         }
     }
 
@@ -55,10 +60,14 @@ public final class Problems {
 
     /** 503 with Retry-After: a store did not answer; nothing the request asked for may be assumed done. */
     public static void storeDown(RoutingContext ctx) {
+        storeDown(ctx, "MariaDB or Redis did not answer; retry");
+    }
+
+    public static void storeDown(RoutingContext ctx, String detail) {
         if (!ctx.response().ended()) {
             ctx.response().putHeader("Retry-After", "1");
         }
-        send(ctx, 503, "Service unavailable", "MariaDB or Redis did not answer; retry", null);
+        send(ctx, 503, "Service unavailable", detail, null);
     }
 
     public static void invalid(RoutingContext ctx, InvalidRequestException e) {

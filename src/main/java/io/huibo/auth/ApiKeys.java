@@ -131,16 +131,6 @@ public final class ApiKeys implements io.huibo.api.TokenVerifier {
         return create(name, scopes, webhook, List.of(), List.of(), null);
     }
 
-    /** @param defaultProfile retry profile of the callbacks it submits that name none; null: the server's */
-    public Future<Issued> create(String name, Set<Scope> scopes, String webhook, String defaultProfile) {
-        return create(name, scopes, webhook, List.of(), List.of(), defaultProfile);
-    }
-
-    /** @param allow the key's own toll-fraud allow entries, {@code deny} its deny prefixes (see guards.DestinationRules) */
-    public Future<Issued> create(String name, Set<Scope> scopes, String webhook, List<String> allow, List<String> deny) {
-        return create(name, scopes, webhook, allow, deny, null);
-    }
-
     public Future<Issued> create(String name, Set<Scope> scopes, String webhook, List<String> allow, List<String> deny,
                                  String defaultProfile) {
         KeyToken t = KeyToken.generate();
@@ -148,7 +138,7 @@ public final class ApiKeys implements io.huibo.api.TokenVerifier {
                 .compose(row -> reload().map(new Issued(row, t)));
     }
 
-    /** Replaces a key's own toll-fraud entries; every instance uses them within a second. Empty: no such key. */
+    /** Replaces a key's own toll-fraud entries (a null list is kept); every instance uses them within a second. Empty: no such key. */
     public Future<Optional<ApiKeyStore.Row>> setGuards(String keyId, List<String> allow, List<String> deny) {
         return store.setGuards(keyId, allow, deny).compose(row -> reload().map(row));
     }

@@ -11,28 +11,13 @@ import java.util.Set;
 public record Principal(String keyId, String name, Set<Scope> scopes, String webhook, List<String> allow,
                         List<String> deny, String defaultProfile) {
     /** The config token while no key exists: every scope. */
-    public static final Principal BOOTSTRAP = new Principal("bootstrap", "config token", Scope.all(), null, null);
-
-    /** Without guard entries of its own. */
-    public Principal(String keyId, String name, Set<Scope> scopes, String webhook, String defaultProfile) {
-        this(keyId, name, scopes, webhook, List.of(), List.of(), defaultProfile);
-    }
-
-    /** Without a default retry profile: the server's. */
-    public Principal(String keyId, String name, Set<Scope> scopes, String webhook, List<String> allow,
-                     List<String> deny) {
-        this(keyId, name, scopes, webhook, allow, deny, null);
-    }
+    public static final Principal BOOTSTRAP = new Principal("bootstrap", "config token", Scope.all(), null,
+            List.of(), List.of(), null);
 
     public Principal {
         scopes = Set.copyOf(scopes);
         allow = allow == null ? List.of() : List.copyOf(allow);
         deny = deny == null ? List.of() : List.copyOf(deny);
-    }
-
-    /** Without guard entries of its own. */
-    public Principal(String keyId, String name, Set<Scope> scopes, String webhook) {
-        this(keyId, name, scopes, webhook, List.of(), List.of(), null);
     }
 
     public boolean may(Scope s) {

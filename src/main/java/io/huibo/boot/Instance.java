@@ -192,8 +192,9 @@ public final class Instance implements AutoCloseable {
                 // leg B was handed a route: the call may have connected, whatever the node says
                 handouts::legBRouted, metrics,
                 // calling policy and guards, asked in this order before each attempt
-                // the attempts gate counts the attempts it lets through: it comes last
-                DialGate.all(List.of(new DoNotCallGate(doNotCall), guards.destinationGate(), calling,
+                // the checks without I/O first, so a quiet-hours wait costs no lookup; the attempts
+                // gate counts the attempts it lets through: it comes last
+                DialGate.all(List.of(guards.destinationGate(), calling, new DoNotCallGate(doNotCall),
                         guards.attemptsGate())),
                 guards.maxCallSeconds());
 

@@ -48,7 +48,7 @@ final class CallingConfig {
 
     private static RetryProfile profile(String name, Object o) {
         String where = PROFILES + "." + name;
-        if (!name.matches("[A-Za-z0-9_.-]{1,64}")) {
+        if (!io.huibo.policy.RetryProfile.NAME.matcher(name).matches()) {
             throw new ConfigException(where + ": a profile name is 1-64 of letters, digits, _ . -");
         }
         Map<?, ?> m = mapping(where, o);

@@ -161,12 +161,7 @@ public final class ConfigLoader {
         if (instanceId.isBlank()) {
             instanceId = UUID.randomUUID().toString().substring(0, 8);
         }
-        List<String> allow = new ArrayList<>();
-        for (String a : str(v, "agi.allow").split("[,\\s]+")) {
-            if (!a.isBlank()) {
-                allow.add(a.trim());
-            }
-        }
+        List<String> allow = list(v, "agi.allow");
         String token = (String) v.get("http.apiToken");
         if (token == null || token.isBlank()) {
             throw new ConfigException("http.apiToken is not set (set HUIBO_API_TOKEN or http.apiToken)");
@@ -227,17 +222,13 @@ public final class ConfigLoader {
     private static final Pattern ACCESS_NUMBER = Pattern.compile("\\+?[0-9]{1,20}");
 
     private static List<String> list(Map<String, Object> v, String key, Pattern shape, String what) {
-        List<String> out = new ArrayList<>();
-        for (String a : str(v, key).split("[,\\s]+")) {
-            if (a.isBlank()) {
-                continue;
+        List<String> out = list(v, key);
+        for (String a : out) {
+            if (!shape.matcher(a).matches()) {
+                throw new ConfigException(key + ": '" + a + "' is not " + what);
             }
-            if (!shape.matcher(a.trim()).matches()) {
-                throw new ConfigException(key + ": '" + a.trim() + "' is not " + what);
-            }
-            out.add(a.trim());
         }
-        return List.copyOf(out);
+        return out;
     }
 
     private static HuiboConfig.Guards guards(Map<String, Object> v) {
@@ -308,12 +299,7 @@ public final class ConfigLoader {
         if (!secret.isEmpty() && secret.length() < 16) {
             throw new ConfigException("webhooks.secret must be at least 16 characters (or empty: webhooks off)");
         }
-        Object allow = v.get("webhooks.allowPrivate");
-        String a = String.valueOf(allow).trim().toLowerCase(Locale.ROOT);
-        if (!a.equals("true") && !a.equals("false")) {
-            throw new ConfigException("webhooks.allowPrivate must be true or false: " + allow);
-        }
-        return new HuiboConfig.Webhooks(secret, a.equals("true"),
+        return new HuiboConfig.Webhooks(secret, bool(v, "webhooks.allowPrivate"),
                 atLeast(duration(v, "webhooks.pollInterval"), 10, "webhooks.pollInterval"),
                 atLeast(duration(v, "webhooks.timeout"), 100, "webhooks.timeout"),
                 atLeast(duration(v, "webhooks.backoffBase"), 1, "webhooks.backoffBase"),

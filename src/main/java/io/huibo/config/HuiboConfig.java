@@ -27,21 +27,6 @@ public record HuiboConfig(
         Guards guards,
         Calling calling) {
 
-    /** Without the trunk allowlist, dial-in guards, contact, toll-fraud guard and calling settings: their defaults. */
-    public HuiboConfig(String instanceId, Http http, Agi agi, Redis redis, Db db, Dispatch dispatch, Routing routing,
-                       List<NodeConfig> nodes, Cluster cluster, CallerId callerId, Events events, Webhooks webhooks) {
-        this(instanceId, http, agi, redis, db, dispatch, routing, nodes, cluster, callerId, events, webhooks,
-                TrunkPolicy.defaults(), DialinGuards.defaults(), Contacts.defaults(), Guards.defaults(), Calling.defaults());
-    }
-
-    /** With toll-fraud guard settings, the other newer sections at their defaults. */
-    public HuiboConfig(String instanceId, Http http, Agi agi, Redis redis, Db db, Dispatch dispatch, Routing routing,
-                       List<NodeConfig> nodes, Cluster cluster, CallerId callerId, Events events, Webhooks webhooks,
-                       Guards guards) {
-        this(instanceId, http, agi, redis, db, dispatch, routing, nodes, cluster, callerId, events, webhooks,
-                TrunkPolicy.defaults(), DialinGuards.defaults(), Contacts.defaults(), guards, Calling.defaults());
-    }
-
     /**
      * Whom Huibo calls.
      *
@@ -82,14 +67,6 @@ public record HuiboConfig(
         }
     }
 
-    /** With calling policy settings, the other newer sections at their defaults. */
-    public HuiboConfig(String instanceId, Http http, Agi agi, Redis redis, Db db, Dispatch dispatch, Routing routing,
-                       List<NodeConfig> nodes, Cluster cluster, CallerId callerId, Events events, Webhooks webhooks,
-                       Calling calling) {
-        this(instanceId, http, agi, redis, db, dispatch, routing, nodes, cluster, callerId, events, webhooks,
-                TrunkPolicy.defaults(), DialinGuards.defaults(), Contacts.defaults(), Guards.defaults(), calling);
-    }
-
     /**
      * Retry profiles, calling windows and quiet hours (io.huibo.policy).
      *
@@ -105,13 +82,6 @@ public record HuiboConfig(
         public static Calling defaults() {
             return new Calling("default", Map.of());
         }
-    }
-
-    /** Without live-event and webhook settings: the defaults (webhooks off). */
-    public HuiboConfig(String instanceId, Http http, Agi agi, Redis redis, Db db, Dispatch dispatch, Routing routing,
-                       List<NodeConfig> nodes, Cluster cluster, CallerId callerId) {
-        this(instanceId, http, agi, redis, db, dispatch, routing, nodes, cluster, callerId, Events.defaults(),
-                Webhooks.defaults(), Calling.defaults());
     }
 
     /**
@@ -155,13 +125,6 @@ public record HuiboConfig(
         public String toString() {
             return "Webhooks[enabled=" + enabled() + ", allowPrivate=" + allowPrivate + "]";
         }
-    }
-
-    /** Without cluster and caller ID settings: the defaults. */
-    public HuiboConfig(String instanceId, Http http, Agi agi, Redis redis, Db db, Dispatch dispatch, Routing routing,
-                       List<NodeConfig> nodes) {
-        this(instanceId, http, agi, redis, db, dispatch, routing, nodes, Cluster.defaults(), CallerId.defaults(),
-                Events.defaults(), Webhooks.defaults());
     }
 
     /**

@@ -151,21 +151,14 @@ public final class Dispatcher extends VerticleBase {
                       HuiboConfig.Dispatch cfg, String owner, String agiAddress, Clock clock,
                       NodeOwnership ownership, BiPredicate<String, Integer> legBRouted) {
         this(queue, store, cluster, policy, cfg, owner, agiAddress, clock, ownership, legBRouted, Metrics.none(),
-                DialGate.open());
+                DialGate.open(), 0);
     }
 
     /**
-     * @param metrics claims, Originates, due-to-Originate lag and pauses are counted there
-     * @param gate    asked before each attempt whether the callback may be dialed now
+     * @param metrics        claims, Originates, due-to-Originate lag and pauses are counted there
+     * @param gate           asked before each attempt whether the callback may be dialed now
+     * @param maxCallSeconds longest each leg may stay connected (the toll-fraud guard's Dial S()); 0: no limit
      */
-    public Dispatcher(CallbackQueue queue, CallbackStore store, PbxCluster cluster, RetryPolicy policy,
-                      HuiboConfig.Dispatch cfg, String owner, String agiAddress, Clock clock,
-                      NodeOwnership ownership, BiPredicate<String, Integer> legBRouted, Metrics metrics,
-                      DialGate gate) {
-        this(queue, store, cluster, policy, cfg, owner, agiAddress, clock, ownership, legBRouted, metrics, gate, 0);
-    }
-
-    /** @param maxCallSeconds longest each leg may stay connected (the toll-fraud guard's Dial S()); 0: no limit */
     public Dispatcher(CallbackQueue queue, CallbackStore store, PbxCluster cluster, RetryPolicy policy,
                       HuiboConfig.Dispatch cfg, String owner, String agiAddress, Clock clock,
                       NodeOwnership ownership, BiPredicate<String, Integer> legBRouted, Metrics metrics,

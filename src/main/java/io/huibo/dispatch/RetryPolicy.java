@@ -97,8 +97,4 @@ public final class RetryPolicy {
         return new Decision.Retry(at);
     }
 
-    /** The built-in profile's delay for an outcome. */
-    public Duration delay(Outcome outcome) {
-        return profiles.rule(profiles.of(BUILT_IN), RetryReason.of(outcome), outcome).first();
-    }
 }

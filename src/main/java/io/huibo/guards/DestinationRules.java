@@ -5,6 +5,7 @@ import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber;
 import io.huibo.config.HuiboConfig;
 import io.huibo.domain.PhoneNumber;
+import io.huibo.policy.NumberMetadata;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -92,6 +93,8 @@ public final class DestinationRules {
      * @throws IllegalArgumentException naming the bad setting
      */
     public static DestinationRules of(String homeCountry, List<String> allow, List<String> deny) {
+        // built at start: the number data the checks need is read here, not on an event loop later
+        NumberMetadata.loadAll();
         String h = homeCountry == null ? "" : homeCountry.trim();
         int code;
         String region;
@@ -151,12 +154,10 @@ public final class DestinationRules {
     public Optional<Refusal> check(PhoneNumber n) {
         String raw = n.value();
         Phonenumber.PhoneNumber parsed = parse(raw);
-        String international = raw.startsWith("+") ? raw
-                : parsed == null ? null : UTIL.format(parsed, PhoneNumberUtil.PhoneNumberFormat.E164);
-        for (String p : denyPrefixes) {
-            if (matches(p, raw, international)) {
-                return Optional.of(new Refusal("deny-prefix", "the prefix " + p + " is denied"));
-            }
+        String international = international(raw, parsed);
+        Optional<Refusal> denied = denied(raw, international);
+        if (denied.isPresent()) {
+            return denied;
         }
         for (String p : allowPrefixes) {
             if (matches(p, raw, international)) {
@@ -179,6 +180,31 @@ public final class DestinationRules {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Only the deny prefixes: what may refuse a number accepted earlier, whatever allowed it then (a key's
+     * own allow entries are not stored with its callbacks, and a deny beats every allow anyway).
+     */
+    public Optional<Refusal> denied(PhoneNumber n) {
+        if (denyPrefixes.isEmpty()) {
+            return Optional.empty();
+        }
+        String raw = n.value();
+        return denied(raw, international(raw, parse(raw)));
+    }
+
+    private Optional<Refusal> denied(String raw, String international) {
+        for (String p : denyPrefixes) {
+            if (matches(p, raw, international)) {
+                return Optional.of(new Refusal("deny-prefix", "the prefix " + p + " is denied"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String international(String raw, Phonenumber.PhoneNumber parsed) {
+        return raw.startsWith("+") ? raw : parsed == null ? null : UTIL.format(parsed, PhoneNumberUtil.PhoneNumberFormat.E164);
     }
 
     /** The categories a number falls in, most specific first. */

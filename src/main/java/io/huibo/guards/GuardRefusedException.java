@@ -45,4 +45,14 @@ public final class GuardRefusedException extends RuntimeException {
     public long retryAfterSeconds() {
         return retryAfterSeconds;
     }
+
+    /** The first GuardRefusedException in {@code t}'s causes (futures wrap it), or null. */
+    public static GuardRefusedException in(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof GuardRefusedException g) {
+                return g;
+            }
+        }
+        return null;
+    }
 }

@@ -3,7 +3,6 @@ package io.huibo.guards;
 import io.huibo.config.HuiboConfig;
 import io.huibo.dispatch.DialGate;
 import io.huibo.domain.CallState;
-import io.huibo.domain.Callback;
 import io.huibo.domain.PhoneNumber;
 import io.huibo.metrics.Metrics;
 import io.huibo.service.NewCallback;
@@ -55,31 +54,34 @@ public final class Guards {
         GUARDS.forEach(metrics::guardRegistered);
     }
 
-    /** The numbers a request would dial, with the field each comes from. */
-    private static List<String[]> dialed(PhoneNumber number, PhoneNumber destination) {
-        List<String[]> out = new ArrayList<>();
-        out.add(new String[]{"number", number.value()});
-        if (destination != null) {
-            out.add(new String[]{"destination", destination.value()});
-        }
-        return out;
+    /** A number a request would dial, with the field it comes from. */
+    private record Dialed(String field, PhoneNumber number) {
+    }
+
+    private static List<Dialed> dialed(PhoneNumber number, PhoneNumber destination) {
+        return destination == null ? List.of(new Dialed("number", number))
+                : List.of(new Dialed("number", number), new Dialed("destination", destination));
+    }
+
+    /** The distinct numbers a request would dial (a limit counts a number once per request). */
+    private static Set<String> distinct(PhoneNumber number, PhoneNumber destination) {
+        Set<String> numbers = new LinkedHashSet<>();
+        dialed(number, destination).forEach(d -> numbers.add(d.number().value()));
+        return numbers;
     }
 
     /** The first number of the request a rule refuses (counted as a trip); empty when both may be dialed. */
     public Optional<Refused> rules(NewCallback req, KeyRules key) {
-        return rules(req.number(), req.destination(), key, true);
+        return first(req.number(), req.destination(), rules.plus(key.allow(), key.deny())::check);
     }
 
-    private Optional<Refused> rules(PhoneNumber number, PhoneNumber destination, KeyRules key, boolean count) {
-        DestinationRules r = rules.plus(key.allow(), key.deny());
-        for (String[] d : dialed(number, destination)) {
-            PhoneNumber n = PhoneNumber.of(d[1]);
-            Optional<DestinationRules.Refusal> no = r.check(n);
+    private Optional<Refused> first(PhoneNumber number, PhoneNumber destination,
+                                    java.util.function.Function<PhoneNumber, Optional<DestinationRules.Refusal>> rule) {
+        for (Dialed d : dialed(number, destination)) {
+            Optional<DestinationRules.Refusal> no = rule.apply(d.number());
             if (no.isPresent()) {
-                if (count) {
-                    metrics.guardTripped(no.get().guard());
-                }
-                return Optional.of(new Refused(d[0], n, no.get()));
+                metrics.guardTripped(no.get().guard());
+                return Optional.of(new Refused(d.field(), d.number(), no.get()));
             }
         }
         return Optional.empty();
@@ -100,9 +102,7 @@ public final class Guards {
 
     List<GuardLimits.Limit> requestLimits(PhoneNumber number, PhoneNumber destination, String keyId) {
         List<GuardLimits.Limit> out = new ArrayList<>();
-        Set<String> numbers = new LinkedHashSet<>();
-        dialed(number, destination).forEach(d -> numbers.add(d[1]));
-        for (String n : numbers) {
+        for (String n : distinct(number, destination)) {
             if (cfg.numberPerMinute() > 0) {
                 out.add(new GuardLimits.Limit("number-rate", limits.key("num:" + n + ":m"), cfg.numberPerMinute(),
                         GuardLimits.MINUTE, "requests naming " + n + " per minute"));
@@ -126,12 +126,13 @@ public final class Guards {
     }
 
     /**
-     * Before each attempt: a number the configured rules refuse now (they changed after it was queued)
-     * ends the callback BLOCKED, undialed.
+     * Before each attempt: a number a configured deny prefix refuses now (added after it was queued) ends
+     * the callback BLOCKED, undialed. Only the deny prefixes: the allow entries that let it in at request
+     * time may have been its key's own, which the callback does not record.
      */
     public DialGate destinationGate() {
         return (cb, now) -> {
-            Optional<Refused> no = rules(cb.number(), cb.destination(), KeyRules.NONE, true);
+            Optional<Refused> no = first(cb.number(), cb.destination(), rules::denied);
             return Future.succeededFuture(no.isEmpty() ? DialGate.DIAL
                     : new DialGate.Verdict.End(CallState.BLOCKED, "toll-fraud guard: " + no.get().detail()));
         };
@@ -148,9 +149,7 @@ public final class Guards {
         }
         return (cb, now) -> {
             List<GuardLimits.Limit> l = new ArrayList<>();
-            Set<String> numbers = new LinkedHashSet<>();
-            dialed(cb.number(), cb.destination()).forEach(d -> numbers.add(d[1]));
-            for (String n : numbers) {
+            for (String n : distinct(cb.number(), cb.destination())) {
                 l.add(new GuardLimits.Limit("attempts-per-day", limits.key("att:" + n + ":d"),
                         cfg.attemptsPerNumberPerDay(), GuardLimits.DAY, "attempts to " + n + " per day"));
             }

@@ -23,6 +23,8 @@ public final class CalleeZones {
     /** Loads the data (resources, once): build it at start, not on an event loop. */
     public CalleeZones() {
         this.mapper = PhoneNumberToTimeZonesMapper.getInstance();
+        NumberMetadata.loadAll();
+        // the zone data is read on first use too
         zones(PhoneNumber.e164("+8613800138000"));
     }
 

@@ -3,7 +3,6 @@ package io.huibo.policy;
 import io.huibo.domain.Outcome;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -45,10 +44,6 @@ public final class Profiles {
 
     public boolean has(String name) {
         return name != null && byName.containsKey(name);
-    }
-
-    public Optional<RetryProfile> find(String name) {
-        return Optional.ofNullable(name == null ? null : byName.get(name));
     }
 
     /**

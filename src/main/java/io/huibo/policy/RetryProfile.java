@@ -13,8 +13,11 @@ import java.util.Map;
  *               and an outcome without one the built-in default's
  */
 public record RetryProfile(String name, Map<RetryReason, RetryRule> rules, Duration expiry, QuietHours quietHours) {
+    /** A profile's name, as config, requests and keys give it. */
+    public static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
     public RetryProfile {
-        if (name == null || !name.matches("[A-Za-z0-9_.-]{1,64}")) {
+        if (name == null || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("a profile name is 1-64 of letters, digits, _ . -: " + name);
         }
         Map<RetryReason, RetryRule> copy = new EnumMap<>(RetryReason.class);

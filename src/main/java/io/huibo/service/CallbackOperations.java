@@ -95,8 +95,13 @@ public final class CallbackOperations {
     /** @param attemptsInWindow attempts started in the last {@link #RATE_WINDOW}, all instances */
     public record QueueFigures(QueueAdmin.Stats schedule, long attemptsInWindow) {
         public double dialRatePerSecond() {
-            return attemptsInWindow / (double) RATE_WINDOW.toSeconds();
+            return CallbackOperations.dialRatePerSecond(attemptsInWindow);
         }
+    }
+
+    /** All instances' dial rate from the attempts started in the last {@link #RATE_WINDOW}. */
+    public static double dialRatePerSecond(long attemptsInWindow) {
+        return attemptsInWindow / (double) RATE_WINDOW.toSeconds();
     }
 
     private final CallbackStore store;
@@ -276,13 +281,9 @@ public final class CallbackOperations {
                 results[i] = new BulkResult(i, null, row.invalid(), null);
                 continue;
             }
-            NewCallback req = row.request();
-            Instant due = req.at() == null || req.at().isBefore(now) ? now : req.at();
             validIndex.add(i);
-            valid.add(new Callback(CallbackIds.next(), req.number(), req.destination(),
-                    req.callerId() == null ? null : req.callerId().value(), req.priority(), req.maxAttempts(),
-                    req.metadata(), null, CallState.QUEUED, 0, due, now, now, req.flow(), req.confirm(),
-                    req.calling()));
+            // bulk rows carry no idempotency key (CallbackQueries.insertAll refuses one)
+            valid.add(row.request().toQueued(now));
         }
         List<Future<Void>> batches = new ArrayList<>();
         for (int from = 0; from < valid.size(); from += BULK_BATCH) {

@@ -11,7 +11,6 @@ import io.huibo.store.RouteTryStore;
 import io.huibo.store.WebhookOutbox;
 import io.vertx.core.Future;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -49,16 +48,6 @@ public final class CallbackService {
         this(store, queue, clock, tries, webhooks, null, null);
     }
 
-    public CallbackService(CallbackStore store, CallbackQueue queue, Clock clock, RouteTryStore tries,
-                           WebhookOutbox webhooks, DoNotCallStore doNotCall) {
-        this(store, queue, clock, tries, webhooks, doNotCall, null);
-    }
-
-    public CallbackService(CallbackStore store, CallbackQueue queue, Clock clock, RouteTryStore tries,
-                           WebhookOutbox webhooks, QueuePosition positions) {
-        this(store, queue, clock, tries, webhooks, null, positions);
-    }
-
     /**
      * @param doNotCall a request for a number on it fails with {@link DoNotCallException}; null: no list
      * @param positions the queue position and ETA {@link #get} shows; null shows none
@@ -89,12 +78,7 @@ public final class CallbackService {
     }
 
     private Future<Submission> store(NewCallback req) {
-        Instant now = clock.instant();
-        Instant due = req.at() == null || req.at().isBefore(now) ? now : req.at();
-        Callback cb = new Callback(CallbackIds.next(), req.number(), req.destination(),
-                req.callerId() == null ? null : req.callerId().value(), req.priority(), req.maxAttempts(),
-                req.metadata(), req.idempotencyKey(), CallState.QUEUED, 0, due, now, now, req.flow(), req.confirm(),
-                req.calling());
+        Callback cb = req.toQueued(clock.instant());
         return store.insert(cb, req.webhook()).compose(stored -> {
             boolean repeat = !stored.id().equals(cb.id());
             boolean duplicate = repeat && (cb.idempotencyKey() == null

@@ -19,10 +19,6 @@ public record CallbackView(Callback callback, List<Attempt> attempts, List<Route
         this(callback, attempts, tries, webhooks, null);
     }
 
-    public CallbackView withPlacing(QueuePosition.Placing p) {
-        return new CallbackView(callback, attempts, tries, webhooks, p);
-    }
-
     public CallbackView {
         attempts = List.copyOf(attempts);
         tries = tries == null ? List.of() : List.copyOf(tries);

@@ -57,19 +57,6 @@ public final class DialinService implements DialinHook {
                 new InMemoryPinAttempts(HuiboConfig.DialinGuards.defaults(), clock), null);
     }
 
-    /** Dial-in guards without toll-fraud guards (tests). */
-    public DialinService(Vertx vertx, DialinStore store, CallbackService callbacks, Clock clock,
-                         HuiboConfig.DialinGuards guards, PinAttempts attempts) {
-        this(vertx, store, callbacks, clock, guards, attempts, null);
-    }
-
-    /** Toll-fraud guards with the default dial-in guards, wrong PINs counted in this process only (tests). */
-    public DialinService(Vertx vertx, DialinStore store, CallbackService callbacks, Clock clock,
-                         io.huibo.guards.Guards tollGuards) {
-        this(vertx, store, callbacks, clock, HuiboConfig.DialinGuards.defaults(),
-                new InMemoryPinAttempts(HuiboConfig.DialinGuards.defaults(), clock), tollGuards);
-    }
-
     /**
      * @param guards     access numbers and whether a stored destination may be replaced by keyed digits
      * @param attempts   wrong PINs and lockouts, shared by the instances ({@link RedisPinAttempts})
@@ -219,10 +206,8 @@ public final class DialinService implements DialinHook {
     private Future<DialinResult> register(DialinStore.Caller c, PhoneNumber destination) {
         NewCallback req = new NewCallback(c.number(), destination, null, Callback.DEFAULT_PRIORITY,
                 Callback.DEFAULT_MAX_ATTEMPTS, null, Map.of("source", "dialin"), null, CallFlow.CUSTOMER_FIRST, false);
-        if (tollGuards == null) {
-            return save(c, req);
-        }
-        var refused = tollGuards.rules(req, io.huibo.guards.Guards.KeyRules.NONE);
+        var refused = tollGuards == null ? java.util.Optional.<io.huibo.guards.Guards.Refused>empty()
+                : tollGuards.rules(req, io.huibo.guards.Guards.KeyRules.NONE);
         if (refused.isPresent()) {
             return refused("guard-" + refused.get().refusal().guard(), c.number().value());
         }
@@ -242,15 +227,6 @@ public final class DialinService implements DialinHook {
                 : Future.failedFuture(io.huibo.guards.GuardRefusedException.of(t.get())));
     }
 
-    private static io.huibo.guards.GuardRefusedException guardRefusal(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof io.huibo.guards.GuardRefusedException g) {
-                return g;
-            }
-        }
-        return null;
-    }
-
     private Future<DialinResult> save(DialinStore.Caller c, NewCallback req) {
         return store.registerOnce(c.number(), () -> limits(req).compose(v -> callbacks.submit(req))
                         .map(s -> s.callback().id()))
@@ -263,8 +239,9 @@ public final class DialinService implements DialinHook {
                     if (io.huibo.contacts.DoNotCallException.in(ar.cause()) != null) {
                         return refused("do-not-call", c.number().value());
                     }
-                    if (ar.failed() && guardRefusal(ar.cause()) != null) {
-                        return refused("guard-" + guardRefusal(ar.cause()).guard(), c.number().value());
+                    io.huibo.guards.GuardRefusedException guard = io.huibo.guards.GuardRefusedException.in(ar.cause());
+                    if (guard != null) {
+                        return refused("guard-" + guard.guard(), c.number().value());
                     }
                     if (ar.failed()) {
                         LOG.warn("dial-in: registering a callback to {} failed: {}", LogMask.number(c.number()), ar.cause().toString());

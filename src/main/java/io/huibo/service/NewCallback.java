@@ -1,6 +1,8 @@
 package io.huibo.service;
 
 import io.huibo.domain.CallFlow;
+import io.huibo.domain.CallState;
+import io.huibo.domain.CallbackIds;
 import io.huibo.domain.Callback;
 import io.huibo.domain.PhoneNumber;
 import java.time.Instant;
@@ -44,6 +46,14 @@ public record NewCallback(
                        boolean confirm) {
         this(number, destination, at, priority, maxAttempts, callerId, metadata, idempotencyKey, flow, confirm, null,
                 Callback.Calling.DEFAULT);
+    }
+
+    /** The callback this request makes, queued under a new id, due at {@code at} or now if that has passed. */
+    public Callback toQueued(Instant now) {
+        Instant due = at == null || at.isBefore(now) ? now : at;
+        return new Callback(CallbackIds.next(), number, destination, callerId == null ? null : callerId.value(),
+                priority, maxAttempts, metadata, idempotencyKey, CallState.QUEUED, 0, due, now, now, flow, confirm,
+                calling);
     }
 
     public NewCallback withWebhook(String url) {

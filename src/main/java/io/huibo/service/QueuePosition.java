@@ -67,7 +67,7 @@ public final class QueuePosition {
         } else if (attemptsInWindow == 0) {
             return null;
         } else {
-            double perSecond = attemptsInWindow / (double) CallbackOperations.RATE_WINDOW.toSeconds();
+            double perSecond = CallbackOperations.dialRatePerSecond(attemptsInWindow);
             t = from.plus(Duration.ofMillis((long) Math.ceil(ahead / perSecond * 1000)));
         }
         return quiet == null ? t : quiet.apply(t);

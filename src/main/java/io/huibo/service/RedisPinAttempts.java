@@ -49,6 +49,7 @@ public final class RedisPinAttempts implements PinAttempts {
                 redis.key("dialin:pinlock:" + caller.value()));
         List<String> argv = List.of(mode, args.get(0), args.get(1), args.get(2));
         return redis.<List<Object>>run(script, ScriptOutputType.MULTI, keys, argv).map(r ->
-                new Failure((int) (long) (Long) r.get(0), Duration.ofMillis((Long) r.get(1)), (Long) r.get(2) == 1L));
+                new Failure((int) RedisScripts.num(r.get(0)), Duration.ofMillis(RedisScripts.num(r.get(1))),
+                        RedisScripts.num(r.get(2)) == 1L));
     }
 }

@@ -223,12 +223,12 @@ final class DialApp implements App {
                 ev.newState(caller, 6);
             }
             run.call.calleeAnswered(run, callee);
-            if (who.talk() != null) {
-                run.call.timer(who.talk(), () -> calleeHangsUp(16));
-            }
-            if (opts.limit() != null) {
-                // app_dial's duration limit: the bridge ends, the callee is hung up and so is the caller
-                run.call.timer(opts.limit(), () -> calleeHangsUp(16));
+            // the callee puts the phone down after its talk time, or app_dial's duration limit S() ends the
+            // bridge first: either way the callee is hung up and, without option g, the caller too
+            Duration end = who.talk() == null ? opts.limit()
+                    : opts.limit() == null || who.talk().compareTo(opts.limit()) <= 0 ? who.talk() : opts.limit();
+            if (end != null) {
+                run.call.timer(end, () -> calleeHangsUp(16));
             }
         }
 

@@ -33,23 +33,6 @@ public final class ApiKeyStore implements AutoCloseable {
             deny = deny == null ? List.of() : List.copyOf(deny);
         }
 
-        /** Without toll-fraud entries or a default profile of its own. */
-        public Row(String keyId, String name, Set<Scope> scopes, String secretSha256, String webhook,
-                   Instant createdAt, Instant rotatedAt, Instant revokedAt) {
-            this(keyId, name, scopes, secretSha256, webhook, createdAt, rotatedAt, revokedAt, List.of(), List.of(), null);
-        }
-
-        public Row(String keyId, String name, Set<Scope> scopes, String secretSha256, String webhook,
-                   Instant createdAt, Instant rotatedAt, Instant revokedAt, List<String> allow, List<String> deny) {
-            this(keyId, name, scopes, secretSha256, webhook, createdAt, rotatedAt, revokedAt, allow, deny, null);
-        }
-
-        public Row(String keyId, String name, Set<Scope> scopes, String secretSha256, String webhook,
-                   Instant createdAt, Instant rotatedAt, Instant revokedAt, String defaultProfile) {
-            this(keyId, name, scopes, secretSha256, webhook, createdAt, rotatedAt, revokedAt, List.of(), List.of(),
-                    defaultProfile);
-        }
-
         public boolean active() {
             return revokedAt == null;
         }
@@ -99,16 +82,6 @@ public final class ApiKeyStore implements AutoCloseable {
         return StoreSupport.blocking(executor, this::all);
     }
 
-    public Future<Row> create(KeyToken token, String name, Set<Scope> scopes, String webhook, Instant now) {
-        return create(token, name, scopes, webhook, List.of(), List.of(), null, now);
-    }
-
-    /** @param defaultProfile retry profile of the callbacks it submits that name none; null: the server's */
-    public Future<Row> create(KeyToken token, String name, Set<Scope> scopes, String webhook, String defaultProfile,
-                              Instant now) {
-        return create(token, name, scopes, webhook, List.of(), List.of(), defaultProfile, now);
-    }
-
     /**
      * @param allow          the key's own toll-fraud allow entries, {@code deny} its deny prefixes
      * @param defaultProfile retry profile of the callbacks it submits that name none; null: the server's
@@ -135,14 +108,17 @@ public final class ApiKeyStore implements AutoCloseable {
         }));
     }
 
-    /** Replaces a key's own toll-fraud entries (revoked keys too: nothing is refused by it anyway); empty if no such key. */
+    /** Replaces a key's own toll-fraud entries, a null list keeping its own (revoked keys too: nothing is refused by it anyway); empty if no such key. */
     public Future<Optional<Row>> setGuards(String keyId, List<String> allow, List<String> deny) {
         return StoreSupport.blocking(executor, () -> changing(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE api_keys SET guard_allow = ?, guard_deny = ? "
-                    + "WHERE key_id = ?")) {
-                ps.setString(1, join(allow));
-                ps.setString(2, join(deny));
-                ps.setString(3, keyId);
+            // one statement: a field left out keeps its column, whatever another change wrote meanwhile
+            try (PreparedStatement ps = c.prepareStatement("UPDATE api_keys SET guard_allow = IF(?, ?, guard_allow), "
+                    + "guard_deny = IF(?, ?, guard_deny) WHERE key_id = ?")) {
+                ps.setBoolean(1, allow != null);
+                ps.setString(2, join(allow));
+                ps.setBoolean(3, deny != null);
+                ps.setString(4, join(deny));
+                ps.setString(5, keyId);
                 if (ps.executeUpdate() == 0) {
                     return Optional.<Row>empty();
                 }

@@ -33,11 +33,8 @@ public final class CallbackQueries implements AutoCloseable {
     /** The most rows one list query returns (the API's page limit is below it). */
     public static final int MAX_LIMIT = 1000;
 
-    private static final String COLUMNS = "c.id, c.number, c.destination, c.caller_id, c.priority, c.max_attempts, "
-            + "c.metadata, c.idempotency_key, c.state, c.attempts, c.due_at, c.created_at, c.updated_at, c.flow, "
-            + "c.confirm, c.profile, c.not_after, c.time_zone";
-    private static final String INSERT_COLUMNS = COLUMNS.replace("c.", "") + ", dedup";
-    private static final String ROW = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    private static final String COLUMNS = "c." + CallbackStore.COLUMNS.replace(", ", ", c.");
+    private static final List<CallState> ENDED = Arrays.stream(CallState.values()).filter(CallState::isFinal).toList();
     private static final String EVENT = "INSERT INTO callback_events (callback_id, at, from_state, to_state, detail) "
             + "VALUES (?,?,?,?,?)";
 
@@ -121,9 +118,8 @@ public final class CallbackQueries implements AutoCloseable {
         range(sql, args, "c.due_at", f.dueFrom(), f.dueTo());
         if (f.endedFrom() != null || f.endedTo() != null) {
             // a final callback is never updated again: its last update is when it ended
-            List<CallState> ended = Arrays.stream(CallState.values()).filter(CallState::isFinal).toList();
-            sql.append(" AND c.state IN (").append("?,".repeat(ended.size() - 1)).append("?)");
-            ended.forEach(st -> args.add(st.wire()));
+            sql.append(" AND c.state IN (").append("?,".repeat(ENDED.size() - 1)).append("?)");
+            ENDED.forEach(st -> args.add(st.wire()));
             range(sql, args, "c.updated_at", f.endedFrom(), f.endedTo());
         }
         for (Map.Entry<String, String> e : f.metadata().entrySet()) {
@@ -306,16 +302,14 @@ public final class CallbackQueries implements AutoCloseable {
                 c.setAutoCommit(false);
                 // A duplicate pair skips its row instead of failing the statement (and every other row);
                 // ids are new and bulk rows have no idempotency key, so active_pair is the only key that
-                // can be taken. Not INSERT IGNORE: that would turn real errors into warnings too.
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO callbacks (" + INSERT_COLUMNS
-                        + ") VALUES " + StoreSupport.rows(ROW, rows.size()) + " ON DUPLICATE KEY UPDATE id = id")) {
+                // can be taken.
+                try (PreparedStatement ps = c.prepareStatement(CallbackStore.insertSql(rows.size()))) {
                     int i = 1;
                     for (Callback cb : rows) {
                         if (cb.idempotencyKey() != null) {
                             throw new IllegalArgumentException("bulk rows carry no idempotency key");
                         }
-                        i = CallbackStore.bindRow(ps, i, cb);
-                        ps.setBoolean(i++, dedup);
+                        i = CallbackStore.bindInsert(ps, i, cb, dedup);
                     }
                     ps.executeUpdate();
                     List<Callback> result = rows;

@@ -56,7 +56,8 @@ public final class CallbackStore implements AutoCloseable {
     static final int MAX_BATCH = 500;
     private static final int IN_CHUNK = 500;
 
-    private static final String COLUMNS = "id, number, destination, caller_id, priority, max_attempts, metadata, "
+    /** A callback's columns, in {@link #bindRow}'s order. */
+    static final String COLUMNS = "id, number, destination, caller_id, priority, max_attempts, metadata, "
             + "idempotency_key, state, attempts, due_at, created_at, updated_at, flow, confirm, profile, not_after, "
             + "time_zone";
     /** An inserted row: {@link #COLUMNS} and whether it takes part in deduplication. */
@@ -167,18 +168,10 @@ public final class CallbackStore implements AutoCloseable {
      * an active callback has, are skipped, then their owners looked up.
      */
     private Map<PendingInsert, Callback> insertRows(Connection c, List<PendingInsert> batch) throws SQLException {
-        StringBuilder sql = new StringBuilder(120 + batch.size() * (INSERT_ROW.length() + 1))
-                .append("INSERT INTO callbacks (").append(COLUMNS).append(", dedup) VALUES ");
-        for (int i = 0; i < batch.size(); i++) {
-            sql.append(i == 0 ? "" : ",").append(INSERT_ROW);
-        }
-        // Not INSERT IGNORE: that would also turn real errors (too long, bad value) into silent warnings.
-        sql.append(" ON DUPLICATE KEY UPDATE id = id");
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+        try (PreparedStatement ps = c.prepareStatement(insertSql(batch.size()))) {
             int i = 1;
             for (PendingInsert p : batch) {
-                i = bindRow(ps, i, p.callback());
-                ps.setBoolean(i++, dedup);
+                i = bindInsert(ps, i, p.callback(), dedup);
             }
             ps.executeUpdate();
         }
@@ -278,6 +271,23 @@ public final class CallbackStore implements AutoCloseable {
     }
 
     /** Binds one row of {@link #COLUMNS} from {@code i} on; the next free index. */
+    /**
+     * An INSERT of {@code rows} callbacks that skips a row whose idempotency key or (dedup) active pair is
+     * taken instead of failing the statement. Not INSERT IGNORE: that would also turn real errors (too
+     * long, bad value) into silent warnings.
+     */
+    static String insertSql(int rows) {
+        return "INSERT INTO callbacks (" + COLUMNS + ", dedup) VALUES " + StoreSupport.rows(INSERT_ROW, rows)
+                + " ON DUPLICATE KEY UPDATE id = id";
+    }
+
+    /** Binds one row of {@link #insertSql}: the callback and whether it takes part in deduplication. */
+    static int bindInsert(PreparedStatement ps, int i, Callback cb, boolean dedup) throws SQLException {
+        i = bindRow(ps, i, cb);
+        ps.setBoolean(i++, dedup);
+        return i;
+    }
+
     static int bindRow(PreparedStatement ps, int i, Callback cb) throws SQLException {
         ps.setString(i++, cb.id());
         ps.setString(i++, cb.number().value());

@@ -114,4 +114,16 @@ class DestinationRulesTest {
         assertThat(DestinationRules.problem("+49-30", true)).isPresent();
         assertThat(DestinationRules.problem("+1234567890123456", false)).isPresent();
     }
+
+    @Test
+    void theDialTimeCheckAppliesOnlyTheDenyPrefixesSoAKeysAllowEntriesAreNotUndone() {
+        DestinationRules r = DestinationRules.of("CN", List.of(), List.of("+4930"));
+        // international, which a key's own allow may have let in at request time: not refused again
+        assertThat(r.check(PhoneNumber.of("+441632960000"))).isPresent();
+        assertThat(r.denied(PhoneNumber.of("+441632960000"))).isEmpty();
+        // a deny prefix refuses whatever allowed it
+        assertThat(r.denied(PhoneNumber.of("+4930123456"))).get().extracting(DestinationRules.Refusal::guard)
+                .isEqualTo("deny-prefix");
+        assertThat(DEFAULTS.denied(PhoneNumber.of("+4930123456"))).isEmpty();
+    }
 }
