@@ -101,3 +101,15 @@ ensure_prompt_tools() {
   command -v espeak-ng >/dev/null || _svc_apt_install espeak-ng || return 1
   command -v sox >/dev/null || _svc_apt_install sox
 }
+
+# scripts/ha-test: the engines the failover tests run on loopback ports of their own (HAProxy, Redis
+# Sentinel, Galera with rsync for its state transfer) and openssl for the certificates the TLS tests make
+ensure_ha_tools() {
+  local missing=()
+  command -v haproxy >/dev/null || missing+=(haproxy)
+  command -v redis-sentinel >/dev/null || missing+=(redis-sentinel)
+  [ -e /usr/lib/galera/libgalera_smm.so ] || missing+=(galera-4)
+  command -v rsync >/dev/null || missing+=(rsync)
+  command -v openssl >/dev/null || missing+=(openssl)
+  _svc_apt_install "${missing[@]}"
+}
