@@ -55,6 +55,15 @@ public final class Stack implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Path dir;
 
+    /** The java command the processes run with: the build's JDK, unless a test gives another runtime. */
+    private Path javaCommand = Path.of(System.getProperty("java.home"), "bin", "java");
+
+    /** Runs the processes started from now on with this java command (e.g. a jlink'd runtime's). */
+    public Stack withJava(Path javaCommand) {
+        this.javaCommand = javaCommand;
+        return this;
+    }
+
     public Stack() {
         try {
             dir = Files.createTempDirectory("huibo-it");
@@ -78,6 +87,10 @@ public final class Stack implements AutoCloseable {
         Proc(String name, Process p) {
             this.name = name;
             this.process = p;
+        }
+
+        public long pid() {
+            return process.pid();
         }
 
         /** SIGTERM, as an operator's {@code kill} or a rolling restart sends; does not wait. */
@@ -141,7 +154,7 @@ public final class Stack implements AutoCloseable {
     public Proc start(String name, List<String> args, Map<String, String> env, String readyLine,
                       Duration timeout) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add(javaCommand.toString());
         cmd.add("-Xmx256m");
         cmd.add("-jar");
         cmd.add((args.contains("serve") ? SERVER_JAR : JAR).toAbsolutePath().toString());
