@@ -39,6 +39,7 @@ import io.huibo.guards.GuardLimits;
 import io.huibo.guards.Guards;
 import io.huibo.health.HealthCheck;
 import io.huibo.health.ServiceHealth;
+import io.huibo.health.ShutdownDrain;
 import io.huibo.metrics.Instruments;
 import io.huibo.metrics.Metrics;
 import io.huibo.metrics.MetricsRoutes;
@@ -118,6 +119,7 @@ public final class Instance implements AutoCloseable {
     private Services services;
     private NodeOwnership ownership;
     private Supplier<List<NodeConfig>> nodeSource;
+    private ShutdownDrain drain;
 
     private Instance(Vertx vertx, Database db, RedisScripts redis, CallbackStore store) {
         this.vertx = vertx;
@@ -231,7 +233,8 @@ public final class Instance implements AutoCloseable {
         dispatcher.pauseWhile("the FastAGI server has more than " + FastAgiServer.BACKLOG_LIMIT
                 + " sessions open (the dialplan waits on Huibo)", agi::backlogged);
 
-        HealthCheck health = new ServiceHealth(queue, store, cluster);
+        drain = new ShutdownDrain(new ServiceHealth(queue, store, cluster), cfg.http().drainDelay(), System::nanoTime);
+        HealthCheck health = drain;
         CallbackOperations operations = new CallbackOperations(store, queries, queue, new QueueAdmin(redis, queue),
                 callbacks, clock, doNotCall);
         // live events and webhooks: every instance tails callback_events (see io.huibo.events)
@@ -266,6 +269,9 @@ public final class Instance implements AutoCloseable {
         services.add(service("FastAGI " + cfg.agi().host() + ":" + cfg.agi().port(), new FastAgiVerticle(agi)));
         services.add(service("HTTP " + cfg.http().host() + ":" + cfg.http().port(), new HttpVerticle(api,
                 cfg.http().host(), cfg.http().port(), Runtime.getRuntime().availableProcessors())));
+        // stopped after the dispatcher, before HTTP: HTTP outlives the 503 of /health/ready by http.drainDelay
+        services.add(new Services.Service("readiness drain", drain.service(), START_LIMIT,
+                cfg.http().drainDelay().plus(STOP_LIMIT)));
         services.add(new Services.Service("dispatcher", dispatcher, START_LIMIT, DISPATCHER_STOP_LIMIT));
         return services;
     }
@@ -296,11 +302,18 @@ public final class Instance implements AutoCloseable {
     }
 
     /**
-     * Stops in the order that keeps calls alive: the services in reverse start order (the dispatcher
-     * first, while FastAGI and the AMI connections are still up), then Vert.x and the connections.
+     * Stops in the order that keeps calls alive: not ready at once (a load balancer drains this
+     * instance), then the services in reverse start order (the dispatcher first, while FastAGI and the
+     * AMI connections are still up; HTTP not before http.drainDelay passed), then Vert.x and the
+     * connections.
      */
     @Override
     public void close() {
+        ShutdownDrain d = drain;
+        if (d != null) {
+            d.begin();
+            log.info("not ready from now on; HTTP stops in {} at the earliest", d.delay());
+        }
         Services s = services;
         if (s != null) {
             try {

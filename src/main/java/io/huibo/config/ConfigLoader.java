@@ -36,6 +36,7 @@ public final class ConfigLoader {
         DEFAULTS.put("http.host", "0.0.0.0");
         DEFAULTS.put("http.port", 8080);
         DEFAULTS.put("http.apiToken", null);
+        DEFAULTS.put("http.drainDelay", "5s");
         DEFAULTS.put("agi.host", "0.0.0.0");
         DEFAULTS.put("agi.port", 4573);
         DEFAULTS.put("agi.advertiseHost", "127.0.0.1");
@@ -179,7 +180,8 @@ public final class ConfigLoader {
         }
         return new HuiboConfig(
                 instanceId,
-                new HuiboConfig.Http(str(v, "http.host"), port(v, "http.port"), token),
+                new HuiboConfig.Http(str(v, "http.host"), port(v, "http.port"), token,
+                        duration(v, "http.drainDelay")),
                 new HuiboConfig.Agi(str(v, "agi.host"), port(v, "agi.port"), str(v, "agi.advertiseHost"),
                         List.copyOf(allow), duration(v, "agi.idleTimeout")),
                 new HuiboConfig.Redis(str(v, "redis.uri"), str(v, "redis.keyPrefix")),

@@ -158,11 +158,15 @@ public record HuiboConfig(
         }
     }
 
-    /** @param apiToken the bootstrap admin while no API key exists (io.huibo.auth.ApiKeys); never stored */
-    public record Http(String host, int port, String apiToken) {
+    /**
+     * @param apiToken   the bootstrap admin while no API key exists (io.huibo.auth.ApiKeys); never stored
+     * @param drainDelay on a stop, how long HTTP keeps serving after /health/ready turned 503 (a load
+     *                   balancer's checks must see that first)
+     */
+    public record Http(String host, int port, String apiToken, java.time.Duration drainDelay) {
         @Override
         public String toString() {
-            return "Http[host=" + host + ", port=" + port + "]";
+            return "Http[host=" + host + ", port=" + port + ", drainDelay=" + drainDelay + "]";
         }
     }
 
