@@ -3,6 +3,7 @@ package io.huibo.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.huibo.Stack;
+import io.huibo.TcpProxy;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -39,8 +40,11 @@ import org.junit.jupiter.api.Test;
  * redis-sentinel, on loopback ports, data in temp dirs), two Huibo instances that reach Redis through
  * a {@code redis-sentinel://} URI, and the simulator. Callbacks keep arriving while the primary is
  * killed with SIGKILL; Sentinel promotes the replica, Lettuce finds it through the Sentinels at its
- * reconnect, and the instances index MariaDB again for the new serving process (the promoted replica
- * may lack the last writes). Then every accepted callback must have completed with exactly one call.
+ * reconnect, and the instances index MariaDB again for the new serving process. The replica follows
+ * the primary through a proxy that stops forwarding for {@link #LOST_MS} before the kill and then
+ * drops what it held, so the promoted replica lacks the last writes (enqueues, claims, attempt marks,
+ * acks), as asynchronous replication may. Then every accepted callback must have completed with
+ * exactly one call.
  * Prints the promotion time, the time until the first Originate after the kill and how many callbacks
  * the re-index put back.
  */
@@ -50,6 +54,8 @@ class SentinelFailoverIT {
     private static final long KILL_AFTER_MS = 8_000;
     private static final long SUBMIT_FOR_MS = 25_000;
     private static final long SUBMIT_EVERY_MS = 80;
+    /** How long the replica gets no writes before the primary dies: the writes the failover loses. */
+    private static final long LOST_MS = 1500;
     private static final Pattern REINDEXED = Pattern.compile("re-indexed (\\d+) callbacks");
 
     private final List<Process> servers = new CopyOnWriteArrayList<>();
@@ -58,6 +64,7 @@ class SentinelFailoverIT {
     private Stack.Proc sim;
     private final Stack.Proc[] instances = new Stack.Proc[2];
     private Process primary;
+    private TcpProxy replication;
     private int primaryPort;
     private int replicaPort;
     private final int[] sentinelPorts = new int[3];
@@ -69,7 +76,8 @@ class SentinelFailoverIT {
         primaryPort = Stack.freePort();
         replicaPort = Stack.freePort();
         primary = redis("primary", primaryPort);
-        redis("replica", replicaPort, "--replicaof", "127.0.0.1", Integer.toString(primaryPort));
+        replication = new TcpProxy("127.0.0.1", primaryPort);
+        redis("replica", replicaPort, "--replicaof", "127.0.0.1", Integer.toString(replication.port()));
         awaitTrue("the replica in sync", Duration.ofSeconds(20),
                 () -> cli(replicaPort, "INFO", "replication").contains("master_link_status:up"));
         StringBuilder uri = new StringBuilder("redis-sentinel://");
@@ -105,6 +113,9 @@ class SentinelFailoverIT {
         if (stack != null) {
             stack.close();
         }
+        if (replication != null) {
+            replication.close();
+        }
         for (Process p : servers) {
             p.destroyForcibly();
             p.waitFor(10, TimeUnit.SECONDS);
@@ -128,8 +139,15 @@ class SentinelFailoverIT {
 
         Thread.sleep(KILL_AFTER_MS);
         assertThat(stack.simCalls(sim).size()).as("calls before the failover").isPositive();
+        assertThat(cli(replicaPort, "INFO", "replication")).as("the replica follows the primary through the proxy")
+                .contains("master_port:" + replication.port());
+        replication.stall();
+        Thread.sleep(LOST_MS);
+        long lostBytes = offset(primaryPort) - offset(replicaPort);
+        long liveAtKill = live(stack.simCalls(sim));
         Instant killedAt = Instant.now();
         primary.destroyForcibly();
+        replication.cut();
         primary.waitFor(10, TimeUnit.SECONDS);
         awaitTrue("a sentinel to name the replica as the master", Duration.ofSeconds(30),
                 () -> cli(sentinelPorts[0], "SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER)
@@ -187,6 +205,8 @@ class SentinelFailoverIT {
 
         System.out.printf("[sentinel] accepted %d callbacks, %d calls; primary killed %d ms into the run%n",
                 accepted.size(), callsPerChannel.size(), killedAt.toEpochMilli() - t0);
+        System.out.printf("[sentinel] calls up at the kill: %d; replication stream the replica missed: %d bytes "
+                + "(%d ms of writes)%n", liveAtKill, lostBytes, LOST_MS);
         System.out.printf("[sentinel] replica promoted %.1f s after the kill; first Originate after it %s%n",
                 ms(killedAt, promotedAt) / 1000.0,
                 resumedAt == null ? "never" : String.format("%.1f s after the kill", ms(killedAt, resumedAt) / 1000.0));
@@ -198,6 +218,7 @@ class SentinelFailoverIT {
                 + e.getValue()));
 
         assertThat(accepted).as("accepted callbacks").hasSizeGreaterThan(50);
+        assertThat(lostBytes).as("writes the promoted replica lacks").isPositive();
         assertThat(resumedAt).as("an Originate after the promotion").isNotNull();
         assertThat(sawFailover).as("instances that re-indexed MariaDB for the promoted replica")
                 .hasSize(instances.length);
@@ -299,6 +320,22 @@ class SentinelFailoverIT {
         return -1;
     }
 
+    private static long live(JsonArray calls) {
+        long n = 0;
+        for (int i = 0; i < calls.size(); i++) {
+            if (calls.getJsonObject(i).getBoolean("live", false)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The replication offset a Redis has reached (a replica: what it has applied of the primary's stream). */
+    private static long offset(int port) throws Exception {
+        Matcher m = Pattern.compile("master_repl_offset:(\\d+)").matcher(cli(port, "INFO", "replication"));
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
     private static long ms(Instant from, Instant to) {
         return Duration.between(from, to).toMillis();
     }
@@ -324,7 +361,9 @@ class SentinelFailoverIT {
                 "dir " + d,
                 "sentinel monitor " + MASTER + " 127.0.0.1 " + primaryPort + " 2",
                 "sentinel down-after-milliseconds " + MASTER + " 1000",
-                "sentinel failover-timeout " + MASTER + " 3000",
+                // Sentinel points a replica that follows another address (our proxy) at the master once
+                // it has done so for failover-timeout: long enough that it stays behind the proxy
+                "sentinel failover-timeout " + MASTER + " 120000",
                 "sentinel parallel-syncs " + MASTER + " 1",
                 ""));
         return start(List.of("redis-sentinel", conf.toString()), d, port);
