@@ -521,7 +521,9 @@ public final class Dispatcher extends VerticleBase {
                                     return Future.succeededFuture(false);
                                 }
                                 if (!started.result()) {
-                                    // left QUEUED meanwhile (cancelled); the next claim reads what it is now
+                                    // left QUEUED meanwhile (cancelled), or this attempt started already (a
+                                    // claim made again after a Redis failover lost the first): the next
+                                    // claim reads what it is now
                                     putBack(cb.id(), priority, Duration.ZERO);
                                     return Future.succeededFuture(false);
                                 }

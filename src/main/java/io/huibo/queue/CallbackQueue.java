@@ -300,8 +300,10 @@ public final class CallbackQueue {
     }
 
     /**
-     * The epoch of Redis' data set, created if missing. Another value than the one seen before means
-     * Redis lost its data (restarted without its files, flushed): MariaDB must be indexed again.
+     * The epoch of Redis' data set, created if missing, and the serving process: {@code <epoch>@<run_id>}.
+     * Another value than the one seen before means Redis lost its data (restarted without its files,
+     * flushed) or another process serves it (a restart, a Sentinel failover to a replica that may lack
+     * the last writes): MariaDB must be indexed again.
      */
     public Future<String> epoch() {
         return redis.<String>run(epoch, ScriptOutputType.VALUE, List.of(epochKey),

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * Makes Redis index every callback that MariaDB says is still alive: at start (a crash between the
  * MariaDB commit and the Redis enqueue, a Redis that lost data while no instance ran) and again while
  * running whenever Redis' data-set epoch changes ({@link CallbackQueue#epoch}: Redis restarted without
- * its files or was flushed). Callbacks already indexed are left alone by the queue scripts, so a run on
+ * its files or was flushed, or another process serves it: a restart, a Sentinel failover whose promoted
+ * replica may lack the last writes, e.g. an enqueue). Callbacks already indexed are left alone by the queue scripts, so a run on
  * a healthy pair is harmless and several instances may run at once.
  *
  * <p>A MariaDB read that fails is never taken for "no attempt": that callback is skipped, and the whole
@@ -66,8 +67,11 @@ public final class QueueResync extends VerticleBase {
             if (epoch.equals(indexedFor)) {
                 return Future.succeededFuture(0);
             }
-            if (indexedFor != null) {
+            if (indexedFor != null && !dataSet(epoch).equals(dataSet(indexedFor))) {
                 log.warn("Redis lost its data (epoch {} -> {}): indexing the live callbacks again", indexedFor, epoch);
+            } else if (indexedFor != null) {
+                log.warn("another Redis process serves the data (restart or failover, epoch {} -> {}): indexing the "
+                        + "live callbacks again, the last writes before it may be lost", indexedFor, epoch);
             }
             return run().onSuccess(n -> {
                 indexedFor = epoch;
@@ -75,6 +79,12 @@ public final class QueueResync extends VerticleBase {
             });
         }).onFailure(e -> log.warn("re-indexing callbacks from MariaDB failed: {}", e.toString()))
                 .onComplete(ar -> running = false);
+    }
+
+    /** The data-set part of an epoch ({@link CallbackQueue#epoch}), without the serving process. */
+    private static String dataSet(String epoch) {
+        int at = epoch.lastIndexOf('@');
+        return at < 0 ? epoch : epoch.substring(0, at);
     }
 
     /** @return how many callbacks were (re)indexed; fails if any could not be read or indexed */

@@ -54,8 +54,13 @@ final class StepBatch {
             + "hangup_cause = IF(outcome IS NULL, VALUES(hangup_cause), hangup_cause), "
             + "detail = IF(outcome IS NULL, VALUES(detail), detail), "
             + "outcome = IF(outcome IS NULL, VALUES(outcome), outcome)";
+    /**
+     * An attempt's start also requires the count it follows ({@code attempts = number - 1}, -1: any): a
+     * claim made again from a stale read (a Redis failover lost the first claim and its attempt mark)
+     * must not start an attempt that started already and ended meanwhile, which would dial it twice.
+     */
     private static final String MOVE = "UPDATE callbacks SET state = ?, attempts = ?, "
-            + "due_at = COALESCE(?, due_at), updated_at = ? WHERE id = ? AND state = ?";
+            + "due_at = COALESCE(?, due_at), updated_at = ? WHERE id = ? AND state = ? AND (? < 0 OR attempts = ?)";
     private static final String EVENT_ROW = "(?,?,?,?,?)";
 
     private StepBatch() {
@@ -176,11 +181,11 @@ final class StepBatch {
         Instant now = millis(Instant.now());
         try (PreparedStatement ps = c.prepareStatement(MOVE)) {
             if (moves.size() == 1) {
-                bindMove(ps, moves.get(0).move, now);
+                bindMove(ps, moves.get(0), now);
                 moves.get(0).moved = ps.executeUpdate() == 1;
             } else {
                 for (Step s : moves) {
-                    bindMove(ps, s.move, now);
+                    bindMove(ps, s, now);
                     ps.addBatch();
                 }
                 int[] counts = ps.executeBatch();
@@ -218,13 +223,17 @@ final class StepBatch {
         }
     }
 
-    private static void bindMove(PreparedStatement ps, Move m, Instant now) throws SQLException {
+    private static void bindMove(PreparedStatement ps, Step s, Instant now) throws SQLException {
+        Move m = s.move;
         ps.setString(1, m.to().wire());
         ps.setInt(2, m.attempts());
         setInstant(ps, 3, m.dueAt());
         setInstant(ps, 4, now);
         ps.setString(5, m.callbackId());
         ps.setString(6, m.from().wire());
+        int follows = s.attempt != null && !s.ended ? s.attempt.number() - 1 : -1;
+        ps.setInt(7, follows);
+        ps.setInt(8, follows);
     }
 
     /** Binds {@code a} after parameter {@code i}; returns the last parameter bound. */

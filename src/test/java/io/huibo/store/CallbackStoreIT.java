@@ -366,6 +366,33 @@ class CallbackStoreIT {
     }
 
     @Test
+    void anAttemptStartsOnceEvenFromAStaleRead() throws Exception {
+        // a Redis failover lost a claim and its attempt mark: another instance claims the callback
+        // again and starts the attempt it read as next before the first one's start committed; by then
+        // attempt 1 has ended and the callback is QUEUED for a retry. Starting attempt 1 again would
+        // dial it a second time (same attempt, same ChannelId)
+        Callback cb = await(store.insert(newCallback(null)));
+        Instant t = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Attempt one = Attempt.started(cb.id(), 1, "sim1", t);
+        assertThat(await(store.startAttempt(one, CallState.QUEUED, CallState.DIALING, null, "attempt 1"))).isTrue();
+        Attempt busy = one.ended(t.plusSeconds(5), Outcome.BUSY, Leg.A, 17, "busy");
+        assertThat(await(store.endAttempt(busy, CallState.DIALING, CallState.QUEUED, t.plusSeconds(60), "busy")))
+                .isTrue();
+
+        Attempt again = Attempt.started(cb.id(), 1, "sim2", t.plusSeconds(6));
+        assertThat(await(store.startAttempt(again, CallState.QUEUED, CallState.DIALING, null, "attempt 1 again")))
+                .as("attempt 1 started a second time").isFalse();
+        Callback after = await(store.find(cb.id())).orElseThrow();
+        assertThat(after.state()).isEqualTo(CallState.QUEUED);
+        assertThat(after.attempts()).isEqualTo(1);
+        assertThat(await(store.attempt(cb.id(), 1))).contains(busy);
+
+        // the next attempt, read as it is now, starts
+        Attempt two = Attempt.started(cb.id(), 2, "sim2", t.plusSeconds(61));
+        assertThat(await(store.startAttempt(two, CallState.QUEUED, CallState.DIALING, null, "attempt 2"))).isTrue();
+    }
+
+    @Test
     void theFirstRecordedEndOfAnAttemptStays() throws Exception {
         // a late reconciliation (nobody saw the end, the memory was not asked) must not rewrite a
         // connected attempt as failed: the callback moved on with the first end
