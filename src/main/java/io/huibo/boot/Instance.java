@@ -265,7 +265,7 @@ public final class Instance implements AutoCloseable {
         services.add(service("metrics sampler", new Sampler(metrics, redis, cluster::statuses, METRICS_SAMPLE)));
         services.add(service("FastAGI " + cfg.agi().host() + ":" + cfg.agi().port(), new FastAgiVerticle(agi)));
         services.add(service("HTTP " + cfg.http().host() + ":" + cfg.http().port(), new HttpVerticle(api,
-                cfg.http().host(), cfg.http().port(), Runtime.getRuntime().availableProcessors())));
+                cfg.http().host(), cfg.http().port(), Runtime.getRuntime().availableProcessors(), cfg.http().tls())));
         services.add(new Services.Service("dispatcher", dispatcher, START_LIMIT, DISPATCHER_STOP_LIMIT));
         return services;
     }

@@ -36,6 +36,8 @@ public final class ConfigLoader {
         DEFAULTS.put("http.host", "0.0.0.0");
         DEFAULTS.put("http.port", 8080);
         DEFAULTS.put("http.apiToken", null);
+        DEFAULTS.put("http.tls.certFile", "");
+        DEFAULTS.put("http.tls.keyFile", "");
         DEFAULTS.put("agi.host", "0.0.0.0");
         DEFAULTS.put("agi.port", 4573);
         DEFAULTS.put("agi.advertiseHost", "127.0.0.1");
@@ -179,7 +181,8 @@ public final class ConfigLoader {
         }
         return new HuiboConfig(
                 instanceId,
-                new HuiboConfig.Http(str(v, "http.host"), port(v, "http.port"), token),
+                new HuiboConfig.Http(str(v, "http.host"), port(v, "http.port"), token,
+                        serverTls(v, "http.tls")),
                 new HuiboConfig.Agi(str(v, "agi.host"), port(v, "agi.port"), str(v, "agi.advertiseHost"),
                         List.copyOf(allow), duration(v, "agi.idleTimeout")),
                 new HuiboConfig.Redis(str(v, "redis.uri"), str(v, "redis.keyPrefix")),
@@ -320,6 +323,40 @@ public final class ConfigLoader {
             throw new ConfigException("callerId.agentSees must be customer or business: " + agentSees);
         }
         return new HuiboConfig.CallerId(number, name.trim(), agentSees);
+    }
+
+    /** {@code <prefix>.certFile} and {@code <prefix>.keyFile}: both or neither, each a readable PEM file. */
+    private static HuiboConfig.ServerTls serverTls(Map<String, Object> v, String prefix) {
+        String cert = str(v, prefix + ".certFile").trim();
+        String key = str(v, prefix + ".keyFile").trim();
+        if (cert.isEmpty() && key.isEmpty()) {
+            return HuiboConfig.ServerTls.off();
+        }
+        if (cert.isEmpty() || key.isEmpty()) {
+            throw new ConfigException(prefix + ".certFile and " + prefix + ".keyFile go together: set both or neither");
+        }
+        pemFile(prefix + ".certFile", cert, "CERTIFICATE");
+        pemFile(prefix + ".keyFile", key, "PRIVATE KEY");
+        return new HuiboConfig.ServerTls(cert, key);
+    }
+
+    /**
+     * Fails unless {@code file} is readable and holds a PEM block whose label ends with {@code label}
+     * ("PRIVATE KEY" takes PKCS#8, RSA and EC keys): a wrong path stops the start here, with its key,
+     * not at the first connection.
+     */
+    static void pemFile(String key, String file, String label) {
+        String text;
+        try {
+            text = Files.readString(Path.of(file), java.nio.charset.StandardCharsets.ISO_8859_1);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ConfigException(key + ": no such file: " + file);
+        } catch (IOException | java.io.UncheckedIOException | java.nio.file.InvalidPathException e) {
+            throw new ConfigException(key + ": cannot read " + file + ": " + e.getMessage());
+        }
+        if (!Pattern.compile("-----BEGIN ([A-Z0-9 ]+ )?" + label + "-----").matcher(text).find()) {
+            throw new ConfigException(key + ": " + file + " holds no PEM " + label);
+        }
     }
 
     private static Duration atLeast(Duration d, long millis, String key) {

@@ -158,11 +158,29 @@ public record HuiboConfig(
         }
     }
 
-    /** @param apiToken the bootstrap admin while no API key exists (io.huibo.auth.ApiKeys); never stored */
-    public record Http(String host, int port, String apiToken) {
+    /**
+     * @param apiToken the bootstrap admin while no API key exists (io.huibo.auth.ApiKeys); never stored
+     * @param tls      HTTPS instead of HTTP when enabled (the same port)
+     */
+    public record Http(String host, int port, String apiToken, ServerTls tls) {
         @Override
         public String toString() {
-            return "Http[host=" + host + ", port=" + port + "]";
+            return "Http[host=" + host + ", port=" + port + ", tls=" + tls.enabled() + "]";
+        }
+    }
+
+    /**
+     * A server's certificate chain and private key, PEM files read at start; both empty: no TLS.
+     *
+     * @param certFile the server's certificate first, then any intermediates
+     */
+    public record ServerTls(String certFile, String keyFile) {
+        public static ServerTls off() {
+            return new ServerTls("", "");
+        }
+
+        public boolean enabled() {
+            return !certFile.isEmpty();
         }
     }
 

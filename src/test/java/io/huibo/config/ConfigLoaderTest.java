@@ -277,4 +277,33 @@ class ConfigLoaderTest {
                     .hasMessageContaining(bad.getValue());
         }
     }
+
+    @Test
+    void httpTlsTakesReadablePemFilesAndSaysWhichOneIsWrong() throws Exception {
+        Path cert = Files.writeString(dir.resolve("cert.pem"), "-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n");
+        Path key = Files.writeString(dir.resolve("key.pem"), "-----BEGIN PRIVATE KEY-----\nAA==\n-----END PRIVATE KEY-----\n");
+        Map<String, String> base = Map.of("HUIBO_API_TOKEN", TOKEN, "HUIBO_NODES", "n1=u:p@h:1/1");
+        assertThat(ConfigLoader.load(null, base).http().tls().enabled()).isFalse();
+        HuiboConfig.ServerTls tls = ConfigLoader.load(null, with(base, "HUIBO_HTTP_TLS_CERT_FILE", cert.toString(),
+                "HUIBO_HTTP_TLS_KEY_FILE", key.toString())).http().tls();
+        assertThat(tls).isEqualTo(new HuiboConfig.ServerTls(cert.toString(), key.toString()));
+
+        assertOneLine(() -> ConfigLoader.load(null, with(base, "HUIBO_HTTP_TLS_CERT_FILE", cert.toString())),
+                "http.tls.certFile and http.tls.keyFile go together");
+        assertOneLine(() -> ConfigLoader.load(null, with(base, "HUIBO_HTTP_TLS_CERT_FILE", dir.resolve("gone.pem").toString(),
+                "HUIBO_HTTP_TLS_KEY_FILE", key.toString())), "http.tls.certFile: no such file: ");
+        // a key where the certificate belongs
+        assertOneLine(() -> ConfigLoader.load(null, with(base, "HUIBO_HTTP_TLS_CERT_FILE", key.toString(),
+                "HUIBO_HTTP_TLS_KEY_FILE", key.toString())), "http.tls.certFile: " + key + " holds no PEM CERTIFICATE");
+        assertOneLine(() -> ConfigLoader.load(null, with(base, "HUIBO_HTTP_TLS_CERT_FILE", cert.toString(),
+                "HUIBO_HTTP_TLS_KEY_FILE", dir.toString())), "http.tls.keyFile: cannot read " + dir);
+    }
+
+    private static Map<String, String> with(Map<String, String> base, String... kv) {
+        Map<String, String> m = new java.util.HashMap<>(base);
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
 }
