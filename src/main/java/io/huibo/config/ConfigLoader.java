@@ -45,6 +45,7 @@ public final class ConfigLoader {
         DEFAULTS.put("agi.idleTimeout", "30s");
         DEFAULTS.put("redis.uri", "redis://127.0.0.1:6379");
         DEFAULTS.put("redis.keyPrefix", "huibo");
+        DEFAULTS.put("redis.tls.caFile", "");
         DEFAULTS.put("db.url", "jdbc:mariadb://127.0.0.1:3306/huibo");
         DEFAULTS.put("db.user", "huibo");
         DEFAULTS.put("db.password", "");
@@ -185,7 +186,7 @@ public final class ConfigLoader {
                         serverTls(v, "http.tls")),
                 new HuiboConfig.Agi(str(v, "agi.host"), port(v, "agi.port"), str(v, "agi.advertiseHost"),
                         List.copyOf(allow), duration(v, "agi.idleTimeout")),
-                new HuiboConfig.Redis(str(v, "redis.uri"), str(v, "redis.keyPrefix")),
+                new HuiboConfig.Redis(str(v, "redis.uri"), str(v, "redis.keyPrefix"), caFile(v, "redis.tls.caFile")),
                 new HuiboConfig.Db(str(v, "db.url"), str(v, "db.user"), str(v, "db.password"),
                         positive(v, "db.poolSize")),
                 new HuiboConfig.Dispatch(
@@ -338,6 +339,15 @@ public final class ConfigLoader {
         pemFile(prefix + ".certFile", cert, "CERTIFICATE");
         pemFile(prefix + ".keyFile", key, "PRIVATE KEY");
         return new HuiboConfig.ServerTls(cert, key);
+    }
+
+    /** Empty (the JVM's authorities), or a readable PEM file of certificates. */
+    private static String caFile(Map<String, Object> v, String key) {
+        String file = str(v, key).trim();
+        if (!file.isEmpty()) {
+            pemFile(key, file, "CERTIFICATE");
+        }
+        return file;
     }
 
     /**

@@ -191,7 +191,8 @@ public record HuiboConfig(
     public record Agi(String host, int port, String advertiseHost, List<String> allow, Duration idleTimeout) {
     }
 
-    public record Redis(String uri, String keyPrefix) {
+    /** @param tlsCaFile for a {@code rediss://} URI: the PEM authorities to trust instead of the JVM's; empty: the JVM's */
+    public record Redis(String uri, String keyPrefix, String tlsCaFile) {
     }
 
     public record Db(String url, String user, String password, int poolSize) {
