@@ -407,7 +407,7 @@ public final class ConfigLoader {
                             + "' (expected id=user:secret@host:port/maxCalls[/maxOriginatesPerSecond[/weight]])");
                 }
                 nodes.add(node(m.group(1), m.group(4), m.group(5), m.group(2), m.group(3), m.group(6),
-                        m.group(7), m.group(8), env));
+                        m.group(7), m.group(8), null, null, env));
             }
         } else if (fromFile != null) {
             if (!(fromFile instanceof List<?> list)) {
@@ -420,14 +420,14 @@ public final class ConfigLoader {
                 }
                 for (Object k : m.keySet()) {
                     if (!List.of("id", "host", "amiPort", "user", "secret", "maxCalls",
-                            "maxOriginatesPerSecond", "weight").contains(String.valueOf(k))) {
+                            "maxOriginatesPerSecond", "weight", "tls", "tlsCaFile").contains(String.valueOf(k))) {
                         throw new ConfigException("nodes[" + i + "]: unknown key " + k);
                     }
                 }
                 nodes.add(node(s(m.get("id")), s(m.get("host")), s(m.get("amiPort") == null ? 5038 : m.get("amiPort")),
                         s(m.get("user")), m.get("secret") == null ? null : s(m.get("secret")),
                         s(m.get("maxCalls") == null ? 30 : m.get("maxCalls")), s(m.get("maxOriginatesPerSecond")),
-                        s(m.get("weight")), env));
+                        s(m.get("weight")), s(m.get("tls")), s(m.get("tlsCaFile")), env));
                 i++;
             }
         }
@@ -441,8 +441,8 @@ public final class ConfigLoader {
     }
 
     private static NodeConfig node(String id, String host, String port, String user, String secret,
-                                   String maxCalls, String maxOriginatesPerSecond, String weight,
-                                   Map<String, String> env) {
+                                   String maxCalls, String maxOriginatesPerSecond, String weight, String tls,
+                                   String tlsCaFile, Map<String, String> env) {
         if (id == null || !NODE_ID.matcher(id).matches()) {
             throw new ConfigException("node id must be 1-32 of [A-Za-z0-9_-]: " + id);
         }
@@ -482,7 +482,20 @@ public final class ConfigLoader {
         if (!(w > 0) || w > 1000) {
             throw new ConfigException("node " + id + ": weight must be above 0 and at most 1000");
         }
-        return new NodeConfig(id, host, p, user, secret, max, rate, w);
+        // like the secret, TLS may come from the environment, for nodes given in HUIBO_NODES too
+        String envName = "HUIBO_NODE_" + id.toUpperCase(Locale.ROOT).replace('-', '_');
+        tls = env.getOrDefault(envName + "_TLS", tls == null ? "false" : tls).trim().toLowerCase(Locale.ROOT);
+        if (!tls.equals("true") && !tls.equals("false")) {
+            throw new ConfigException("node " + id + ": tls must be true or false: " + tls);
+        }
+        String ca = env.getOrDefault(envName + "_TLS_CA_FILE", tlsCaFile == null ? "" : tlsCaFile).trim();
+        if (!ca.isEmpty()) {
+            if (!tls.equals("true")) {
+                throw new ConfigException("node " + id + ": tlsCaFile is set but tls is not true");
+            }
+            pemFile("node " + id + " tlsCaFile", ca, "CERTIFICATE");
+        }
+        return new NodeConfig(id, host, p, user, secret, max, rate, w, tls.equals("true"), ca);
     }
 
     @SuppressWarnings("unchecked")
