@@ -75,6 +75,8 @@ ensure_services() { ensure_redis && ensure_mariadb; }
 ensure_test_tools() {
   command -v wrk >/dev/null || _svc_apt_install wrk || return 1
   command -v faketime >/dev/null || _svc_apt_install faketime || return 1
+  # the TLS tests make their certificates with it
+  command -v openssl >/dev/null || _svc_apt_install openssl || return 1
   # RealAsteriskIT drives SIPp phones; it runs only against a real node (-Dhuibo.asterisk.node), but a
   # machine that can run the suite can run it
   ensure_sipp || return 1

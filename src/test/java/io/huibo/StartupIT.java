@@ -89,4 +89,12 @@ class StartupIT {
         assertThat(e.code()).isEqualTo(1);
         assertThat(e.stderr()).singleElement().asString().contains("MariaDB").containsIgnoringCase("denied");
     }
+
+    @Test
+    void missingTlsCertificateExits2WithOneLine() throws Exception {
+        Exit e = run(Map.of("HUIBO_HTTP_TLS_CERT_FILE", "/nonexistent/huibo.pem", "HUIBO_HTTP_TLS_KEY_FILE",
+                "/nonexistent/huibo.key"));
+        assertThat(e.code()).isEqualTo(2);
+        assertThat(e.stderr()).singleElement().asString().contains("http.tls.certFile").contains("/nonexistent/huibo.pem");
+    }
 }

@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -106,12 +107,19 @@ public final class HttpApi {
     /**
      * Listens on {@code instances} event loops: Vert.x spreads connections to one port across the
      * servers of several verticles, so accepting callbacks uses every core, not one.
+     *
+     * @param tls when enabled, HTTPS only on {@code port}: a plain HTTP request gets no answer
      */
-    public Future<String> listen(String host, int port, int instances) {
+    public Future<String> listen(String host, int port, int instances, io.huibo.config.HuiboConfig.ServerTls tls) {
         // an idle or stalled client does not hold a connection forever
         HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port).setTcpNoDelay(true)
                 .setIdleTimeout(IDLE_TIMEOUT_SECONDS).setIdleTimeoutUnit(TimeUnit.SECONDS)
                 .setMaxHeaderSize(16 * 1024).setMaxInitialLineLength(4096);
+        if (tls.enabled()) {
+            // the files were checked when the configuration was read; Vert.x reads them again per server
+            options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certFile())
+                    .setKeyPath(tls.keyFile()));
+        }
         return vertx.deployVerticle(() -> new VerticleBase() {
             @Override
             public Future<?> start() {

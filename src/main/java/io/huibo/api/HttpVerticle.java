@@ -1,5 +1,6 @@
 package io.huibo.api;
 
+import io.huibo.config.HuiboConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.util.Objects;
@@ -13,9 +14,11 @@ public final class HttpVerticle extends VerticleBase {
     private final String host;
     private final int port;
     private final int instances;
+    private final HuiboConfig.ServerTls tls;
     private volatile String servers;
 
-    public HttpVerticle(HttpApi api, String host, int port, int instances) {
+    public HttpVerticle(HttpApi api, String host, int port, int instances, HuiboConfig.ServerTls tls) {
+        this.tls = Objects.requireNonNull(tls, "tls");
         this.api = Objects.requireNonNull(api, "api");
         this.host = Objects.requireNonNull(host, "host");
         this.port = port;
@@ -24,7 +27,7 @@ public final class HttpVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        return api.listen(host, port, instances).onSuccess(id -> servers = id);
+        return api.listen(host, port, instances, tls).onSuccess(id -> servers = id);
     }
 
     @Override

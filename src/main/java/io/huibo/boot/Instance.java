@@ -139,7 +139,7 @@ public final class Instance implements AutoCloseable {
         Database db = Database.open(cfg.db());
         RedisScripts redis;
         try {
-            redis = RedisScripts.connect(cfg.redis().uri(), cfg.redis().keyPrefix());
+            redis = RedisScripts.connect(cfg.redis().uri(), cfg.redis().keyPrefix(), cfg.redis().tlsCaFile());
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -268,7 +268,7 @@ public final class Instance implements AutoCloseable {
         services.add(service("metrics sampler", new Sampler(metrics, redis, cluster::statuses, METRICS_SAMPLE)));
         services.add(service("FastAGI " + cfg.agi().host() + ":" + cfg.agi().port(), new FastAgiVerticle(agi)));
         services.add(service("HTTP " + cfg.http().host() + ":" + cfg.http().port(), new HttpVerticle(api,
-                cfg.http().host(), cfg.http().port(), Runtime.getRuntime().availableProcessors())));
+                cfg.http().host(), cfg.http().port(), Runtime.getRuntime().availableProcessors(), cfg.http().tls())));
         // stopped after the dispatcher, before HTTP: HTTP outlives the 503 of /health/ready by http.drainDelay
         services.add(new Services.Service("readiness drain", drain.service(), START_LIMIT,
                 cfg.http().drainDelay().plus(STOP_LIMIT)));

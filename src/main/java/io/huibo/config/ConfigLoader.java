@@ -37,6 +37,8 @@ public final class ConfigLoader {
         DEFAULTS.put("http.port", 8080);
         DEFAULTS.put("http.apiToken", null);
         DEFAULTS.put("http.drainDelay", "5s");
+        DEFAULTS.put("http.tls.certFile", "");
+        DEFAULTS.put("http.tls.keyFile", "");
         DEFAULTS.put("agi.host", "0.0.0.0");
         DEFAULTS.put("agi.port", 4573);
         DEFAULTS.put("agi.advertiseHost", "127.0.0.1");
@@ -44,6 +46,7 @@ public final class ConfigLoader {
         DEFAULTS.put("agi.idleTimeout", "30s");
         DEFAULTS.put("redis.uri", "redis://127.0.0.1:6379");
         DEFAULTS.put("redis.keyPrefix", "huibo");
+        DEFAULTS.put("redis.tls.caFile", "");
         DEFAULTS.put("db.url", "jdbc:mariadb://127.0.0.1:3306/huibo");
         DEFAULTS.put("db.user", "huibo");
         DEFAULTS.put("db.password", "");
@@ -181,10 +184,10 @@ public final class ConfigLoader {
         return new HuiboConfig(
                 instanceId,
                 new HuiboConfig.Http(str(v, "http.host"), port(v, "http.port"), token,
-                        duration(v, "http.drainDelay")),
+                        duration(v, "http.drainDelay"), serverTls(v, "http.tls")),
                 new HuiboConfig.Agi(str(v, "agi.host"), port(v, "agi.port"), str(v, "agi.advertiseHost"),
                         List.copyOf(allow), duration(v, "agi.idleTimeout")),
-                new HuiboConfig.Redis(str(v, "redis.uri"), str(v, "redis.keyPrefix")),
+                new HuiboConfig.Redis(str(v, "redis.uri"), str(v, "redis.keyPrefix"), caFile(v, "redis.tls.caFile")),
                 new HuiboConfig.Db(str(v, "db.url"), str(v, "db.user"), str(v, "db.password"),
                         positive(v, "db.poolSize")),
                 new HuiboConfig.Dispatch(
@@ -324,6 +327,49 @@ public final class ConfigLoader {
         return new HuiboConfig.CallerId(number, name.trim(), agentSees);
     }
 
+    /** {@code <prefix>.certFile} and {@code <prefix>.keyFile}: both or neither, each a readable PEM file. */
+    private static HuiboConfig.ServerTls serverTls(Map<String, Object> v, String prefix) {
+        String cert = str(v, prefix + ".certFile").trim();
+        String key = str(v, prefix + ".keyFile").trim();
+        if (cert.isEmpty() && key.isEmpty()) {
+            return HuiboConfig.ServerTls.off();
+        }
+        if (cert.isEmpty() || key.isEmpty()) {
+            throw new ConfigException(prefix + ".certFile and " + prefix + ".keyFile go together: set both or neither");
+        }
+        pemFile(prefix + ".certFile", cert, "CERTIFICATE");
+        pemFile(prefix + ".keyFile", key, "PRIVATE KEY");
+        return new HuiboConfig.ServerTls(cert, key);
+    }
+
+    /** Empty (the JVM's authorities), or a readable PEM file of certificates. */
+    private static String caFile(Map<String, Object> v, String key) {
+        String file = str(v, key).trim();
+        if (!file.isEmpty()) {
+            pemFile(key, file, "CERTIFICATE");
+        }
+        return file;
+    }
+
+    /**
+     * Fails unless {@code file} is readable and holds a PEM block whose label ends with {@code label}
+     * ("PRIVATE KEY" takes PKCS#8, RSA and EC keys): a wrong path stops the start here, with its key,
+     * not at the first connection.
+     */
+    static void pemFile(String key, String file, String label) {
+        String text;
+        try {
+            text = Files.readString(Path.of(file), java.nio.charset.StandardCharsets.ISO_8859_1);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ConfigException(key + ": no such file: " + file);
+        } catch (IOException | java.io.UncheckedIOException | java.nio.file.InvalidPathException e) {
+            throw new ConfigException(key + ": cannot read " + file + ": " + e.getMessage());
+        }
+        if (!Pattern.compile("-----BEGIN ([A-Z0-9 ]+ )?" + label + "-----").matcher(text).find()) {
+            throw new ConfigException(key + ": " + file + " holds no PEM " + label);
+        }
+    }
+
     private static Duration atLeast(Duration d, long millis, String key) {
         if (d.toMillis() < millis) {
             throw new ConfigException(key + " must be at least " + millis + "ms: " + d.toMillis() + "ms");
@@ -362,7 +408,7 @@ public final class ConfigLoader {
                             + "' (expected id=user:secret@host:port/maxCalls[/maxOriginatesPerSecond[/weight]])");
                 }
                 nodes.add(node(m.group(1), m.group(4), m.group(5), m.group(2), m.group(3), m.group(6),
-                        m.group(7), m.group(8), env));
+                        m.group(7), m.group(8), null, null, env));
             }
         } else if (fromFile != null) {
             if (!(fromFile instanceof List<?> list)) {
@@ -375,14 +421,14 @@ public final class ConfigLoader {
                 }
                 for (Object k : m.keySet()) {
                     if (!List.of("id", "host", "amiPort", "user", "secret", "maxCalls",
-                            "maxOriginatesPerSecond", "weight").contains(String.valueOf(k))) {
+                            "maxOriginatesPerSecond", "weight", "tls", "tlsCaFile").contains(String.valueOf(k))) {
                         throw new ConfigException("nodes[" + i + "]: unknown key " + k);
                     }
                 }
                 nodes.add(node(s(m.get("id")), s(m.get("host")), s(m.get("amiPort") == null ? 5038 : m.get("amiPort")),
                         s(m.get("user")), m.get("secret") == null ? null : s(m.get("secret")),
                         s(m.get("maxCalls") == null ? 30 : m.get("maxCalls")), s(m.get("maxOriginatesPerSecond")),
-                        s(m.get("weight")), env));
+                        s(m.get("weight")), s(m.get("tls")), s(m.get("tlsCaFile")), env));
                 i++;
             }
         }
@@ -396,8 +442,8 @@ public final class ConfigLoader {
     }
 
     private static NodeConfig node(String id, String host, String port, String user, String secret,
-                                   String maxCalls, String maxOriginatesPerSecond, String weight,
-                                   Map<String, String> env) {
+                                   String maxCalls, String maxOriginatesPerSecond, String weight, String tls,
+                                   String tlsCaFile, Map<String, String> env) {
         if (id == null || !NODE_ID.matcher(id).matches()) {
             throw new ConfigException("node id must be 1-32 of [A-Za-z0-9_-]: " + id);
         }
@@ -437,7 +483,20 @@ public final class ConfigLoader {
         if (!(w > 0) || w > 1000) {
             throw new ConfigException("node " + id + ": weight must be above 0 and at most 1000");
         }
-        return new NodeConfig(id, host, p, user, secret, max, rate, w);
+        // like the secret, TLS may come from the environment, for nodes given in HUIBO_NODES too
+        String envName = "HUIBO_NODE_" + id.toUpperCase(Locale.ROOT).replace('-', '_');
+        tls = env.getOrDefault(envName + "_TLS", tls == null ? "false" : tls).trim().toLowerCase(Locale.ROOT);
+        if (!tls.equals("true") && !tls.equals("false")) {
+            throw new ConfigException("node " + id + ": tls must be true or false: " + tls);
+        }
+        String ca = env.getOrDefault(envName + "_TLS_CA_FILE", tlsCaFile == null ? "" : tlsCaFile).trim();
+        if (!ca.isEmpty()) {
+            if (!tls.equals("true")) {
+                throw new ConfigException("node " + id + ": tlsCaFile is set but tls is not true");
+            }
+            pemFile("node " + id + " tlsCaFile", ca, "CERTIFICATE");
+        }
+        return new NodeConfig(id, host, p, user, secret, max, rate, w, tls.equals("true"), ca);
     }
 
     @SuppressWarnings("unchecked")

@@ -162,11 +162,27 @@ public record HuiboConfig(
      * @param apiToken   the bootstrap admin while no API key exists (io.huibo.auth.ApiKeys); never stored
      * @param drainDelay on a stop, how long HTTP keeps serving after /health/ready turned 503 (a load
      *                   balancer's checks must see that first)
+     * @param tls        HTTPS instead of HTTP when enabled (the same port)
      */
-    public record Http(String host, int port, String apiToken, java.time.Duration drainDelay) {
+    public record Http(String host, int port, String apiToken, java.time.Duration drainDelay, ServerTls tls) {
         @Override
         public String toString() {
-            return "Http[host=" + host + ", port=" + port + ", drainDelay=" + drainDelay + "]";
+            return "Http[host=" + host + ", port=" + port + ", drainDelay=" + drainDelay + ", tls=" + tls.enabled() + "]";
+        }
+    }
+
+    /**
+     * A server's certificate chain and private key, PEM files read at start; both empty: no TLS.
+     *
+     * @param certFile the server's certificate first, then any intermediates
+     */
+    public record ServerTls(String certFile, String keyFile) {
+        public static ServerTls off() {
+            return new ServerTls("", "");
+        }
+
+        public boolean enabled() {
+            return !certFile.isEmpty();
         }
     }
 
@@ -177,7 +193,8 @@ public record HuiboConfig(
     public record Agi(String host, int port, String advertiseHost, List<String> allow, Duration idleTimeout) {
     }
 
-    public record Redis(String uri, String keyPrefix) {
+    /** @param tlsCaFile for a {@code rediss://} URI: the PEM authorities to trust instead of the JVM's; empty: the JVM's */
+    public record Redis(String uri, String keyPrefix, String tlsCaFile) {
     }
 
     public record Db(String url, String user, String password, int poolSize) {

@@ -8,6 +8,7 @@ import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
@@ -69,6 +70,14 @@ public final class RedisScripts implements AutoCloseable {
      * one-line {@link QueueUnavailableException} if Redis cannot be reached.
      */
     public static RedisScripts connect(String redisUri, String keyPrefix) {
+        return connect(redisUri, keyPrefix, "");
+    }
+
+    /**
+     * @param caFile for a {@code rediss://} URI: the PEM file of the authorities whose certificates are
+     *               trusted instead of the JVM's; empty: the JVM's
+     */
+    public static RedisScripts connect(String redisUri, String keyPrefix, String caFile) {
         Objects.requireNonNull(keyPrefix, "keyPrefix");
         if (keyPrefix.isEmpty() || keyPrefix.contains("{") || keyPrefix.contains("}")) {
             throw new IllegalArgumentException("redis key prefix must be non-empty and without braces");
@@ -86,6 +95,7 @@ public final class RedisScripts implements AutoCloseable {
                 .autoReconnect(true)
                 .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build())
                 .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
+                .sslOptions(sslOptions(caFile))
                 .build());
         try {
             StatefulRedisConnection<String, String> connection = client.connect(StringCodec.UTF8);
@@ -94,6 +104,18 @@ public final class RedisScripts implements AutoCloseable {
             client.shutdown(0, 2, TimeUnit.SECONDS);
             throw new QueueUnavailableException("Redis unreachable at " + shown + ": " + oneLine(e), e);
         }
+    }
+
+    /**
+     * TLS for {@code rediss://} (a plain {@code redis://} URI ignores it); the URI's default peer check
+     * stays on: the certificate must name the host the URI names.
+     */
+    static SslOptions sslOptions(String caFile) {
+        SslOptions.Builder b = SslOptions.builder().jdkSslProvider().handshakeTimeout(CONNECT_TIMEOUT);
+        if (caFile != null && !caFile.isEmpty()) {
+            b.trustManager(new java.io.File(caFile));
+        }
+        return b.build();
     }
 
     /** The full name of one of Huibo's keys: {@code {prefix}:name}. */

@@ -37,6 +37,10 @@ public final class SimCommand implements Callable<Integer> {
     @Option(names = "--manager-conf", description = "manager.conf whose [--user] section applies as on a real node: "
         + "eventfilter and read to AMI events, write to the actions it may run (e.g. asterisk-conf/manager.conf)")
     Path managerConf;
+    @Option(names = "--tls-cert", description = "PEM certificate: AMI over TLS only, as Asterisk's tlsenable (with --tls-key)")
+    Path tlsCert;
+    @Option(names = "--tls-key", description = "PEM private key of --tls-cert")
+    Path tlsKey;
 
     @Override
     public Integer call() throws Exception {
@@ -66,8 +70,12 @@ public final class SimCommand implements Callable<Integer> {
                 return 2;
             }
         }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            System.err.println("sim: --tls-cert and --tls-key go together");
+            return 2;
+        }
         Simulator sim = new Simulator(new Simulator.Options(nodes, basePort, bind, user, s, channels, sc,
-            controlPort, agi, dialinAgi, filter, dialplan));
+            controlPort, agi, dialinAgi, filter, dialplan, tlsCert, tlsKey));
         try {
             sim.start();
         } catch (Exception e) {

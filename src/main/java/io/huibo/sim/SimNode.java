@@ -31,7 +31,8 @@ final class SimNode extends VerticleBase {
      * wins, as a channel variable does over a global); they override the dialplan's [globals].
      */
     record Config(String id, String bind, int port, String user, String secret, int maxChannels,
-                  Scenario scenario, String fallbackAgi, String dialinAgi, EventFilter eventFilter, Dialplan dialplan) {}
+                  Scenario scenario, String fallbackAgi, String dialinAgi, EventFilter eventFilter, Dialplan dialplan,
+                  java.nio.file.Path tlsCert, java.nio.file.Path tlsKey) {}
 
     private final Config cfg;
     private final Map<String, String> globals;
@@ -85,7 +86,12 @@ final class SimNode extends VerticleBase {
     }
 
     private Future<Void> listen() {
-        server = vertx.createNetServer().connectHandler(socket -> {
+        io.vertx.core.net.NetServerOptions options = new io.vertx.core.net.NetServerOptions();
+        if (cfg.tlsCert() != null) {
+            options.setSsl(true).setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions()
+                    .setCertPath(cfg.tlsCert().toString()).setKeyPath(cfg.tlsKey().toString()));
+        }
+        server = vertx.createNetServer(options).connectHandler(socket -> {
             if (System.currentTimeMillis() < amiCutUntil) {
                 socket.close();
                 return;

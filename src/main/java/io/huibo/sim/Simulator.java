@@ -19,9 +19,20 @@ public final class Simulator implements AutoCloseable {
      * {@code eventFilter}: the AMI user's section of a manager.conf (eventfilter, read); null = none.
      * {@code dialplan}: the extensions file the nodes run; null = the dialplan/huibo.conf bundled in the jar.
      */
+    /**
+     * @param tlsCert with {@code tlsKey}: PEM files; every node's AMI port then speaks TLS only, as an
+     *                Asterisk with {@code tlsenable} on its TLS port; null: plain AMI
+     */
     public record Options(int nodes, int basePort, String bind, String user, String secret, int channels,
                           Scenario scenario, int controlPort, String agi, String dialinAgi, EventFilter eventFilter,
-                          Path dialplan) {
+                          Path dialplan, Path tlsCert, Path tlsKey) {
+        public Options(int nodes, int basePort, String bind, String user, String secret, int channels,
+                       Scenario scenario, int controlPort, String agi, String dialinAgi, EventFilter eventFilter,
+                       Path dialplan) {
+            this(nodes, basePort, bind, user, secret, channels, scenario, controlPort, agi, dialinAgi, eventFilter,
+                    dialplan, null, null);
+        }
+
         public Options(int nodes, int basePort, String bind, String user, String secret, int channels,
                        Scenario scenario, int controlPort, String agi, String dialinAgi, EventFilter eventFilter) {
             this(nodes, basePort, bind, user, secret, channels, scenario, controlPort, agi, dialinAgi, eventFilter, null);
@@ -56,7 +67,8 @@ public final class Simulator implements AutoCloseable {
             int port = opts.basePort() == 0 ? 0 : opts.basePort() + i - 1;
             SimNode n = new SimNode(new SimNode.Config("sim" + i, opts.bind(), port, opts.user(), opts.secret(),
                 opts.channels(), opts.scenario(), opts.agi(), opts.dialinAgi() != null ? opts.dialinAgi() : opts.agi(),
-                opts.eventFilter() != null ? opts.eventFilter() : EventFilter.NONE, dialplan), log);
+                opts.eventFilter() != null ? opts.eventFilter() : EventFilter.NONE, dialplan, opts.tlsCert(),
+                opts.tlsKey()), log);
             nodes.add(n);
             all.add(vertx.deployVerticle(n));
         }

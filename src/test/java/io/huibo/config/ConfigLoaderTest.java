@@ -277,4 +277,59 @@ class ConfigLoaderTest {
                     .hasMessageContaining(bad.getValue());
         }
     }
+
+    @Test
+    void httpTlsTakesReadablePemFilesAndSaysWhichOneIsWrong() throws Exception {
+        Path cert = Files.writeString(dir.resolve("cert.pem"), "-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n");
+        Path key = Files.writeString(dir.resolve("key.pem"), "-----BEGIN PRIVATE KEY-----\nAA==\n-----END PRIVATE KEY-----\n");
+        Map<String, String> base = Map.of("HUIBO_API_TOKEN", TOKEN, "HUIBO_NODES", "n1=u:p@h:1/1");
+        assertThat(ConfigLoader.load(null, base).http().tls().enabled()).isFalse();
+        HuiboConfig.ServerTls tls = ConfigLoader.load(null, with(base, "HUIBO_HTTP_TLS_CERT_FILE", cert.toString(),
+                "HUIBO_HTTP_TLS_KEY_FILE", key.toString())).http().tls();
+        assertThat(tls).isEqualTo(new HuiboConfig.ServerTls(cert.toString(), key.toString()));
+
+        assertOneLine(() -> ConfigLoader.load(null, with(base, "HUIBO_HTTP_TLS_CERT_FILE", cert.toString())),
+                "http.tls.certFile and http.tls.keyFile go together");
+        assertOneLine(() -> ConfigLoader.load(null, with(base, "HUIBO_HTTP_TLS_CERT_FILE", dir.resolve("gone.pem").toString(),
+                "HUIBO_HTTP_TLS_KEY_FILE", key.toString())), "http.tls.certFile: no such file: ");
+        // a key where the certificate belongs
+        assertOneLine(() -> ConfigLoader.load(null, with(base, "HUIBO_HTTP_TLS_CERT_FILE", key.toString(),
+                "HUIBO_HTTP_TLS_KEY_FILE", key.toString())), "http.tls.certFile: " + key + " holds no PEM CERTIFICATE");
+        assertOneLine(() -> ConfigLoader.load(null, with(base, "HUIBO_HTTP_TLS_CERT_FILE", cert.toString(),
+                "HUIBO_HTTP_TLS_KEY_FILE", dir.toString())), "http.tls.keyFile: cannot read " + dir);
+    }
+
+    @Test
+    void aNodeTakesTlsAndItsAuthorityFromTheFileOrTheEnvironment() throws Exception {
+        Path ca = Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n");
+        Path f = write("""
+                http: {apiToken: %s}
+                nodes:
+                  - {id: pbx1, host: pbx1.example, amiPort: 5039, user: huibo, secret: s, tls: true, tlsCaFile: %s}
+                  - {id: pbx2, host: pbx2.example, user: huibo, secret: s}
+                """.formatted(TOKEN, ca));
+        var nodes = ConfigLoader.load(f, Map.of()).nodes();
+        assertThat(nodes.get(0).tls()).isTrue();
+        assertThat(nodes.get(0).tlsCaFile()).isEqualTo(ca.toString());
+        assertThat(nodes.get(1).tls()).isFalse();
+        assertThat(ConfigLoader.load(f, Map.of("HUIBO_NODE_PBX2_TLS", "true")).nodes().get(1).tls()).isTrue();
+        var fromEnv = ConfigLoader.load(null, Map.of("HUIBO_API_TOKEN", TOKEN, "HUIBO_NODES", "n1=u:p@h:5039/1",
+                "HUIBO_NODE_N1_TLS", "true", "HUIBO_NODE_N1_TLS_CA_FILE", ca.toString())).nodes().get(0);
+        assertThat(fromEnv.tls()).isTrue();
+        assertThat(fromEnv.tlsCaFile()).isEqualTo(ca.toString());
+
+        assertOneLine(() -> ConfigLoader.load(f, Map.of("HUIBO_NODE_PBX1_TLS", "yes")), "node pbx1: tls must be true or false");
+        assertOneLine(() -> ConfigLoader.load(f, Map.of("HUIBO_NODE_PBX1_TLS", "false")),
+                "node pbx1: tlsCaFile is set but tls is not true");
+        assertOneLine(() -> ConfigLoader.load(f, Map.of("HUIBO_NODE_PBX1_TLS_CA_FILE", dir.resolve("gone.pem").toString())),
+                "node pbx1 tlsCaFile: no such file");
+    }
+
+    private static Map<String, String> with(Map<String, String> base, String... kv) {
+        Map<String, String> m = new java.util.HashMap<>(base);
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
 }

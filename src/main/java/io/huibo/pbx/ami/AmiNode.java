@@ -466,8 +466,12 @@ public final class AmiNode implements PbxNode {
     }
 
     private ManagerConnection login(long gen) throws Exception {
-        ManagerConnection c = new ManagerConnectionFactory(cfg.host(), cfg.amiPort(), cfg.user(), cfg.secret())
-                .createManagerConnection();
+        // read per login (a worker thread): a CA file replaced on disk counts from the next connection
+        ManagerConnection c = cfg.tls()
+                ? new TlsManagerConnection(TlsManagerConnection.context(cfg.tlsCaFile()), cfg.host(), cfg.amiPort(),
+                        cfg.user(), cfg.secret())
+                : new ManagerConnectionFactory(cfg.host(), cfg.amiPort(), cfg.user(), cfg.secret())
+                        .createManagerConnection();
         c.setSocketTimeout((int) opts.connectTimeout().toMillis());
         // a read timeout longer than ping interval + ping timeout: with our Pings flowing, only a
         // silently dead peer lets it expire, and then asterisk-java reports a disconnect by itself
