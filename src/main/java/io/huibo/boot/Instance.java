@@ -137,7 +137,7 @@ public final class Instance implements AutoCloseable {
         Database db = Database.open(cfg.db());
         RedisScripts redis;
         try {
-            redis = RedisScripts.connect(cfg.redis().uri(), cfg.redis().keyPrefix());
+            redis = RedisScripts.connect(cfg.redis().uri(), cfg.redis().cluster(), cfg.redis().keyPrefix());
         } catch (RuntimeException e) {
             db.close();
             throw e;

@@ -43,6 +43,7 @@ public final class ConfigLoader {
         DEFAULTS.put("agi.idleTimeout", "30s");
         DEFAULTS.put("redis.uri", "redis://127.0.0.1:6379");
         DEFAULTS.put("redis.keyPrefix", "huibo");
+        DEFAULTS.put("redis.cluster", false);
         DEFAULTS.put("db.url", "jdbc:mariadb://127.0.0.1:3306/huibo");
         DEFAULTS.put("db.user", "huibo");
         DEFAULTS.put("db.password", "");
@@ -182,7 +183,7 @@ public final class ConfigLoader {
                 new HuiboConfig.Http(str(v, "http.host"), port(v, "http.port"), token),
                 new HuiboConfig.Agi(str(v, "agi.host"), port(v, "agi.port"), str(v, "agi.advertiseHost"),
                         List.copyOf(allow), duration(v, "agi.idleTimeout")),
-                new HuiboConfig.Redis(str(v, "redis.uri"), str(v, "redis.keyPrefix")),
+                redis(v),
                 new HuiboConfig.Db(str(v, "db.url"), str(v, "db.user"), str(v, "db.password"),
                         positive(v, "db.poolSize")),
                 new HuiboConfig.Dispatch(
@@ -210,6 +211,21 @@ public final class ConfigLoader {
                 webhooks(v), trunkPolicy(v), dialinGuards(v),
                 new HuiboConfig.Contacts(bool(v, "contacts.dedup")), guards(v),
                 CallingConfig.parse(str(v, "calling.defaultProfile").trim(), flat.get(CallingConfig.PROFILES)));
+    }
+
+    /** A cluster's seeds are {@code redis://h1:p1,h2:p2}; without the flag that would be one host named "h1:p1,h2". */
+    private static HuiboConfig.Redis redis(Map<String, Object> v) {
+        String uri = str(v, "redis.uri").trim();
+        boolean cluster = bool(v, "redis.cluster");
+        String hosts = uri.replaceFirst("^[a-z-]+://([^@/]*@)?", "").replaceFirst("[/?#].*$", "");
+        if (!cluster && hosts.contains(",") && !uri.startsWith("redis-sentinel")) {
+            throw new ConfigException("redis.uri names several hosts: set redis.cluster: true for a Redis Cluster");
+        }
+        if (cluster && !uri.startsWith("redis://") && !uri.startsWith("rediss://")) {
+            throw new ConfigException("redis.cluster: true needs redis://host:port,host:port,... in redis.uri: "
+                    + uri.replaceFirst("(?<=://)[^@/]*@", ""));
+        }
+        return new HuiboConfig.Redis(uri, str(v, "redis.keyPrefix"), cluster);
     }
 
     /** Keys whose value may be a YAML list, or a string separated by commas or spaces. */

@@ -173,7 +173,8 @@ public record HuiboConfig(
     public record Agi(String host, int port, String advertiseHost, List<String> allow, Duration idleTimeout) {
     }
 
-    public record Redis(String uri, String keyPrefix) {
+    /** @param cluster {@code uri} names seed nodes of a Redis Cluster ({@code redis://h1:p1,h2:p2}) */
+    public record Redis(String uri, String keyPrefix, boolean cluster) {
     }
 
     public record Db(String url, String user, String password, int poolSize) {
