@@ -20,8 +20,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * A Redis Cluster of a test's own: {@code n} primaries ({@code redis-server --cluster-enabled yes}, no
- * replicas) on free loopback ports, data under a temporary directory, joined with
+ * A Redis Cluster of a test's own: primaries ({@code redis-server --cluster-enabled yes}) and, if asked,
+ * replicas, on free loopback ports, data under a temporary directory, joined with
  * {@code redis-cli --cluster create}; {@link #close} stops them and removes the directory.
  */
 public final class OwnRedisCluster implements AutoCloseable {
@@ -29,18 +29,23 @@ public final class OwnRedisCluster implements AutoCloseable {
 
     private final Path dir;
     private final List<Integer> ports = new ArrayList<>();
-    private final List<Process> processes = new ArrayList<>();
+    private final java.util.Map<Integer, Process> processes = new java.util.LinkedHashMap<>();
 
     private OwnRedisCluster(Path dir) {
         this.dir = dir;
     }
 
-    /** Started and every node agreeing that all slots are served (cluster_state:ok). */
+    /** Primaries only, every node agreeing that all slots are served (cluster_state:ok). */
     public static OwnRedisCluster start(int primaries) throws Exception {
+        return start(primaries, 0);
+    }
+
+    /** With {@code replicas} replicas per primary, each attached and in sync. */
+    public static OwnRedisCluster start(int primaries, int replicas) throws Exception {
         OwnRedisCluster c = new OwnRedisCluster(Files.createTempDirectory("huibo-redis-cluster"));
         try {
-            c.startNodes(primaries);
-            c.create();
+            c.startNodes(primaries * (1 + replicas));
+            c.create(replicas);
             return c;
         } catch (Exception | Error e) {
             c.close();
@@ -54,7 +59,7 @@ public final class OwnRedisCluster implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             int port = base + i;
             Path nodeDir = Files.createDirectories(dir.resolve(Integer.toString(port)));
-            processes.add(new ProcessBuilder("redis-server", "--port", Integer.toString(port),
+            processes.put(port, new ProcessBuilder("redis-server", "--port", Integer.toString(port),
                     "--cluster-port", Integer.toString(base + n + i), "--bind", "127.0.0.1",
                     "--protected-mode", "no", "--cluster-enabled", "yes", "--cluster-config-file",
                     nodeDir.resolve("nodes.conf").toString(), "--cluster-node-timeout", "2000",
@@ -73,10 +78,10 @@ public final class OwnRedisCluster implements AutoCloseable {
         }
     }
 
-    private void create() throws IOException, InterruptedException {
+    private void create(int replicas) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
         ports.forEach(p -> cmd.add("127.0.0.1:" + p));
-        cmd.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+        cmd.addAll(List.of("--cluster-replicas", Integer.toString(replicas), "--cluster-yes"));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(START.toSeconds(), TimeUnit.SECONDS) || p.exitValue() != 0) {
@@ -85,7 +90,32 @@ public final class OwnRedisCluster implements AutoCloseable {
         for (int port : ports) {
             waitUntil(() -> onNode(port, r -> r.clusterInfo().contains("cluster_state:ok")),
                     "node " + port + " to see the cluster ok");
+            if (replicas > 0) {
+                waitUntil(() -> onNode(port, r -> {
+                    String info = r.info("replication");
+                    return info.contains("role:slave") ? info.contains("master_link_status:up")
+                            : info.contains("connected_slaves:" + replicas);
+                }), "node " + port + " to have its replicas (or its primary) in sync");
+            }
         }
+    }
+
+    /** SIGKILL for one node, as a crashed host. */
+    public void kill(int port) throws InterruptedException {
+        Process p = processes.get(port);
+        p.destroyForcibly();
+        p.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** Waits until the live nodes agree that a primary other than {@code former} serves the slot; its port. */
+    public int awaitNewOwner(int slot, int former) throws InterruptedException {
+        waitUntil(() -> live().allMatch(port -> onNode(port, r -> r.clusterInfo().contains("cluster_state:ok")))
+                && owner(slot) != former, "another primary to take slot " + slot + " over from " + former);
+        return owner(slot);
+    }
+
+    private Stream<Integer> live() {
+        return ports.stream().filter(p -> processes.get(p).isAlive());
     }
 
     /** As {@code redis.uri} takes a cluster: every node a seed. */
@@ -103,15 +133,18 @@ public final class OwnRedisCluster implements AutoCloseable {
         return SlotHash.getSlot("{" + prefix + "}");
     }
 
-    /** The port of the primary that serves {@code slot}, as the first node sees it. */
+    /** The port of the primary that serves {@code slot}, as the first live node sees it. */
     public int owner(int slot) {
-        return onNode(ports.get(0), r -> {
+        return onNode(live().findFirst().orElseThrow(), r -> {
             for (String line : r.clusterNodes().split("\n")) {
                 String[] f = line.trim().split(" ");
                 for (int i = 8; i < f.length; i++) {
                     String[] range = f[i].split("-");
                     if (range[0].startsWith("[")) {
                         continue;
+                    }
+                    if (!f[2].contains("master") || f[2].contains("fail")) {
+                        break;
                     }
                     int lo = Integer.parseInt(range[0]);
                     int hi = range.length > 1 ? Integer.parseInt(range[1]) : lo;
@@ -187,10 +220,10 @@ public final class OwnRedisCluster implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        for (Process p : processes) {
+        for (Process p : processes.values()) {
             p.destroyForcibly();
         }
-        for (Process p : processes) {
+        for (Process p : processes.values()) {
             p.waitFor(10, TimeUnit.SECONDS);
         }
         try (Stream<Path> files = Files.walk(dir)) {
