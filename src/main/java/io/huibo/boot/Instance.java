@@ -139,7 +139,8 @@ public final class Instance implements AutoCloseable {
         Database db = Database.open(cfg.db());
         RedisScripts redis;
         try {
-            redis = RedisScripts.connect(cfg.redis().uri(), cfg.redis().keyPrefix(), cfg.redis().tlsCaFile());
+            redis = RedisScripts.connect(cfg.redis().uri(), cfg.redis().cluster(), cfg.redis().keyPrefix(),
+                    cfg.redis().tlsCaFile());
         } catch (RuntimeException e) {
             db.close();
             throw e;

@@ -47,6 +47,7 @@ public final class ConfigLoader {
         DEFAULTS.put("redis.uri", "redis://127.0.0.1:6379");
         DEFAULTS.put("redis.keyPrefix", "huibo");
         DEFAULTS.put("redis.tls.caFile", "");
+        DEFAULTS.put("redis.cluster", false);
         DEFAULTS.put("db.url", "jdbc:mariadb://127.0.0.1:3306/huibo");
         DEFAULTS.put("db.user", "huibo");
         DEFAULTS.put("db.password", "");
@@ -187,7 +188,7 @@ public final class ConfigLoader {
                         duration(v, "http.drainDelay"), serverTls(v, "http.tls")),
                 new HuiboConfig.Agi(str(v, "agi.host"), port(v, "agi.port"), str(v, "agi.advertiseHost"),
                         List.copyOf(allow), duration(v, "agi.idleTimeout")),
-                new HuiboConfig.Redis(str(v, "redis.uri"), str(v, "redis.keyPrefix"), caFile(v, "redis.tls.caFile")),
+                redis(v),
                 new HuiboConfig.Db(str(v, "db.url"), str(v, "db.user"), str(v, "db.password"),
                         positive(v, "db.poolSize")),
                 new HuiboConfig.Dispatch(
@@ -215,6 +216,21 @@ public final class ConfigLoader {
                 webhooks(v), trunkPolicy(v), dialinGuards(v),
                 new HuiboConfig.Contacts(bool(v, "contacts.dedup")), guards(v),
                 CallingConfig.parse(str(v, "calling.defaultProfile").trim(), flat.get(CallingConfig.PROFILES)));
+    }
+
+    /** A cluster's seeds are {@code redis://h1:p1,h2:p2}; without the flag that would be one host named "h1:p1,h2". */
+    private static HuiboConfig.Redis redis(Map<String, Object> v) {
+        String uri = str(v, "redis.uri").trim();
+        boolean cluster = bool(v, "redis.cluster");
+        String hosts = uri.replaceFirst("^[a-z-]+://([^@/]*@)?", "").replaceFirst("[/?#].*$", "");
+        if (!cluster && hosts.contains(",") && !uri.startsWith("redis-sentinel")) {
+            throw new ConfigException("redis.uri names several hosts: set redis.cluster: true for a Redis Cluster");
+        }
+        if (cluster && !uri.startsWith("redis://") && !uri.startsWith("rediss://")) {
+            throw new ConfigException("redis.cluster: true needs redis://host:port,host:port,... in redis.uri: "
+                    + uri.replaceFirst("(?<=://)[^@/]*@", ""));
+        }
+        return new HuiboConfig.Redis(uri, str(v, "redis.keyPrefix"), cluster, caFile(v, "redis.tls.caFile"));
     }
 
     /** Keys whose value may be a YAML list, or a string separated by commas or spaces. */

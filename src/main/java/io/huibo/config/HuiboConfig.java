@@ -193,8 +193,11 @@ public record HuiboConfig(
     public record Agi(String host, int port, String advertiseHost, List<String> allow, Duration idleTimeout) {
     }
 
-    /** @param tlsCaFile for a {@code rediss://} URI: the PEM authorities to trust instead of the JVM's; empty: the JVM's */
-    public record Redis(String uri, String keyPrefix, String tlsCaFile) {
+    /**
+     * @param cluster   {@code uri} names seed nodes of a Redis Cluster ({@code redis://h1:p1,h2:p2})
+     * @param tlsCaFile for a {@code rediss://} URI: the PEM authorities to trust instead of the JVM's; empty: the JVM's
+     */
+    public record Redis(String uri, String keyPrefix, boolean cluster, String tlsCaFile) {
     }
 
     public record Db(String url, String user, String password, int poolSize) {

@@ -1,6 +1,7 @@
 package io.huibo.redis;
 
 import io.huibo.queue.QueueUnavailableException;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
@@ -10,8 +11,16 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.RedisClusterURIUtil;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.StringCodec;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -19,6 +28,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -30,15 +40,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The one way Huibo runs Lua on Redis: one Lettuce connection (async, so every caller's commands are
- * pipelined on it), every script loaded once and run with EVALSHA, loaded again when Redis answers
- * NOSCRIPT (it restarted or flushed its script cache).
+ * pipelined on it), every script loaded once and run with EVALSHA, sent in full (EVAL) when Redis answers
+ * NOSCRIPT (it restarted, flushed its script cache, or is a cluster node that took over the slot).
  *
  * <p>Every key a script touches is named by {@link #key} and passed in KEYS, all under the one hash tag
- * {@code {prefix}}, so the scripts also run on a Redis Cluster. Scripts take "now" from Redis
- * {@code TIME}, never from an argument: the hosts' clocks may differ, Redis has one.
+ * {@code {prefix}}: on a Redis Cluster every script runs on the one primary that serves the tag's slot,
+ * and the cluster client routes it there by its first key. Scripts take "now" from Redis {@code TIME},
+ * never from an argument: the hosts' clocks may differ, Redis has one.
  */
 public final class RedisScripts implements AutoCloseable {
 
@@ -46,63 +59,98 @@ public final class RedisScripts implements AutoCloseable {
     /** A command must not wait forever while Redis is away; bounded callers use a shorter timeout. */
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
 
+    /**
+     * A cluster's view is read again this often, and at once (at most every few seconds) when Redis
+     * redirects a command or a node stays unreachable: a resharding or a failover is followed.
+     */
+    static final Duration TOPOLOGY_REFRESH = Duration.ofSeconds(10);
+
     private static final String PRELUDE = "_prelude.lua";
+    /** A cluster client's "Cannot retrieve cluster partitions from [uris] Details: [uri]: why". */
+    private static final Pattern SEED_FAILURE = Pattern.compile("Details:\\s*\\[[^\\]]*\\]:\\s*(.+?)(?:\\s+\\[|$)");
 
     /** A loaded script: its source and the SHA Redis knows it by. */
     public record Script(String name, String body, String sha) {
     }
 
-    private final RedisClient client;
-    private final StatefulRedisConnection<String, String> connection;
-    private final RedisAsyncCommands<String, String> redis;
+    private final AbstractRedisClient client;
+    private final StatefulConnection<String, String> connection;
+    /** What a standalone and a cluster connection have in common; a cluster's routes each script by its keys. */
+    private final RedisClusterAsyncCommands<String, String> redis;
     private final String tag;
     private final ConcurrentHashMap<String, Script> loaded = new ConcurrentHashMap<>();
 
-    private RedisScripts(RedisClient client, StatefulRedisConnection<String, String> connection, String prefix) {
+    private RedisScripts(AbstractRedisClient client, StatefulConnection<String, String> connection,
+                         RedisClusterAsyncCommands<String, String> redis, String prefix) {
         this.client = client;
         this.connection = connection;
-        this.redis = connection.async();
+        this.redis = redis;
         this.tag = "{" + prefix + "}";
+    }
+
+    /** {@link #connect(String, boolean, String)} to one Redis server (not a cluster). */
+    public static RedisScripts connect(String redisUri, String keyPrefix) {
+        return connect(redisUri, false, keyPrefix);
     }
 
     /**
      * Connects. Blocking (call it at start, not on an event loop); fails within a few seconds with a
      * one-line {@link QueueUnavailableException} if Redis cannot be reached.
+     *
+     * @param cluster {@code redisUri} names seed nodes of a Redis Cluster ({@code redis://h1:p1,h2:p2}),
+     *                any of which may be down
      */
     public static RedisScripts connect(String redisUri, String keyPrefix) {
-        return connect(redisUri, keyPrefix, "");
+        return connect(redisUri, false, keyPrefix, "");
     }
 
     /**
      * @param caFile for a {@code rediss://} URI: the PEM file of the authorities whose certificates are
      *               trusted instead of the JVM's; empty: the JVM's
      */
-    public static RedisScripts connect(String redisUri, String keyPrefix, String caFile) {
+    public static RedisScripts connect(String redisUri, boolean cluster, String keyPrefix, String caFile) {
         Objects.requireNonNull(keyPrefix, "keyPrefix");
         if (keyPrefix.isEmpty() || keyPrefix.contains("{") || keyPrefix.contains("}")) {
             throw new IllegalArgumentException("redis key prefix must be non-empty and without braces");
         }
         String shown = redact(redisUri);
-        RedisURI uri;
+        List<RedisURI> uris;
         try {
-            uri = RedisURI.create(redisUri);
+            uris = cluster ? RedisClusterURIUtil.toRedisURIs(URI.create(redisUri)) : List.of(RedisURI.create(redisUri));
         } catch (RuntimeException e) {
             throw new QueueUnavailableException("Invalid Redis URI " + shown + ": " + oneLine(e), e);
         }
-        uri.setTimeout(COMMAND_TIMEOUT);
-        RedisClient client = RedisClient.create(uri);
-        client.setOptions(ClientOptions.builder()
+        uris.forEach(u -> u.setTimeout(COMMAND_TIMEOUT));
+        // the options both clients share (a cluster's add how it follows the topology)
+        ClientOptions options = ClientOptions.builder()
                 .autoReconnect(true)
                 .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build())
                 .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
                 .sslOptions(sslOptions(caFile))
-                .build());
+                .build();
+        AbstractRedisClient client = null;
         try {
-            StatefulRedisConnection<String, String> connection = client.connect(StringCodec.UTF8);
-            return new RedisScripts(client, connection, keyPrefix);
+            if (cluster) {
+                RedisClusterClient c = RedisClusterClient.create(uris);
+                client = c;
+                c.setOptions(clusterOptions(options));
+                StatefulRedisClusterConnection<String, String> connection = c.connect(StringCodec.UTF8);
+                return new RedisScripts(c, connection, connection.async(), keyPrefix);
+            }
+            RedisClient c = RedisClient.create(uris.get(0));
+            client = c;
+            c.setOptions(options);
+            StatefulRedisConnection<String, String> connection = c.connect(StringCodec.UTF8);
+            return new RedisScripts(c, connection, connection.async(), keyPrefix);
         } catch (RedisException e) {
-            client.shutdown(0, 2, TimeUnit.SECONDS);
-            throw new QueueUnavailableException("Redis unreachable at " + shown + ": " + oneLine(e), e);
+            if (client != null) {
+                client.shutdown(0, 2, TimeUnit.SECONDS);
+            }
+            String why = oneLine(e);
+            // a cluster client's failure says why its first seed refused
+            Matcher seed = SEED_FAILURE.matcher(why);
+            throw new QueueUnavailableException("Redis unreachable at " + shown + ": "
+                    + (seed.find() ? seed.group(1) : why), e);
         }
     }
 
@@ -116,6 +164,36 @@ public final class RedisScripts implements AutoCloseable {
             b.trustManager(new java.io.File(caFile));
         }
         return b.build();
+    }
+
+    private static ClusterClientOptions clusterOptions(ClientOptions common) {
+        return ClusterClientOptions.builder(common)
+                .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                        .enablePeriodicRefresh(TOPOLOGY_REFRESH)
+                        .enableAllAdaptiveRefreshTriggers()
+                        .build())
+                // a failed or half-joined node stays in CLUSTER NODES until it is forgotten: never dial it
+                .nodeFilter(n -> !(n.is(RedisClusterNode.NodeFlag.FAIL) || n.is(RedisClusterNode.NodeFlag.EVENTUAL_FAIL)
+                        || n.is(RedisClusterNode.NodeFlag.HANDSHAKE) || n.is(RedisClusterNode.NodeFlag.NOADDR)))
+                .build();
+    }
+
+    /**
+     * The server that holds every key of this prefix: the one server, or on a cluster the primary that
+     * serves the tag's slot (as far as the client's view of the topology knows). Commands without a key
+     * (SCRIPT LOAD, PING) go there: a cluster client would send them to some node, or to all of them.
+     */
+    private CompletionStage<RedisClusterAsyncCommands<String, String>> home() {
+        if (!(connection instanceof StatefulRedisClusterConnection<String, String> c)) {
+            return CompletableFuture.completedFuture(redis);
+        }
+        int slot = SlotHash.getSlot(tag);
+        RedisClusterNode node = c.getPartitions().getMasterBySlot(slot);
+        if (node == null) {
+            return CompletableFuture.failedFuture(
+                    new RedisException("no Redis Cluster primary serves slot " + slot + " of " + tag));
+        }
+        return c.getConnectionAsync(node.getNodeId()).thenApply(StatefulRedisConnection::async);
     }
 
     /** The full name of one of Huibo's keys: {@code {prefix}:name}. */
@@ -136,8 +214,15 @@ public final class RedisScripts implements AutoCloseable {
             String prelude = anchor.getResource(dir + PRELUDE) == null ? "" : read(anchor, dir + PRELUDE) + "\n";
             String body = prelude + read(anchor, p);
             try {
-                return new Script(name, body, connection.sync().scriptLoad(body));
-            } catch (RedisException e) {
+                // loaded where the scripts run; a node that takes the slot over later gets the script
+                // with the first EVAL after its NOSCRIPT
+                String sha = home().thenCompose(h -> h.scriptLoad(body)).toCompletableFuture()
+                        .get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                return new Script(name, body, sha);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new QueueUnavailableException("interrupted loading Redis script " + name, e);
+            } catch (ExecutionException | TimeoutException | RedisException e) {
                 throw new QueueUnavailableException("Redis refused script " + name + ": " + oneLine(e), e);
             }
         });
@@ -161,7 +246,7 @@ public final class RedisScripts implements AutoCloseable {
     public Future<Boolean> ping() {
         CompletionStage<Boolean> stage;
         try {
-            stage = redis.ping().thenApply("PONG"::equals);
+            stage = home().thenCompose(RedisClusterAsyncCommands::ping).thenApply("PONG"::equals);
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
@@ -178,6 +263,11 @@ public final class RedisScripts implements AutoCloseable {
         String[] k = keys.toArray(String[]::new);
         String[] a = argv.toArray(String[]::new);
         CompletableFuture<T> result = new CompletableFuture<>();
+        if (k.length == 0) {
+            // a cluster routes a script by its first key: without one it would run on any node
+            result.completeExceptionally(new IllegalArgumentException("script " + s.name() + " run without keys"));
+            return result;
+        }
         CompletionStage<T> sent;
         try {
             sent = redis.evalsha(s.sha(), type, k, a);
@@ -191,8 +281,9 @@ public final class RedisScripts implements AutoCloseable {
             if (error == null) {
                 result.complete(value);
             } else if (unwrap(error) instanceof RedisNoScriptException) {
-                redis.scriptLoad(s.body())
-                        .thenCompose(sha -> redis.<T>evalsha(sha, type, k, a))
+                // EVAL goes where the keys are (SCRIPT LOAD has no key to route by) and caches the
+                // script there for the next EVALSHA
+                redis.<T>eval(s.body(), type, k, a)
                         .whenComplete((v, e) -> {
                             if (e == null) {
                                 result.complete(v);

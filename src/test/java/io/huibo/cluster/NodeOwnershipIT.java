@@ -6,7 +6,9 @@ import io.huibo.TcpProxy;
 import io.huibo.pbx.FakePbxNode;
 import io.huibo.pbx.PbxCluster;
 import io.huibo.pbx.PbxNode;
+import io.huibo.redis.ItRedis;
 import io.huibo.redis.RedisScripts;
+import io.lettuce.core.RedisURI;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -27,7 +29,8 @@ import org.junit.jupiter.api.Test;
  * Issue 9, defect 7: node ownership in one process, on the real Redis, with a fake node and a
  * monotonic clock the test moves. Redis stops answering one owner (a TCP proxy that stalls): that owner
  * must stop originating on the node once its lease could have run out, without waiting for the stalled
- * tick to come back, and before any other instance could take the node.
+ * tick to come back, and before any other instance could take the node. {@link NodeOwnershipOnClusterIT}
+ * runs it on a Redis Cluster.
  */
 class NodeOwnershipIT {
     private static final Duration TTL = Duration.ofSeconds(3);
@@ -38,12 +41,23 @@ class NodeOwnershipIT {
     private RedisScripts stalled;
     private RedisScripts direct;
 
+    /** The Redis both owners share. */
+    protected ItRedis redisUnderTest() {
+        return ItRedis.SHARED;
+    }
+
+    /** The server that holds the prefix's keys: the stalled owner reaches it (and only it) through a proxy. */
+    protected RedisURI home(String prefix) {
+        return RedisURI.create(redisUnderTest().uri());
+    }
+
     @BeforeEach
     void up() {
         vertx = Vertx.vertx();
-        proxy = new TcpProxy("127.0.0.1", 6379);
+        RedisURI home = home(prefix);
+        proxy = new TcpProxy(home.getHost(), home.getPort());
         stalled = RedisScripts.connect("redis://127.0.0.1:" + proxy.port(), prefix);
-        direct = RedisScripts.connect("redis://127.0.0.1:6379", prefix);
+        direct = redisUnderTest().connect(prefix);
     }
 
     @AfterEach

@@ -332,4 +332,26 @@ class ConfigLoaderTest {
         }
         return m;
     }
+
+    @Test
+    void aRedisClusterIsNamedByItsSeedsAndTheFlag() {
+        Map<String, String> env = Map.of("HUIBO_API_TOKEN", TOKEN, "HUIBO_NODES", "n1=u:p@h:1/1",
+                "HUIBO_REDIS_URI", "redis://:pw@10.0.0.1:7000,10.0.0.2:7000", "HUIBO_REDIS_CLUSTER", "true");
+        HuiboConfig.Redis redis = ConfigLoader.load(null, env).redis();
+        assertThat(redis.cluster()).isTrue();
+        assertThat(redis.uri()).isEqualTo("redis://:pw@10.0.0.1:7000,10.0.0.2:7000");
+        assertThat(ConfigLoader.load(null, Map.of("HUIBO_API_TOKEN", TOKEN, "HUIBO_NODES", "n1=u:p@h:1/1"))
+                .redis().cluster()).as("one server by default").isFalse();
+
+        Map<String, String> seedsWithoutFlag = new java.util.HashMap<>(env);
+        seedsWithoutFlag.remove("HUIBO_REDIS_CLUSTER");
+        assertOneLine(() -> ConfigLoader.load(null, seedsWithoutFlag), "set redis.cluster: true");
+        Map<String, String> badFlag = new java.util.HashMap<>(env);
+        badFlag.put("HUIBO_REDIS_CLUSTER", "yes please");
+        assertOneLine(() -> ConfigLoader.load(null, badFlag), "redis.cluster must be true or false");
+        Map<String, String> sentinel = new java.util.HashMap<>(env);
+        sentinel.put("HUIBO_REDIS_URI", "redis-sentinel://:pw@10.0.0.1:26379#main");
+        assertOneLine(() -> ConfigLoader.load(null, sentinel), "redis.cluster: true needs redis://");
+        assertThatThrownBy(() -> ConfigLoader.load(null, sentinel)).hasMessageNotContaining("pw");
+    }
 }

@@ -2,12 +2,11 @@ package io.huibo.queue;
 
 import io.huibo.cluster.NodeLeases;
 import io.huibo.domain.CallbackIds;
+import io.huibo.redis.ItRedis;
 import io.huibo.redis.RedisScripts;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanIterator;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.IntegerOutput;
 import io.lettuce.core.protocol.CommandArgs;
@@ -19,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -37,37 +37,52 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Against the real Redis at 127.0.0.1:6379, under a key prefix of its own. */
+/**
+ * Against the real Redis at 127.0.0.1:6379 ({@code -Dhuibo.it.redis}), under a key prefix of its own;
+ * {@link CallbackQueueOnClusterIT} runs the same tests on a Redis Cluster.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CallbackQueueIT {
 
-    static final String URI = System.getProperty("huibo.it.redis", "redis://127.0.0.1:6379");
     static final String PREFIX = "huibo_it_" + UUID.randomUUID().toString().substring(0, 8);
     static final String BASE = "{" + PREFIX + "}";
     static final Duration TTL = Duration.ofSeconds(30);
 
-    static RedisScripts scripts;
-    static CallbackQueue queue;
-    static NodeLeases leases;
-    static RedisClient inspectClient;
-    static StatefulRedisConnection<String, String> inspectConn;
-    static RedisCommands<String, String> redis;
+    ItRedis target;
+    RedisScripts scripts;
+    CallbackQueue queue;
+    NodeLeases leases;
+    ItRedis.Inspector inspector;
+    RedisClusterCommands<String, String> redis;
+
+    /** The Redis the tests run on. */
+    protected ItRedis redisUnderTest() throws Exception {
+        return ItRedis.SHARED;
+    }
+
+    /** After the last test: stops what {@link #redisUnderTest} started. */
+    protected void releaseRedis() throws Exception {
+    }
 
     @BeforeAll
-    static void connect() {
-        scripts = RedisScripts.connect(URI, PREFIX);
+    void connect() throws Exception {
+        target = redisUnderTest();
+        scripts = target.connect(PREFIX);
         queue = new CallbackQueue(scripts);
         leases = new NodeLeases(scripts);
-        inspectClient = RedisClient.create(URI);
-        inspectConn = inspectClient.connect(StringCodec.UTF8);
-        redis = inspectConn.sync();
+        inspector = target.inspect();
+        redis = inspector.commands();
     }
 
     @AfterAll
-    static void cleanUp() {
-        clearKeys();
-        scripts.close();
-        inspectConn.close();
-        inspectClient.shutdown(0, 2, TimeUnit.SECONDS);
+    void cleanUp() throws Exception {
+        try {
+            clearKeys();
+            scripts.close();
+            inspector.close();
+        } finally {
+            releaseRedis();
+        }
     }
 
     @BeforeEach
@@ -75,14 +90,14 @@ class CallbackQueueIT {
         clearKeys();
     }
 
-    static void clearKeys() {
+    void clearKeys() {
         List<String> keys = keys();
         if (!keys.isEmpty()) {
             redis.del(keys.toArray(String[]::new));
         }
     }
 
-    static List<String> keys() {
+    List<String> keys() {
         List<String> keys = new ArrayList<>();
         ScanIterator.scan(redis, ScanArgs.Builder.matches(BASE + ":*").limit(1000)).forEachRemaining(keys::add);
         return keys;
@@ -262,7 +277,7 @@ class CallbackQueueIT {
         assertThat(ids(await(queue.claim(1, TTL, "w1")))).containsExactly(id);
     }
 
-    private static long redisMillis() {
+    private long redisMillis() {
         List<String> t = redis.time();
         return Long.parseLong(t.get(0)) * 1000 + Long.parseLong(t.get(1)) / 1000;
     }
@@ -282,7 +297,7 @@ class CallbackQueueIT {
         // each claimer on its own connection, so their scripts really interleave in Redis
         List<RedisScripts> conns = new ArrayList<>();
         for (int i = 0; i < claimers; i++) {
-            conns.add(RedisScripts.connect(URI, PREFIX));
+            conns.add(target.connect(PREFIX));
         }
         ConcurrentLinkedQueue<String> claimed = new ConcurrentLinkedQueue<>();
         try {
@@ -466,7 +481,7 @@ class CallbackQueueIT {
     }
 
     /** MEMORY USAGE key SAMPLES 0: exact, every element counted. */
-    private static long memoryUsage(String key) {
+    private long memoryUsage(String key) {
         return redis.dispatch(CommandType.MEMORY, new IntegerOutput<>(StringCodec.UTF8),
                 new CommandArgs<>(StringCodec.UTF8).add("USAGE").addKey(key).add("SAMPLES").add(0));
     }
