@@ -11,7 +11,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -85,7 +84,6 @@ class GaleraFailoverIT {
         Thread.sleep(BEFORE_KILL.toMillis());
         GaleraCluster.Node writer = writerNode(galera);
         int acceptedBeforeKill = accepted.size();
-        Instant killedAt = Instant.now();
         long killNanos = System.nanoTime();
         writer.kill9();
         System.out.printf("galera: killed node %d (the one Huibo wrote to) after %d accepted callbacks%n",
@@ -94,7 +92,6 @@ class GaleraFailoverIT {
         Thread.sleep(AFTER_KILL.toMillis());
         GaleraCluster.Node second = writerNode(galera);
         int acceptedBeforeStop = accepted.size();
-        Instant stoppedAt = Instant.now();
         long stopNanos = System.nanoTime();
         second.stop();
         System.out.printf("galera: stopped node %d (SIGTERM, the next one written to) after %d accepted callbacks%n",
@@ -135,9 +132,11 @@ class GaleraFailoverIT {
                 System.out.println(story(stack, huibos, id));
             }
         }
+        boolean wrong = ids.stream().anyMatch(id -> !"completed".equals(states.get(id))
+                || !Integer.valueOf(1).equals(attempts.get(id)));
         for (Stack.Proc h : huibos) {
-            h.output().stream().filter(l -> l.contains("GroupCommit") || l.contains(" WARN ") || l.contains(" ERROR "))
-                    .limit(60).forEach(l -> System.out.println("[" + h.port("http") + "] " + l));
+            h.output().stream().filter(l -> l.contains("GroupCommit") || (wrong && (l.contains(" WARN ")
+                    || l.contains(" ERROR ")))).limit(60).forEach(l -> System.out.println("[" + h.port("http") + "] " + l));
         }
         for (String id : ids) {
             assertThat(states.get(id)).as("state of " + id).isEqualTo("completed");
@@ -156,8 +155,8 @@ class GaleraFailoverIT {
         }
         assertThat(dialed.keySet()).isEqualTo(ids);
 
-        report("kill -9", killedAt, killNanos, stopNanos, accepted, stack);
-        report("stop", stoppedAt, stopNanos, Long.MAX_VALUE, accepted, stack);
+        report("kill -9", killNanos, stopNanos, accepted);
+        report("stop", stopNanos, Long.MAX_VALUE, accepted);
         long retries = huibos.stream().flatMap(h -> h.output().stream())
                 .filter(l -> l.contains("running it again on a fresh connection")).count();
         long settled = huibos.stream().flatMap(h -> h.output().stream())
@@ -216,10 +215,9 @@ class GaleraFailoverIT {
 
     /**
      * The figures of one failure: answers refused and the longest wait of a submit that started around
-     * it; the longest gap between acceptances; how long until a callback completed again.
+     * it; the longest gap between acceptances (with 4 clients, about how long nothing could be written).
      */
-    private static void report(String what, Instant at, long atNanos, long untilNanos, List<Accepted> accepted,
-                               Stack stack) throws Exception {
+    private static void report(String what, long atNanos, long untilNanos, List<Accepted> accepted) {
         long windowStart = atNanos - 1_000_000_000L;
         long windowEnd = Math.min(untilNanos, atNanos + 10_000_000_000L);
         long longestWait = 0;
@@ -239,20 +237,9 @@ class GaleraFailoverIT {
         for (int i = 1; i < times.size(); i++) {
             gap = Math.max(gap, times.get(i) - times.get(i - 1));
         }
-        long completedAgain;
-        try (Connection c = stack.db(); var ps = c.prepareStatement(
-                "SELECT MIN(at) FROM callback_events WHERE to_state = 'completed' AND at > ?")) {
-            ps.setObject(1, java.time.LocalDateTime.ofInstant(at, java.time.ZoneOffset.UTC));
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                var first = rs.getObject(1, java.time.LocalDateTime.class);
-                completedAgain = first == null ? -1
-                        : Duration.between(at, first.toInstant(java.time.ZoneOffset.UTC)).toMillis();
-            }
-        }
         System.out.printf("galera %s: submits around it: longest wait for acceptance %d ms, %d answers not 2xx; "
-                        + "longest gap between acceptances %d ms; first completion after it at +%d ms%n",
-                what, longestWait / 1_000_000, refused, gap / 1_000_000, completedAgain);
+                        + "longest gap between acceptances %d ms%n",
+                what, longestWait / 1_000_000, refused, gap / 1_000_000);
     }
 
     /** A client: submits callbacks one after another, each until accepted, sending it again with its key. */
