@@ -54,6 +54,9 @@ public final class Stack implements AutoCloseable {
     private final List<Proc> procs = new CopyOnWriteArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Path dir;
+    /** The MariaDB server(s) without a database ("jdbc:mariadb://127.0.0.1:3306/"), and the URL's query. */
+    private final String dbServer;
+    private final String dbOptions;
 
     /** The java command the processes run with: the build's JDK, unless a test gives another runtime. */
     private Path javaCommand = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -65,6 +68,17 @@ public final class Stack implements AutoCloseable {
     }
 
     public Stack() {
+        this(DB_HOST_URL, "");
+    }
+
+    /**
+     * On other MariaDB servers than the one at 127.0.0.1:3306, e.g. a Galera cluster through a failover
+     * URL: {@code server} ends with "/" ("jdbc:mariadb:sequential://127.0.0.1:p1,127.0.0.1:p2/"),
+     * {@code options} is the URL's query ("" or "?galeraAllowedState=4").
+     */
+    public Stack(String server, String options) {
+        this.dbServer = server;
+        this.dbOptions = options;
         try {
             dir = Files.createTempDirectory("huibo-it");
         } catch (IOException e) {
@@ -259,7 +273,7 @@ public final class Stack implements AutoCloseable {
         env.put("HUIBO_AGI_PORT", String.valueOf(freePort()));
         env.put("HUIBO_REDIS_URI", REDIS_URI);
         env.put("HUIBO_REDIS_KEY_PREFIX", redisPrefix);
-        env.put("HUIBO_DB_URL", DB_HOST_URL + dbName);
+        env.put("HUIBO_DB_URL", dbServer + dbName + dbOptions);
         env.put("HUIBO_DB_USER", DB_USER);
         env.put("HUIBO_DB_PASSWORD", DB_PASSWORD);
         env.put("HUIBO_API_TOKEN", TOKEN);
@@ -398,7 +412,7 @@ public final class Stack implements AutoCloseable {
     // ------------------------------------------------------------------ database
 
     public Connection db() throws SQLException {
-        return DriverManager.getConnection(DB_HOST_URL + dbName, DB_USER, DB_PASSWORD);
+        return DriverManager.getConnection(dbServer + dbName + dbOptions, DB_USER, DB_PASSWORD);
     }
 
     public long count(String sql) throws SQLException {
@@ -427,7 +441,7 @@ public final class Stack implements AutoCloseable {
         for (Proc p : procs) {
             p.process.waitFor(10, TimeUnit.SECONDS);
         }
-        try (Connection c = DriverManager.getConnection(DB_HOST_URL, DB_USER, DB_PASSWORD);
+        try (Connection c = DriverManager.getConnection(dbServer + dbOptions, DB_USER, DB_PASSWORD);
              Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS `" + dbName + "`");
         } catch (SQLException ignored) {

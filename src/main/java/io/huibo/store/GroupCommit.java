@@ -6,6 +6,14 @@ import org.slf4j.LoggerFactory;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.UUID;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -39,12 +47,19 @@ final class GroupCommit<T> implements AutoCloseable {
     }
 
     private static final int TRANSIENT_RETRIES = 4;
+    /**
+     * How long a batch is tried again while its connection or its node is lost: long enough for a Galera
+     * cluster to drop a dead node (evs.suspect_timeout, 5 s by default) and for the connector to reach
+     * the next one, short of a caller's patience.
+     */
+    static final Duration FAILOVER_WINDOW = Duration.ofSeconds(15);
 
     private final String name;
     private final DataSource ds;
     private final int maxBatch;
     private final Writer<T> writer;
     private final Function<T, CompletableFuture<?>> future;
+    private final CommitMarks marks;
     private final LinkedBlockingQueue<T> queue = new LinkedBlockingQueue<>();
     private final List<Thread> threads = new ArrayList<>();
     /**
@@ -72,6 +87,13 @@ final class GroupCommit<T> implements AutoCloseable {
      */
     GroupCommit(String name, DataSource ds, int threads, int maxBatch, Writer<T> writer,
                 Function<T, CompletableFuture<?>> future) {
+        this(name, ds, threads, maxBatch, writer, future, CommitMarks.TABLE);
+    }
+
+    /** @param marks where the writers keep their commit marks (tests: in memory) */
+    GroupCommit(String name, DataSource ds, int threads, int maxBatch, Writer<T> writer,
+                Function<T, CompletableFuture<?>> future, CommitMarks marks) {
+        this.marks = marks;
         this.name = name;
         this.ds = ds;
         this.maxBatch = maxBatch;
@@ -113,6 +135,7 @@ final class GroupCommit<T> implements AutoCloseable {
 
     private void loop() {
         List<T> batch = new ArrayList<>(maxBatch);
+        Lane lane = new Lane();
         while (true) {
             T first;
             turn.lock();
@@ -132,7 +155,7 @@ final class GroupCommit<T> implements AutoCloseable {
             batch.add(first);
             queue.drainTo(batch, maxBatch - 1);
             try {
-                write(batch);
+                write(batch, lane);
             } catch (RuntimeException e) {
                 // Never let the writer die: fail this batch, keep serving the next ones.
                 batch.forEach(p -> future.apply(p).completeExceptionally(e));
@@ -147,53 +170,69 @@ final class GroupCommit<T> implements AutoCloseable {
         }
     }
 
-    private void write(List<T> batch) {
-        try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                Exception failed = commitRetrying(c, batch);
-                if (failed == null) {
-                    return;
-                }
-                if (batch.size() == 1) {
-                    future.apply(batch.get(0)).completeExceptionally(failed);
-                    return;
-                }
-                LOG.warn("{}: group commit of {} writes failed ({}); retrying one by one", name, batch.size(),
-                        failed.getMessage());
-                for (T item : batch) {
-                    Exception e = commitRetrying(c, List.of(item));
-                    if (e != null) {
-                        future.apply(item).completeExceptionally(e);
-                    }
-                }
-            } finally {
-                c.setAutoCommit(true);
+    private void write(List<T> batch, Lane lane) {
+        try {
+            Exception failed = commitRetrying(lane, batch);
+            if (failed == null) {
+                return;
             }
-        } catch (SQLException e) {
-            batch.forEach(p -> future.apply(p).completeExceptionally(e));
+            // a connection or a cluster that stayed away fails every write alike: one by one would only wait again
+            if (batch.size() == 1 || isConnectionLost(failed)) {
+                batch.forEach(p -> future.apply(p).completeExceptionally(failed));
+                return;
+            }
+            LOG.warn("{}: group commit of {} writes failed ({}); retrying one by one", name, batch.size(),
+                    failed.getMessage());
+            for (T item : batch) {
+                Exception e = commitRetrying(lane, List.of(item));
+                if (e != null) {
+                    future.apply(item).completeExceptionally(e);
+                }
+            }
+        } finally {
+            lane.release();
         }
     }
 
     /**
-     * As {@link #commit}, but a transaction that lost a deadlock or a lock wait is run again: InnoDB
-     * picks a victim when writers of several instances insert into the same unique index at once, and
-     * the victim's writes are valid, only unlucky. Failing them would answer 503 to a good request.
+     * As {@link #commit}, run again on a fresh connection while it fails for a reason that says nothing
+     * about the writes. A deadlock or a lock wait: InnoDB picks a victim when writers of several instances
+     * insert into the same unique index at once (on Galera a certification failure reads as a deadlock
+     * too), and the victim's writes are valid, only unlucky. A lost connection or a node leaving its
+     * cluster (WSREP not ready): the connector of a failover URL connects to the next node, and the
+     * writes go there. Failing either would answer 503 to a good request, or lose a step the dispatcher
+     * already acted on. A COMMIT whose answer was lost is settled by the writer's commit mark.
      */
-    private Exception commitRetrying(Connection c, List<T> batch) {
-        Exception failed = commit(c, batch);
-        for (int retry = 1; retry <= TRANSIENT_RETRIES && isTransient(failed); retry++) {
-            LOG.info("{}: a transaction of {} writes lost a deadlock or a lock wait ({}); running it again",
-                    name, batch.size(), failed.getMessage());
+    private Exception commitRetrying(Lane lane, List<T> batch) {
+        Map<Long, Runnable> unanswered = new HashMap<>();
+        long deadline = System.nanoTime() + FAILOVER_WINDOW.toNanos();
+        int lockRetries = 0;
+        for (int attempt = 1; ; attempt++) {
+            Exception failed = commit(lane, batch, unanswered);
+            if (failed == null) {
+                return null;
+            }
+            boolean lost = isConnectionLost(failed);
+            if (!lost && !isTransient(failed)) {
+                return failed;
+            }
+            if ((!lost && ++lockRetries > TRANSIENT_RETRIES) || System.nanoTime() - deadline > 0) {
+                return unanswered.isEmpty() ? failed : new SQLException(name + ": the outcome of a commit of "
+                        + batch.size() + " writes is unknown (" + failed.getMessage() + ")", failed);
+            }
+            LOG.info("{}: a transaction of {} writes {} ({}); running it again on a fresh connection", name,
+                    batch.size(), lost ? "lost its connection" : "lost a deadlock or a lock wait",
+                    failed.getMessage());
+            lane.discard();
             try {
-                Thread.sleep(ThreadLocalRandom.current().nextLong(5L * retry, 20L * retry));
+                Thread.sleep(lost ? Math.min(1000L, 25L << Math.min(attempt, 6))
+                        + ThreadLocalRandom.current().nextLong(25L)
+                        : ThreadLocalRandom.current().nextLong(5L * attempt, 20L * attempt));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return failed;
             }
-            failed = commit(c, batch);
         }
-        return failed;
     }
 
     /** A deadlock (1213), a lock wait timeout (1205) or a serialization failure: safe to run again. */
@@ -207,20 +246,136 @@ final class GroupCommit<T> implements AutoCloseable {
         return false;
     }
 
-    /** One transaction for {@code batch}: null if committed (and its futures completed), else the error. */
-    private Exception commit(Connection c, List<T> batch) {
+    /**
+     * The connection broke or its server cannot take writes now: class 08 and the connector's 25S03
+     * (it reconnected to another host; the transaction, or the answer to its COMMIT, was lost), WSREP not
+     * ready (1047: a Galera node outside the primary component), server shutdown (1053), connection
+     * killed (1927), server gone (2006, 2013). Nothing in the writes is wrong.
+     */
+    static boolean isConnectionLost(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
+                    || t instanceof SQLRecoverableException) {
+                return true;
+            }
+            if (t instanceof SQLException sql) {
+                String state = sql.getSQLState();
+                int code = sql.getErrorCode();
+                if ((state != null && (state.startsWith("08") || state.equals("25S03")))
+                        || code == 1047 || code == 1053 || code == 1927 || code == 2006 || code == 2013) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * One transaction for {@code batch}: null if committed (and its futures completed), else the error.
+     * {@code unanswered} holds, by their mark, the completions of earlier tries of this batch whose
+     * COMMIT got no answer; one of them may have happened.
+     */
+    private Exception commit(Lane lane, List<T> batch, Map<Long, Runnable> unanswered) {
+        Connection c;
+        try {
+            c = lane.connection();
+        } catch (SQLException e) {
+            return e;
+        }
         batches.accept(name, batch.size());
+        long mark = lane.next();
         Runnable done;
         try {
+            OptionalLong found = marks.advance(c, lane.id, lane.committed, mark);
+            if (found.isPresent()) {
+                // an earlier try of this batch did commit; the writer's row cannot move otherwise
+                Runnable earlier = unanswered.get(found.getAsLong());
+                if (earlier == null) {
+                    throw new SQLException(name + ": commit mark " + lane.id + " is at " + found.getAsLong()
+                            + ", not at " + lane.committed + " or a try of this batch");
+                }
+                rollbackQuietly(c);
+                endTurn();
+                lane.committed = found.getAsLong();
+                LOG.info("{}: a commit of {} writes whose answer was lost had happened; not written again",
+                        name, batch.size());
+                earlier.run();
+                return null;
+            }
             done = writer.write(c, batch);
             endTurn();
-            c.commit();
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(c);
             return e;
         }
+        try {
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            // even a refused commit is kept: the next try's mark tells whether it happened after all
+            unanswered.put(mark, done);
+            rollbackQuietly(c);
+            return e;
+        }
+        lane.committed = mark;
         done.run();
         return null;
+    }
+
+    /**
+     * What one writer thread keeps between its transactions: the connection of the batch in hand (given
+     * back after each batch, replaced after a failure) and its commit mark.
+     */
+    private final class Lane {
+        final String id = UUID.randomUUID().toString();
+        /** The mark of this writer's last transaction known to be committed (0: none yet). */
+        long committed;
+        private long last;
+        private Connection c;
+
+        long next() {
+            return ++last;
+        }
+
+        Connection connection() throws SQLException {
+            if (c == null) {
+                Connection fresh = ds.getConnection();
+                try {
+                    fresh.setAutoCommit(false);
+                } catch (SQLException e) {
+                    closeQuietly(fresh);
+                    throw e;
+                }
+                c = fresh;
+            }
+            return c;
+        }
+
+        /** Drops the connection (the pool replaces a broken one); the next try gets another. */
+        void discard() {
+            if (c != null) {
+                closeQuietly(c);
+                c = null;
+            }
+        }
+
+        void release() {
+            if (c != null) {
+                try {
+                    c.setAutoCommit(true);
+                } catch (SQLException ignored) {
+                    // broken: the pool discards it
+                }
+                discard();
+            }
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // the pool has it back or drops it either way
+        }
     }
 
     /** Lets the next writer take a batch: this one has sent its statements and only commits now. */

@@ -138,7 +138,16 @@ final class StepBatch {
         }
         writeSegment(c, batch.subList(from, batch.size()));
         List<Step> written = List.copyOf(batch);
-        return () -> written.forEach(s -> s.result.complete(s.moved));
+        // what this try found: a later try of the batch (after a lost COMMIT answer) sets moved again
+        boolean[] moved = new boolean[written.size()];
+        for (int i = 0; i < moved.length; i++) {
+            moved[i] = written.get(i).moved;
+        }
+        return () -> {
+            for (int i = 0; i < moved.length; i++) {
+                written.get(i).result.complete(moved[i]);
+            }
+        };
     }
 
     private static void writeSegment(Connection c, List<Step> segment) throws SQLException {
