@@ -88,9 +88,9 @@ public final class RedisScripts implements AutoCloseable {
         this.tag = "{" + prefix + "}";
     }
 
-    /** {@link #connect(String, boolean, String)} to one Redis server (not a cluster). */
+    /** {@link #connect(String, boolean, String, String)} to one Redis server (not a cluster), without TLS options. */
     public static RedisScripts connect(String redisUri, String keyPrefix) {
-        return connect(redisUri, false, keyPrefix);
+        return connect(redisUri, false, keyPrefix, "");
     }
 
     /**
@@ -99,14 +99,8 @@ public final class RedisScripts implements AutoCloseable {
      *
      * @param cluster {@code redisUri} names seed nodes of a Redis Cluster ({@code redis://h1:p1,h2:p2}),
      *                any of which may be down
-     */
-    public static RedisScripts connect(String redisUri, String keyPrefix) {
-        return connect(redisUri, false, keyPrefix, "");
-    }
-
-    /**
-     * @param caFile for a {@code rediss://} URI: the PEM file of the authorities whose certificates are
-     *               trusted instead of the JVM's; empty: the JVM's
+     * @param caFile  for a {@code rediss://} URI: the PEM file of the authorities whose certificates are
+     *                trusted instead of the JVM's; empty: the JVM's
      */
     public static RedisScripts connect(String redisUri, boolean cluster, String keyPrefix, String caFile) {
         Objects.requireNonNull(keyPrefix, "keyPrefix");
