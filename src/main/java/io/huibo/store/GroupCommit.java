@@ -287,6 +287,14 @@ final class GroupCommit<T> implements AutoCloseable {
         Runnable done;
         try {
             OptionalLong found = marks.advance(c, lane.id, lane.committed, mark);
+            if (found.isPresent() && !unanswered.containsKey(found.getAsLong())) {
+                // a batch given up on with its outcome unknown did commit after all (its callers were
+                // told to retry, and their retries find what it stored): go on from there
+                LOG.warn("{}: a commit given up on as unknown had happened (mark {}); going on from it", name,
+                        found.getAsLong());
+                lane.committed = found.getAsLong();
+                found = marks.advance(c, lane.id, lane.committed, mark);
+            }
             if (found.isPresent()) {
                 // an earlier try of this batch did commit; the writer's row cannot move otherwise
                 Runnable earlier = unanswered.get(found.getAsLong());

@@ -284,4 +284,21 @@ class GroupCommitTest {
         assertThat(GroupCommit.isTransient(deadlock())).isTrue();
         assertThat(GroupCommit.isConnectionLost(new SQLException("Data too long", "22001", 1406))).isFalse();
     }
+
+    @Test
+    void aBatchGivenUpOnThatHadCommittedDoesNotStopTheWriter() throws Exception {
+        MemoryDb db = new MemoryDb();
+        AtomicInteger calls = new AtomicInteger();
+        try (var w = db.writer(calls, 0, null)) {
+            CompletableFuture<String> first = new CompletableFuture<>();
+            w.submit(first);
+            assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("stored");
+            // as if a later batch had committed after its writer gave up on it: the mark moved on alone
+            db.marks.replaceAll((writer, seq) -> seq + 5);
+            CompletableFuture<String> second = new CompletableFuture<>();
+            w.submit(second);
+            assertThat(second.get(5, TimeUnit.SECONDS)).isEqualTo("stored");
+        }
+        assertThat(db.rows).hasSize(2);
+    }
 }
