@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,6 +30,8 @@ class AmiTlsIT {
     private Stack stack;
     private Stack other;
     private Stack.Proc sim;
+    private Stack.Proc huibo;
+    private Stack.Proc strangerHuibo;
 
     @BeforeAll
     void up() throws Exception {
@@ -36,6 +40,20 @@ class AmiTlsIT {
         stack = new Stack();
         other = new Stack();
         sim = stack.sim(1, 2, null, "--tls-cert", certs.cert().toString(), "--tls-key", certs.key().toString());
+        TestCertificates stranger = TestCertificates.create(dir, "stranger");
+        // the two instances (each its own key prefix, so each drives the node) start side by side
+        var trusting = CompletableFuture.supplyAsync(() -> start(stack, certs.ca()));
+        var untrusting = CompletableFuture.supplyAsync(() -> start(other, stranger.ca()));
+        huibo = trusting.get(90, TimeUnit.SECONDS);
+        strangerHuibo = untrusting.get(90, TimeUnit.SECONDS);
+    }
+
+    private Stack.Proc start(Stack s, Path ca) {
+        try {
+            return s.huibo(env(s, ca));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @AfterAll
@@ -58,7 +76,6 @@ class AmiTlsIT {
 
     @Test
     void aCallbackIsDialedOverAmiWithTls() throws Exception {
-        Stack.Proc huibo = stack.huibo(env(stack, certs.ca()));
         String id = stack.submit(huibo, new JsonObject().put("number", "+4930555661").put("destination", "+4930777882"));
         await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
                 assertThat(stack.callback(huibo, id).getString("state")).isEqualTo("completed"));
@@ -67,10 +84,8 @@ class AmiTlsIT {
 
     @Test
     void aNodeWhoseCertificateIsNotTrustedIsNeverLoggedInto() throws Exception {
-        TestCertificates stranger = TestCertificates.create(dir, "stranger");
-        Stack.Proc huibo = other.huibo(env(other, stranger.ca()));
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-            JsonArray nodes = new JsonArray(other.get(other.api(huibo) + "/v1/nodes", Stack.TOKEN).body());
+            JsonArray nodes = new JsonArray(other.get(other.api(strangerHuibo) + "/v1/nodes", Stack.TOKEN).body());
             JsonObject n = nodes.getJsonObject(0);
             assertThat(n.getString("state")).isEqualTo("disconnected");
             assertThat(n.getString("lastError")).containsIgnoringCase("certification path");
