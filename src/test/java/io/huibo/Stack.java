@@ -278,6 +278,8 @@ public final class Stack implements AutoCloseable {
         env.put("HUIBO_DB_PASSWORD", DB_PASSWORD);
         env.put("HUIBO_API_TOKEN", TOKEN);
         env.put("HUIBO_DISPATCH_POLL_INTERVAL", "50ms");
+        // no balancer in front: a stopping instance need not keep HTTP open for one (HaproxyIT sets it)
+        env.put("HUIBO_HTTP_DRAIN_DELAY", "0s");
         env.put("HUIBO_DISPATCH_LEASE_TTL", "3s");
         // node ownership as short as the callback leases: a killed instance's nodes move on within ~4 s
         env.put("HUIBO_CLUSTER_NODE_LEASE_TTL", "3s");

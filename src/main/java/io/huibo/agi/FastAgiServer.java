@@ -58,6 +58,12 @@ import org.slf4j.LoggerFactory;
  * closes that session only.
  */
 public final class FastAgiServer {
+    /**
+     * Set as a session's last command once its script completed; [huibo-agi] in dialplan/huibo.conf asks
+     * the next instance when it is missing.
+     */
+    public static final String COMPLETED_VARIABLE = "HUIBO_AGI_OK";
+
 
     private static final Logger LOG = LoggerFactory.getLogger(FastAgiServer.class);
 
@@ -249,6 +255,8 @@ public final class FastAgiServer {
         private StringBuilder usage;
         private int usageLines;
         private boolean hungUp;
+        /** A protocol error ends the session: nothing more is sent, not even the completion mark. */
+        private boolean broken;
         private boolean closedByUs;
         private long lastActivity = System.nanoTime();
 
@@ -440,12 +448,19 @@ public final class FastAgiServer {
                     LOG.debug("FastAGI script {} ended early for {}: {}", script.name(), request.channel(),
                             ar.cause().getMessage());
                 }
-                close();
+                if (ar.failed() || broken || hungUp) {
+                    close();
+                    return;
+                }
+                // Asterisk reports a session the server closed half-way (an instance killed mid-script) as
+                // AGISTATUS=SUCCESS too: only this last command tells the dialplan the script ran to its end
+                setVariable(COMPLETED_VARIABLE, "1").onComplete(x -> close());
             });
         }
 
         private void protocolError(String why) {
             protocolErrors.increment();
+            broken = true;
             LOG.warn("FastAGI session from {} closed: {}", peer, why);
             failPending(new AgiException("FastAGI protocol error: " + why));
             close();

@@ -254,7 +254,7 @@ class FastAgiServerIT {
                 assertThat(ast.readLine()).as("command %d", i).isEqualTo(expected.get(i));
                 ast.send(t.replyTo(i) + "\n");
             }
-            assertThat(ast.closedByServer()).isTrue();
+            assertCompletedThenClosed(ast);
         }
         AgiRequest req = requests.get("route");
         assertThat(req.script()).isEqualTo("route");
@@ -303,7 +303,7 @@ class FastAgiServerIT {
             ast.send(r.replies().get(0) + "\n");
             assertThat(ast.readLine()).isEqualTo("SET VARIABLE HUIBO_RESULT \"queued\"");
             ast.send(r.replies().get(1) + "\n");
-            assertThat(ast.closedByServer()).isTrue();
+            assertCompletedThenClosed(ast);
         }
         AgiRequest req = requests.get("dialin");
         assertThat(req.query()).containsExactly(Map.entry("access", "5000"));
@@ -341,7 +341,7 @@ class FastAgiServerIT {
                     + "520 End of proper usage.\n");
             assertThat(ast.readLine()).isEqualTo("NO SUCH COMMAND");
             ast.send("510 Invalid or unknown command\n");
-            assertThat(ast.closedByServer()).isTrue();
+            assertCompletedThenClosed(ast);
         }
         List<AgiReply> replies = (List<AgiReply>) result("errors");
         assertThat(replies.get(0).code()).isEqualTo(511);
@@ -383,7 +383,7 @@ class FastAgiServerIT {
 
             // the other session is untouched and finishes normally
             good.send("200 result=1 (fine)\n");
-            assertThat(good.closedByServer()).isTrue();
+            assertCompletedThenClosed(good);
         }
         assertThat(((AgiReply) result("wait")).data()).isEqualTo("fine");
         assertThat(server.protocolErrors()).isEqualTo(errors + 2);
@@ -449,7 +449,7 @@ class FastAgiServerIT {
             strict.allow(AgiAllowlist.fromConfig(List.of(), List.of("127.0.0.1")));
             try (FakeAsterisk ast = new FakeAsterisk(p)) {
                 ast.send(env("reloaded", true));
-                assertThat(ast.closedByServer()).isTrue();
+                assertCompletedThenClosed(ast);
             }
         } finally {
             strict.stop().await(5, TimeUnit.SECONDS);
@@ -521,10 +521,12 @@ class FastAgiServerIT {
                         // the agent (leg B) is shown the customer's number
                         List<String> expected = legA
                                 ? List.of("SET VARIABLE HUIBO_DIAL_1 \"" + expectedDial + "\"",
-                                        "SET VARIABLE HUIBO_DIAL_COUNT \"1\"", "SET VARIABLE HUIBO_RING_TIMEOUT \"30\"")
+                                        "SET VARIABLE HUIBO_DIAL_COUNT \"1\"", "SET VARIABLE HUIBO_RING_TIMEOUT \"30\"",
+                                        COMPLETED)
                                 : List.of("SET VARIABLE HUIBO_DIAL_1 \"" + expectedDial + "\"",
                                         "SET VARIABLE HUIBO_CID \"" + cb.number() + "\"",
-                                        "SET VARIABLE HUIBO_DIAL_COUNT \"1\"", "SET VARIABLE HUIBO_RING_TIMEOUT \"30\"");
+                                        "SET VARIABLE HUIBO_DIAL_COUNT \"1\"", "SET VARIABLE HUIBO_RING_TIMEOUT \"30\"",
+                                        COMPLETED);
                         if (!got.equals(expected)) {
                             wrong.add(id + ": " + got);
                         }
@@ -546,6 +548,16 @@ class FastAgiServerIT {
             client.close().await(5, TimeUnit.SECONDS);
             load.stop().await(5, TimeUnit.SECONDS);
         }
+    }
+
+    /** The last command of a session whose script completed: the dialplan's sign that it ran to its end. */
+    static final String COMPLETED = "SET VARIABLE " + FastAgiServer.COMPLETED_VARIABLE + " \"1\"";
+
+    /** A completed script's session: the completion mark, then the server closes. */
+    static void assertCompletedThenClosed(FakeAsterisk ast) throws Exception {
+        assertThat(ast.readLine()).isEqualTo(COMPLETED);
+        ast.send("200 result=1\n");
+        assertThat(ast.closedByServer()).isTrue();
     }
 
     /** A short environment for a script; LF or CRLF line ends. */

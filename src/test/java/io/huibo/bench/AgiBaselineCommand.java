@@ -1,5 +1,6 @@
 package io.huibo.bench;
 
+import io.huibo.agi.FastAgiServer;
 import io.huibo.config.ConfigLoader;
 import io.huibo.config.HuiboConfig;
 import io.huibo.domain.CallState;
@@ -103,6 +104,12 @@ public final class AgiBaselineCommand implements Callable<Integer> {
 
         @Override
         public void service(AgiRequest request, AgiChannel channel) throws AgiException {
+            decide(request, channel);
+            // as Huibo's FastAGI server ends every completed session (dialplan/huibo.conf, [huibo-agi])
+            channel.setVariable(FastAgiServer.COMPLETED_VARIABLE, "1");
+        }
+
+        private void decide(AgiRequest request, AgiChannel channel) throws AgiException {
             String legParam = request.getParameter("leg");
             Leg leg = "a".equalsIgnoreCase(legParam) ? Leg.A : "b".equalsIgnoreCase(legParam) ? Leg.B : null;
             String[] args = request.getArguments();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +31,22 @@ class ConfigLoaderTest {
         assertThat(cfg.nodes()).hasSize(1);
         assertThat(cfg.nodes().get(0).secret()).isEqualTo("s3cret");
         assertThat(cfg.dispatch().leaseTtl()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void theBareMetalExampleLoads() throws Exception {
+        // its authority files live on the production host: here a stand-in, through the environment
+        Path ca = Files.writeString(dir.resolve("ami-ca.pem"), "-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n");
+        Map<String, String> env = new java.util.HashMap<>(Map.of("HUIBO_API_TOKEN", TOKEN));
+        for (String n : List.of("PBX1", "PBX2", "PBX3")) {
+            env.put("HUIBO_NODE_" + n + "_SECRET", "s3cret");
+            env.put("HUIBO_NODE_" + n + "_TLS_CA_FILE", ca.toString());
+        }
+        HuiboConfig cfg = ConfigLoader.load(Path.of("docker/systemd/huibo.yaml"), env);
+        assertThat(cfg.nodes()).hasSize(3).allMatch(NodeConfig::tls);
+        assertThat(cfg.redis().uri()).startsWith("redis-sentinel://");
+        assertThat(cfg.db().url()).startsWith("jdbc:mariadb:sequential://").contains("sslMode=verify-full");
+        assertThat(cfg.agi().allow()).containsExactly("10.0.2.0/24", "10.0.1.10");
     }
 
     @Test

@@ -81,6 +81,8 @@ class HaproxyIT {
         for (int i = 0; i < INSTANCES; i++) {
             Map<String, String> env = stack.huiboEnv(sim, 25);
             env.put("HUIBO_INSTANCE_ID", "h" + (i + 1));
+            // the default drain: what the README tells operators to run behind a balancer
+            env.put("HUIBO_HTTP_DRAIN_DELAY", "5s");
             envs.add(env);
             instances[i] = stack.huibo(env);
             ports.add(new int[] {instances[i].port("http"), instances[i].port("agi")});

@@ -133,6 +133,21 @@ class SimMemoIT {
     }
 
     @Test
+    void aSessionCutOffHalfWayFallsBackToTheNextInstance() throws Exception {
+        // an instance killed mid-script: Asterisk says AGISTATUS=SUCCESS, but HUIBO_AGI_OK never came
+        try (TestAgi dying = new TestAgi(true)) {
+            originate("hb-agi-cut", "1001-2002", "HUIBO_AGI=" + dying.address(), "HUIBO_AGI_2=" + agi.address(),
+                "HUIBO_MEMO=20261202/CUT-1");
+            JsonObject call = endedCall("hb-agi-cut");
+            assertThat(call.getString("outcome")).isEqualTo("answered");
+            assertThat(call.getString("legBOutcome")).isEqualTo("answered");
+            assertThat(dying.find("route?leg=a", "1001-2002")).isNotEmpty();
+            assertThat(dying.find("route?leg=b", "1001-2002")).isNotEmpty();
+            assertThat(agi.find("route?leg=b", "1001-2002")).isNotEmpty();
+        }
+    }
+
+    @Test
     void withEveryInstanceUnreachableLegAHangsUpWithCause38() throws Exception {
         originate("hb-agi-none", "1001-2009", "HUIBO_AGI=" + refusingAddress(), "HUIBO_AGI_2=" + refusingAddress(),
             "HUIBO_MEMO=20261202/NONE-1");

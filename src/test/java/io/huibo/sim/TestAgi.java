@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * ({@code +861001}, {@code Huibo A1} for leg A's first route, {@code +862001}, {@code Huibo B1} for leg B's). {@code report}: HUIBO_NEXT=1 for CONGESTION and CHANUNAVAIL (route failures).
  * {@code dialin}: reads CALLERID(num) and, for a step, HUIBO_PIN like Huibo; caller 1001 queued, 2001 pin (1234 good), 3001 collect,
  * anything else refused; a destination is queued when it is 5 to 20 digits.
+ * Every session ends with {@code SET VARIABLE HUIBO_AGI_OK "1"}, as Huibo's do, unless the server cuts sessions off.
  * Every session's agi_* environment is kept in {@link #sessions}.
  */
 final class TestAgi implements AutoCloseable {
@@ -27,7 +28,15 @@ final class TestAgi implements AutoCloseable {
     private final Vertx vertx = Vertx.vertx();
     private final int port;
 
+    /** Closes every session after its script's first command, as an instance killed mid-script would. */
+    private final boolean cutOff;
+
     TestAgi() throws Exception {
+        this(false);
+    }
+
+    TestAgi(boolean cutOff) throws Exception {
+        this.cutOff = cutOff;
         port = vertx.createNetServer().connectHandler(this::session).listen(0, "127.0.0.1").await().actualPort();
     }
 
@@ -53,6 +62,8 @@ final class TestAgi implements AutoCloseable {
         boolean[] envDone = {false};
         String[] callerNum = {null};
         String[] pin = {null};
+        int[] sent = {0};
+        boolean[] completed = {false};
         RecordParser p = RecordParser.newDelimited("\n", line -> {
             String l = line.toString();
             if (!envDone[0]) {
@@ -78,10 +89,19 @@ final class TestAgi implements AutoCloseable {
             } else if (!l.startsWith("200 ")) {
                 return; // HANGUP after our close
             }
+            if (cutOff && sent[0] > 0) {
+                sock.close(); // gone without a word, after the script's first command
+                return;
+            }
             String next = commands.poll();
+            if (next == null && !completed[0]) {
+                completed[0] = true;
+                next = "SET VARIABLE HUIBO_AGI_OK \"1\""; // like Huibo: the script ran to its end
+            }
             if (next == null) {
                 sock.end(); // half-close: the sim says HANGUP and closes, like Asterisk
             } else {
+                sent[0]++;
                 sock.write(next + "\n");
             }
         });
