@@ -330,6 +330,29 @@ public final class Stack implements AutoCloseable {
         return p;
     }
 
+    /** How a {@code serve} that stopped by itself ended: its exit code and its non-blank standard error lines. */
+    public record Exit(int code, List<String> stderr) {
+    }
+
+    /** Runs {@code huibo serve} with exactly this environment until it exits by itself (a refused start). */
+    public Exit serveUntilExit(Map<String, String> env) throws IOException, InterruptedException {
+        List<String> cmd = List.of(javaCommand.toString(), "-jar", SERVER_JAR.toAbsolutePath().toString(), "serve");
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("huibo serve should have stopped by itself within 60 s");
+        }
+        List<String> err = new ArrayList<>();
+        for (String line : new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+            if (!line.isBlank()) {
+                err.add(line);
+            }
+        }
+        return new Exit(p.exitValue(), err);
+    }
+
     /** Huibo started with {@code serve --config FILE} (the environment still overrides the file). */
     public Proc huibo(Map<String, String> env, Path config) throws Exception {
         Proc p = start("huibo", List.of("serve", "--config", config.toString()), env, "huibo ready",
@@ -422,6 +445,52 @@ public final class Stack implements AutoCloseable {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    /** The rows of a two-column query, the first column's value to the second's. */
+    public Map<String, String> pairs(String sql) throws SQLException {
+        Map<String, String> out = new HashMap<>();
+        try (Connection c = db(); Statement s = c.createStatement(); var rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Submits a callback until an instance accepts it (2xx), as a client of a cluster does: a refused or
+     * unanswered request is sent again with the same Idempotency-Key, to the next instance in turn.
+     *
+     * @param first which instance to ask first (spreads many clients over the instances)
+     * @return the callback's id, or null when none accepted it within {@code within}
+     */
+    public String submitRepeating(Proc[] instances, int first, JsonObject body, String key, Duration within,
+                                  Duration pause) {
+        long until = System.currentTimeMillis() + within.toMillis();
+        int attempt = first;
+        while (System.currentTimeMillis() < until) {
+            Proc p = instances[Math.floorMod(attempt++, instances.length)];
+            try {
+                HttpResponse<String> r = post(api(p) + "/v1/callbacks", body.encode(), TOKEN,
+                        Map.of("Idempotency-Key", key));
+                if (r.statusCode() / 100 == 2) {
+                    return new JsonObject(r.body()).getString("id");
+                }
+            } catch (IOException down) {
+                // that instance is down, restarting or cut off: the next one, with the same key
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+            try {
+                Thread.sleep(pause.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+        return null;
     }
 
     // ------------------------------------------------------------------ ports

@@ -2,12 +2,7 @@ package io.huibo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,30 +26,15 @@ class StartupIT {
         stack.close();
     }
 
-    private record Exit(int code, List<String> stderr) {
-    }
-
-    private Exit run(Map<String, String> overrides) throws Exception {
+    private Stack.Exit run(Map<String, String> overrides) throws Exception {
         Map<String, String> env = new java.util.HashMap<>(good);
         env.putAll(overrides);
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                Path.of(System.getProperty("huibo.jar", "target/huibo.jar")).toAbsolutePath().toString(), "serve");
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("huibo should stop by itself").isTrue();
-        List<String> err = new ArrayList<>();
-        for (String line : new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-            if (!line.isBlank()) {
-                err.add(line);
-            }
-        }
-        return new Exit(p.exitValue(), err);
+        return stack.serveUntilExit(env);
     }
 
     @Test
     void badConfigurationExits2WithOneLine() throws Exception {
-        Exit e = run(Map.of("HUIBO_HTTP_PORT", "eighty"));
+        Stack.Exit e = run(Map.of("HUIBO_HTTP_PORT", "eighty"));
         assertThat(e.code()).isEqualTo(2);
         assertThat(e.stderr()).hasSize(1);
         assertThat(e.stderr().get(0)).contains("http.port").contains("eighty");
@@ -62,7 +42,7 @@ class StartupIT {
 
     @Test
     void missingTokenExits2WithOneLine() throws Exception {
-        Exit e = run(Map.of("HUIBO_API_TOKEN", ""));
+        Stack.Exit e = run(Map.of("HUIBO_API_TOKEN", ""));
         assertThat(e.code()).isEqualTo(2);
         assertThat(e.stderr()).singleElement().asString().contains("HUIBO_API_TOKEN");
     }
@@ -70,7 +50,7 @@ class StartupIT {
     @Test
     void unreachableRedisExits1WithOneLine() throws Exception {
         int closed = Stack.freePort();
-        Exit e = run(Map.of("HUIBO_REDIS_URI", "redis://127.0.0.1:" + closed));
+        Stack.Exit e = run(Map.of("HUIBO_REDIS_URI", "redis://127.0.0.1:" + closed));
         assertThat(e.code()).isEqualTo(1);
         assertThat(e.stderr()).singleElement().asString().contains("Redis").contains(String.valueOf(closed));
     }
@@ -78,21 +58,21 @@ class StartupIT {
     @Test
     void unreachableMariaDbExits1WithOneLine() throws Exception {
         int closed = Stack.freePort();
-        Exit e = run(Map.of("HUIBO_DB_URL", "jdbc:mariadb://127.0.0.1:" + closed + "/huibo_x"));
+        Stack.Exit e = run(Map.of("HUIBO_DB_URL", "jdbc:mariadb://127.0.0.1:" + closed + "/huibo_x"));
         assertThat(e.code()).isEqualTo(1);
         assertThat(e.stderr()).singleElement().asString().contains("MariaDB").contains(String.valueOf(closed));
     }
 
     @Test
     void wrongDatabasePasswordExits1WithOneLine() throws Exception {
-        Exit e = run(Map.of("HUIBO_DB_PASSWORD", "not-the-password"));
+        Stack.Exit e = run(Map.of("HUIBO_DB_PASSWORD", "not-the-password"));
         assertThat(e.code()).isEqualTo(1);
         assertThat(e.stderr()).singleElement().asString().contains("MariaDB").containsIgnoringCase("denied");
     }
 
     @Test
     void missingTlsCertificateExits2WithOneLine() throws Exception {
-        Exit e = run(Map.of("HUIBO_HTTP_TLS_CERT_FILE", "/nonexistent/huibo.pem", "HUIBO_HTTP_TLS_KEY_FILE",
+        Stack.Exit e = run(Map.of("HUIBO_HTTP_TLS_CERT_FILE", "/nonexistent/huibo.pem", "HUIBO_HTTP_TLS_KEY_FILE",
                 "/nonexistent/huibo.key"));
         assertThat(e.code()).isEqualTo(2);
         assertThat(e.stderr()).singleElement().asString().contains("http.tls.certFile").contains("/nonexistent/huibo.pem");

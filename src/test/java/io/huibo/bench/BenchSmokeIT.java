@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,8 +18,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
 /**
  * Every benchmark of scripts/bench, at smoke size, so none of them rots: the suite starts the real
  * processes from huibo.jar and must produce every figure (whether targets are met is the real
- * run's business, not this test's); each JMH benchmark runs one short iteration.
+ * run's business, not this test's); each JMH benchmark runs one short iteration. It takes over a
+ * minute, so {@code scripts/bench --smoke} runs it, not scripts/test.
  */
+@Tag("bench")
 class BenchSmokeIT {
 
     @Test

@@ -408,14 +408,7 @@ class HaproxyIT {
     // ------------------------------------------------------------------ results
 
     private Map<String, String> states() throws Exception {
-        Map<String, String> out = new HashMap<>();
-        try (Connection c = stack.db(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT id, state FROM callbacks")) {
-            while (rs.next()) {
-                out.put(rs.getString(1), rs.getString(2));
-            }
-        }
-        return out;
+        return stack.pairs("SELECT id, state FROM callbacks");
     }
 
     /**

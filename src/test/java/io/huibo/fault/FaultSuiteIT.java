@@ -291,39 +291,16 @@ class FaultSuiteIT {
 
     /** Until an instance accepts it: a refused or unanswered request is repeated with the same key. */
     private void submit(String key, JsonObject body) {
-        long until = System.currentTimeMillis() + Duration.ofMinutes(2).toMillis();
-        int attempt = 0;
-        while (System.currentTimeMillis() < until) {
-            Stack.Proc p = instances[(attempt++) % instances.length];
-            try {
-                HttpResponse<String> r = stack.post(stack.api(p) + "/v1/callbacks", body.encode(), Stack.TOKEN,
-                        Map.of("Idempotency-Key", key));
-                if (r.statusCode() == 202 || r.statusCode() == 200 || r.statusCode() == 201) {
-                    accepted.put(key, new JsonObject(r.body()).getString("id"));
-                    return;
-                }
-            } catch (Exception down) {
-                // that instance is down or restarting: try the next
-            }
-            try {
-                Thread.sleep(250);
-            } catch (InterruptedException e) {
-                return;
-            }
+        String id = stack.submitRepeating(instances, 0, body, key, Duration.ofMinutes(2), Duration.ofMillis(250));
+        if (id != null) {
+            accepted.put(key, id);
         }
     }
 
     // ---------------------------------------------------------------- checks
 
     private Map<String, String> states() throws Exception {
-        Map<String, String> out = new HashMap<>();
-        try (Connection c = stack.db(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT id, state FROM callbacks")) {
-            while (rs.next()) {
-                out.put(rs.getString(1), rs.getString(2));
-            }
-        }
-        return out;
+        return stack.pairs("SELECT id, state FROM callbacks");
     }
 
     private boolean allFinal(Map<String, String> states) {

@@ -7,12 +7,9 @@ import io.huibo.Stack;
 import io.huibo.TestCertificates;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -98,20 +95,9 @@ class RedisTlsIT {
     @Test
     void anotherAuthorityIsRefusedWithOneLine() throws Exception {
         TestCertificates other = TestCertificates.create(dir, "other");
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                Path.of(System.getProperty("huibo.jar", "target/huibo.jar")).toAbsolutePath().toString(), "serve");
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().putAll(env(other.ca()));
-        Process p = pb.start();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("huibo should stop by itself").isTrue();
-        List<String> err = new ArrayList<>();
-        for (String line : new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-            if (!line.isBlank()) {
-                err.add(line);
-            }
-        }
-        assertThat(p.exitValue()).isEqualTo(1);
-        assertThat(err).singleElement().asString().contains("Redis unreachable at rediss://127.0.0.1:" + port)
+        Stack.Exit exit = stack.serveUntilExit(env(other.ca()));
+        assertThat(exit.code()).isEqualTo(1);
+        assertThat(exit.stderr()).singleElement().asString().contains("Redis unreachable at rediss://127.0.0.1:" + port)
                 .containsIgnoringCase("certification path");
     }
 }

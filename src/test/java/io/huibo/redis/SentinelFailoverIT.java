@@ -8,13 +8,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.Socket;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -250,47 +246,20 @@ class SentinelFailoverIT {
     }
 
     private void submit(String key, JsonObject body, int n) {
-        long until = System.currentTimeMillis() + Duration.ofMinutes(1).toMillis();
-        int attempt = n;
-        while (System.currentTimeMillis() < until) {
-            Stack.Proc p = instances[(attempt++) % instances.length];
-            try {
-                HttpResponse<String> r = stack.post(stack.api(p) + "/v1/callbacks", body.encode(), Stack.TOKEN,
-                        Map.of("Idempotency-Key", key));
-                if (r.statusCode() / 100 == 2) {
-                    accepted.put(key, new JsonObject(r.body()).getString("id"));
-                    return;
-                }
-            } catch (Exception unanswered) {
-                // repeated with the same key below
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                return;
-            }
+        String id = stack.submitRepeating(instances, n, body, key, Duration.ofMinutes(1), Duration.ofMillis(200));
+        if (id != null) {
+            accepted.put(key, id);
         }
     }
 
     private Map<String, String> states() throws Exception {
-        Map<String, String> out = new HashMap<>();
-        try (Connection c = stack.db(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT id, state FROM callbacks")) {
-            while (rs.next()) {
-                out.put(rs.getString(1), rs.getString(2));
-            }
-        }
-        return out;
+        return stack.pairs("SELECT id, state FROM callbacks");
     }
 
     private Map<String, Integer> attemptRows() throws Exception {
         Map<String, Integer> out = new HashMap<>();
-        try (Connection c = stack.db(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT callback_id, COUNT(*) FROM attempts GROUP BY callback_id")) {
-            while (rs.next()) {
-                out.put(rs.getString(1), rs.getInt(2));
-            }
-        }
+        stack.pairs("SELECT callback_id, COUNT(*) FROM attempts GROUP BY callback_id")
+                .forEach((id, n) -> out.put(id, Integer.parseInt(n)));
         return out;
     }
 
