@@ -205,8 +205,8 @@ class HaproxyIT {
             String why = redialWithoutCause(id, killAt);
             (why == null ? cutByKill : wronglyDialed).add(why == null ? line : line + ": " + why);
         }
-        System.out.printf("[haproxy] callbacks dialed again because the kill -9 cut their leg B route request "
-                + "(a FastAGI session open on h2, which the dialplan does not repeat): %d %s%n", cutByKill.size(), cutByKill);
+        System.out.printf("[haproxy] callbacks dialed again after the kill -9 cut their leg B route request "
+                + "(a FastAGI session open on h2): %d %s%n", cutByKill.size(), cutByKill);
 
         // ---- checks
         long total = 0;
@@ -230,9 +230,20 @@ class HaproxyIT {
         assertThat(accepted).as("every key accepted in the end").hasSize(submitted.get() + 1);
         assertThat(submitted.get() + dialins.size()).isGreaterThanOrEqualTo(CALLBACKS);
         assertThat(distinctIds).as("one callback per Idempotency-Key").isEqualTo(accepted.size());
-        assertThat((long) states.size()).as("callbacks in MariaDB: one per key and queued dial-in")
-                .isEqualTo(accepted.size() + queuedDialins);
+        // a dial-in whose session the kill cut after its callback was stored (the caller heard no answer)
+        // still has that callback, which is dialed like any other
+        long storedCutDialins = 0;
+        for (Dialin d : failedDialins) {
+            if (stack.count("SELECT COUNT(*) FROM callbacks WHERE number = '" + d.caller() + "'") > 0) {
+                storedCutDialins++;
+            }
+        }
+        assertThat((long) states.size()).as("callbacks in MariaDB: one per key, queued dial-in and stored cut dial-in")
+                .isEqualTo(accepted.size() + queuedDialins + storedCutDialins);
         assertThat(wronglyDialed).as("callbacks not dialed exactly once").isEmpty();
+        // a route session cut half-way lacks HUIBO_AGI_OK, so [huibo-agi] asks the next instance: the
+        // answered call gets its leg B, and nobody is called again
+        assertThat(cutByKill).as("callbacks dialed again after a cut leg B route request").isEmpty();
         // a dial-in is one FastAGI session through HAProxy, without a fallback in the dialplan: only one
         // whose session was open on h2 when it was killed may fail
         for (Dialin d : failedDialins) {
