@@ -447,6 +447,17 @@ public final class Stack implements AutoCloseable {
         }
     }
 
+    /** Whether every one of these callbacks has reached an end state in {@code states} (id to state). */
+    public static boolean allEnded(java.util.Collection<String> ids, Map<String, String> states) {
+        for (String id : ids) {
+            String s = states.get(id);
+            if (s == null || !(s.equals("completed") || s.equals("failed") || s.equals("cancelled"))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The rows of a two-column query, the first column's value to the second's. */
     public Map<String, String> pairs(String sql) throws SQLException {
         Map<String, String> out = new HashMap<>();

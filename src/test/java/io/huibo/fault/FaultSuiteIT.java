@@ -143,7 +143,7 @@ class FaultSuiteIT {
 
         long deadline = System.currentTimeMillis() + Duration.ofMinutes(4).toMillis();
         Map<String, String> states = states();
-        while (System.currentTimeMillis() < deadline && !allFinal(states)) {
+        while (System.currentTimeMillis() < deadline && !Stack.allEnded(accepted.values(), states)) {
             Thread.sleep(1000);
             states = states();
         }
@@ -301,16 +301,6 @@ class FaultSuiteIT {
 
     private Map<String, String> states() throws Exception {
         return stack.pairs("SELECT id, state FROM callbacks");
-    }
-
-    private boolean allFinal(Map<String, String> states) {
-        for (String id : accepted.values()) {
-            String s = states.get(id);
-            if (s == null || !(s.equals("completed") || s.equals("failed") || s.equals("cancelled"))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static int attemptOf(JsonObject call) {

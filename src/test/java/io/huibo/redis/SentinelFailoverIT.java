@@ -154,7 +154,7 @@ class SentinelFailoverIT {
         assertThat(submitter.isAlive()).as("submitting finished").isFalse();
         Map<String, String> states = states();
         long deadline = System.currentTimeMillis() + Duration.ofMinutes(3).toMillis();
-        while (System.currentTimeMillis() < deadline && !allFinal(states)) {
+        while (System.currentTimeMillis() < deadline && !Stack.allEnded(accepted.values(), states)) {
             Thread.sleep(500);
             states = states();
         }
@@ -261,16 +261,6 @@ class SentinelFailoverIT {
         stack.pairs("SELECT callback_id, COUNT(*) FROM attempts GROUP BY callback_id")
                 .forEach((id, n) -> out.put(id, Integer.parseInt(n)));
         return out;
-    }
-
-    private boolean allFinal(Map<String, String> states) {
-        for (String id : accepted.values()) {
-            String s = states.get(id);
-            if (s == null || !(s.equals("completed") || s.equals("failed") || s.equals("cancelled"))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** The count of the first re-index an instance ran after it saw another Redis process; -1: none. */
